@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerDataCommands } from './data.js';
+import { registerEmbedCommand } from './embed.js';
+import { registerModelCommands } from './model.js';
 
 /** Builds the commander program; each sub-command module registers itself here. */
 export function buildProgram(): Command {
@@ -9,6 +12,9 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  registerDataCommands(program);
+  registerEmbedCommand(program);
+  registerModelCommands(program);
   return program;
 }
 

@@ -1,0 +1,258 @@
+/**
+ * `rsattae train | evaluate | predict | recommend`: the end-to-end recommender from the command line. A thin layer
+ * over {@link RSAttAE}: parse options, report progress on stderr, print a report (one JSON object with --json).
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { resolveDataDir } from '../data/location.js';
+import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
+import { DATASET_NAMES } from '../data/registry.js';
+import { InputError } from '../errors.js';
+import { readManifest } from '../pipeline/bundle.js';
+import { RSAttAE } from '../pipeline/model.js';
+import { loadMovieLensSplit } from '../pipeline/movielens.js';
+import {
+  addDataDirOption,
+  createProgress,
+  note,
+  parseChoice,
+  parseFraction,
+  parsePositiveInt,
+  parseSeed,
+  type Progress,
+  writeJson,
+} from './util.js';
+
+interface TrainOptions {
+  dataset: string;
+  split: SplitName;
+  seed: number;
+  dim: number;
+  epochs: number;
+  patience?: number;
+  valFraction: number;
+  nEstimators: number;
+  model: 'attention' | 'vanilla';
+  embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
+  folds: number;
+  restore: 'best' | 'last';
+  backend: 'wasm' | 'cpu';
+  out: string;
+  json?: boolean;
+  dataDir?: string;
+}
+
+const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
+const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+function downloadProgress(): { onProgress: (received: number, total: number | undefined) => void; done: () => void } {
+  let bar: Progress | undefined;
+  return {
+    onProgress(received, total) {
+      bar ??= createProgress('downloading dataset', { unit: 'bytes' });
+      bar.update(received, total);
+    },
+    done() {
+      bar?.stop();
+    },
+  };
+}
+
+async function train(opts: TrainOptions): Promise<void> {
+  const t0 = performance.now();
+  const dl = downloadProgress();
+  const { data, test } = await loadMovieLensSplit({
+    dataset: opts.dataset,
+    split: opts.split,
+    valFraction: opts.valFraction,
+    seed: opts.seed,
+    dataDir: resolveDataDir(opts.dataDir),
+    onProgress: dl.onProgress,
+  });
+  dl.done();
+  let bar: Progress | undefined;
+  let label = '';
+  let last = '';
+  const model = await RSAttAE.fit(
+    data,
+    {
+      seed: opts.seed,
+      valFraction: opts.valFraction,
+      embeddings: opts.embeddings,
+      folds: opts.folds,
+      autoencoder: {
+        model: opts.model,
+        dim: opts.dim,
+        epochs: opts.epochs,
+        patience: opts.patience,
+        restore: opts.restore,
+        backend: opts.backend,
+      },
+      xgboost: { nEstimators: opts.nEstimators },
+    },
+    {
+      onStage(stage) {
+        if (bar) bar.stop(last);
+        label = stage === 'xgboost' ? `xgboost (${opts.nEstimators} trees)` : `${stage} autoencoder (${opts.epochs} epochs)`;
+        bar = createProgress(label);
+      },
+      onProgress(p) {
+        if (p.stage === 'xgboost') {
+          bar?.update(p.iteration + 1, p.nIterations);
+          last = `${label}: train rmse ${p.train.toFixed(4)}${p.eval === undefined ? '' : `, validation rmse ${p.eval.toFixed(4)}`}`;
+        } else {
+          bar?.update(p.epoch, p.epochs);
+          last = `${label}: epoch ${p.epoch}, loss ${p.trainLoss.toFixed(4)}, validation rmse ${p.validationRmse.toFixed(4)} (best ${p.bestValidationRmse.toFixed(4)})`;
+        }
+      },
+    },
+  );
+  bar?.stop(last);
+  try {
+    const report = model.report!;
+    const testMetrics = model.evaluate(test);
+    const out = resolve(opts.out);
+    await model.save(out, { metrics: { test: { rmse: testMetrics.rmse, mae: testMetrics.mae } } });
+    const ae = (s: typeof report.autoencoders.users) => ({
+      epochs: s.epochs,
+      bestEpoch: s.bestEpoch,
+      bestValidationRmse: round(s.bestValidationRmse),
+      msPerEpoch: round(s.msPerEpoch, 2),
+      alpha: s.alpha === null ? null : round(s.alpha),
+    });
+    const result = {
+      dataset: opts.dataset,
+      split: opts.split,
+      seed: opts.seed,
+      metrics: {
+        validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
+        test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
+      },
+      autoencoders: { users: ae(report.autoencoders.users), movies: ae(report.autoencoders.movies) },
+      seconds: {
+        users: round(report.seconds.users, 2),
+        movies: round(report.seconds.movies, 2),
+        xgboost: round(report.seconds.xgboost, 2),
+        total: round((performance.now() - t0) / 1000, 2),
+      },
+      peakRssMB: peakRssMB(),
+      model: out,
+    };
+    if (opts.json) writeJson(result);
+    else {
+      const m = result.metrics;
+      process.stdout.write(
+        `RSAttAE on ${opts.dataset} ${opts.split} (seed ${opts.seed})\n` +
+          `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}\n` +
+          `  test        RMSE ${m.test.rmse.toFixed(4)}  MAE ${m.test.mae.toFixed(4)}\n` +
+          `  time        users ${result.seconds.users}s, movies ${result.seconds.movies}s, xgboost ${result.seconds.xgboost}s, total ${result.seconds.total}s\n` +
+          `  peak RSS    ${result.peakRssMB} MB\n  model       ${out}\n`,
+      );
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+interface ModelOptions {
+  model: string;
+  json?: boolean;
+}
+
+async function withModel<T>(dir: string, use: (m: RSAttAE) => T | Promise<T>): Promise<T> {
+  const model = await RSAttAE.load(resolve(dir));
+  try {
+    return await use(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function evaluate(opts: ModelOptions & { split?: SplitName; dataDir?: string }): Promise<void> {
+  const manifest = await readManifest(resolve(opts.model));
+  const source = manifest.data;
+  if (!source) throw new InputError(`model bundle ${opts.model} records no dataset; evaluate needs one`);
+  const split = opts.split ?? (source.split as SplitName);
+  const dl = downloadProgress();
+  const { test } = await loadMovieLensSplit({
+    dataset: source.dataset,
+    split,
+    valFraction: manifest.config.valFraction,
+    seed: manifest.config.seed,
+    dataDir: resolveDataDir(opts.dataDir),
+    onProgress: dl.onProgress,
+  });
+  dl.done();
+  if (split !== source.split) note(`warning: the model was trained on ${source.split}; ${split}.test may overlap its training ratings`);
+  const m = await withModel(opts.model, (model) => model.evaluate(test));
+  const result = { dataset: source.dataset, split, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count } };
+  if (opts.json) writeJson(result);
+  else process.stdout.write(`${source.dataset} ${split}.test (${m.count} ratings): RMSE ${m.rmse.toFixed(4)}  MAE ${m.mae.toFixed(4)}\n`);
+}
+
+async function predict(opts: ModelOptions & { user: number; item: number }): Promise<void> {
+  const score = await withModel(opts.model, (model) => model.predict(opts.user, opts.item));
+  if (opts.json) writeJson({ user: opts.user, item: opts.item, rating: round(score) });
+  else process.stdout.write(`${score.toFixed(4)}\n`);
+}
+
+async function recommend(opts: ModelOptions & { user: number; k: number }): Promise<void> {
+  const recs = await withModel(opts.model, (model) => model.recommend(opts.user, opts.k));
+  if (opts.json) writeJson({ user: opts.user, items: recs.map((r) => ({ ...r, score: round(r.score) })) });
+  else {
+    for (const [n, r] of recs.entries()) {
+      process.stdout.write(`${String(n + 1).padStart(3)}. ${r.score.toFixed(3)}  [${r.item}] ${r.title ?? ''}\n`);
+    }
+  }
+}
+
+/** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */
+export function registerModelCommands(program: Command): void {
+  addDataDirOption(
+    program
+      .command('train')
+      .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model')
+      .option('--dataset <name>', `dataset (${DATASET_NAMES.join(', ')})`, parseChoice(DATASET_NAMES), 'ml-100k')
+      .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES), 'u1')
+      .option('--seed <n>', 'seed of the holdout, initialisation, dropout and XGBoost', parseSeed, 42)
+      .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
+      .option('--epochs <n>', 'autoencoder epochs (reference: 1000)', parsePositiveInt, 1000)
+      .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE', parsePositiveInt)
+      .option('--val-fraction <f>', 'share of the base split held out for validation (paper: 0.1)', parseFraction, 0.1)
+      .option('--n-estimators <n>', 'XGBoost trees (paper Table II setup 4: 1900)', parsePositiveInt, 1900)
+      .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')
+      .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
+      .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
+      .option('--restore <which>', 'autoencoder weights to embed with: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')
+      .option('--backend <name>', 'tfjs backend', parseChoice(['wasm', 'cpu'] as const), 'wasm')
+      .option('--out <dir>', 'where to save the model bundle', 'models/rsattae-ml-100k-u1')
+      .option('--json', 'print one JSON object on stdout'),
+  ).action((opts: TrainOptions) => train(opts));
+
+  program
+    .command('evaluate')
+    .description("RMSE and MAE of a saved model on a split's test ratings (default: the split it was trained on)")
+    .requiredOption('--model <dir>', 'model bundle directory')
+    .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES))
+    .option('--json', 'print one JSON object on stdout')
+    .option('--data-dir <dir>', 'folder holding dataset folders (default: $RSATTAE_DATA_DIR, else ~/.cache/rsattae)')
+    .action((opts: ModelOptions & { split?: SplitName; dataDir?: string }) => evaluate(opts));
+
+  program
+    .command('predict')
+    .description('predicted rating of one item by one user (MovieLens ids, 1-based)')
+    .requiredOption('--model <dir>', 'model bundle directory')
+    .requiredOption('--user <id>', 'user id', parsePositiveInt)
+    .requiredOption('--item <id>', 'item id', parsePositiveInt)
+    .option('--json', 'print one JSON object on stdout')
+    .action((opts: ModelOptions & { user: number; item: number }) => predict(opts));
+
+  program
+    .command('recommend')
+    .description('the k items a user has not rated with the highest predicted ratings')
+    .requiredOption('--model <dir>', 'model bundle directory')
+    .requiredOption('--user <id>', 'user id (1-based)', parsePositiveInt)
+    .option('-k, --k <n>', 'how many items', parsePositiveInt, 10)
+    .option('--json', 'print one JSON object on stdout')
+    .action((opts: ModelOptions & { user: number; k: number }) => recommend(opts));
+}

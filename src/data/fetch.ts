@@ -1,0 +1,269 @@
+/**
+ * Downloading datasets: stream the archive to a temp folder inside the data folder, unzip, verify every kept file
+ * against SHA-256 values kept in the source, then rename the finished folder into place. A failure at any step
+ * removes the temp folder, so a dataset folder either exists complete and verified or not at all.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Unzipped, unzipSync } from 'fflate';
+import { InputError } from '../errors.js';
+import { type DatasetName, datasetSpec } from './registry.js';
+
+/** A download failed: network error, HTTP error, timeout, truncation, corrupt archive or checksum mismatch. */
+export class DownloadError extends Error {
+  override readonly name: string = 'DownloadError';
+}
+
+/** Progress callback: bytes received so far and the expected total (undefined when unknown). */
+export type ProgressCallback = (received: number, total: number | undefined) => void;
+
+/** Options of {@link fetchDataset}. */
+export interface FetchOptions {
+  /** The data folder; the dataset lands in `<dataDir>/<name>`. Created when missing. */
+  readonly dataDir: string;
+  /** Archive URL; default: the dataset's env override (e.g. `RSATTAE_ML100K_URL`), else the official URL. */
+  readonly url?: string;
+  /** Abort when no data arrives for this long (headers or body), in ms. Default 60 000. */
+  readonly timeoutMs?: number;
+  /** Called after every received chunk. */
+  readonly onProgress?: ProgressCallback;
+  /** File name → SHA-256 hex of every file to keep; default the dataset's published hashes (tests inject their own). */
+  readonly expectedHashes?: Readonly<Record<string, string>>;
+}
+
+/** Default idle timeout of a download. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 60_000;
+
+/** SHA-256 hex of a byte array. */
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SHA-256 hex of a file, streamed (ML-20M files are large). */
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Describes a fetch failure, digging out undici's cause (`fetch failed` alone says nothing). */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause;
+  if (cause instanceof Error && cause.message && cause.message !== err.message) return `${err.message} (${cause.message})`;
+  return err.message;
+}
+
+/** Streams `url` to `file`, enforcing the idle timeout and the announced Content-Length. */
+async function download(url: string, file: string, timeoutMs: number, onProgress?: ProgressCallback): Promise<void> {
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  // an idle timer rather than a total deadline: a slow but live connection is fine, a stalled one is not
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+  };
+  let received = 0;
+  let total: number | undefined;
+  const fail = (err: unknown, stage: string): DownloadError => {
+    if (timedOut) {
+      const got = total === undefined ? `${received} bytes` : `${received} of ${total} bytes`;
+      return new DownloadError(`download of ${url} timed out: no data for ${timeoutMs} ms (${stage}, received ${got})`);
+    }
+    return new DownloadError(`download of ${url} failed ${stage}: ${describe(err)}`);
+  };
+  arm();
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: controller.signal, redirect: 'follow' });
+    } catch (err) {
+      throw fail(err, 'before a response arrived');
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new DownloadError(`download of ${url} failed: HTTP ${res.status} ${res.statusText}`.trimEnd());
+    }
+    if (res.body === null) throw new DownloadError(`download of ${url} failed: empty response body`);
+    const length = res.headers.get('content-length');
+    // with a Content-Encoding, fetch decodes the body and the header counts encoded bytes: unusable as a check
+    if (length !== null && res.headers.get('content-encoding') === null) total = Number(length);
+    const fh = await open(file, 'w');
+    try {
+      const reader = res.body.getReader();
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          if (!timedOut && total !== undefined) {
+            const why = describe(err);
+            throw new DownloadError(`download of ${url} was truncated: connection lost after ${received} of ${total} bytes (${why})`);
+          }
+          throw fail(err, `after ${received} bytes`);
+        }
+        if (chunk.done) break;
+        arm();
+        await fh.write(chunk.value);
+        received += chunk.value.byteLength;
+        onProgress?.(received, total);
+      }
+    } finally {
+      await fh.close();
+    }
+    if (total !== undefined && received !== total) {
+      throw new DownloadError(`download of ${url} was truncated: received ${received} of ${total} bytes`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Unzips the files named in `hashes` (at the archive root or under `<name>/`) and checks each hash. */
+function extractVerified(
+  archive: Uint8Array,
+  name: string,
+  hashes: Readonly<Record<string, string>>,
+  url: string,
+): Map<string, Uint8Array> {
+  const keep = (entry: string): string | undefined => {
+    const base = entry.startsWith(`${name}/`) ? entry.slice(name.length + 1) : entry;
+    return Object.hasOwn(hashes, base) ? base : undefined;
+  };
+  let unzipped: Unzipped;
+  try {
+    // extract only files we can verify (ml-100k.zip also holds two helper scripts we have no use for)
+    unzipped = unzipSync(archive, { filter: (f) => keep(f.name) !== undefined });
+  } catch (err) {
+    throw new DownloadError(`archive from ${url} is not a valid zip file: ${describe(err)}`);
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const [entry, bytes] of Object.entries(unzipped)) {
+    const base = keep(entry);
+    if (base === undefined) continue;
+    if (files.has(base)) throw new DownloadError(`archive from ${url} holds ${base} twice`);
+    files.set(base, bytes);
+  }
+  const problems: string[] = [];
+  for (const [file, expected] of Object.entries(hashes)) {
+    const bytes = files.get(file);
+    if (bytes === undefined) problems.push(`${file} is missing`);
+    else {
+      const actual = sha256(bytes);
+      if (actual !== expected.toLowerCase()) problems.push(`${file} has SHA-256 ${actual}, expected ${expected}`);
+    }
+  }
+  if (problems.length > 0) {
+    const shown = problems.length > 5 ? [...problems.slice(0, 5), `... and ${problems.length - 5} more`] : problems;
+    throw new DownloadError(`archive from ${url} failed verification: ${shown.join('; ')}`);
+  }
+  return files;
+}
+
+/**
+ * Downloads a dataset into `<dataDir>/<name>` and returns that folder. The archive is streamed to a temp folder
+ * (`<dataDir>/.<name>.partial-XXXXXX`), unzipped with fflate, every kept file is checked against its SHA-256, and
+ * the folder is renamed into place only then; on any failure the temp folder is removed and a
+ * {@link DownloadError} says what failed (HTTP status, timeout, truncation, corruption).
+ *
+ * @throws InputError for an unknown dataset or when `<dataDir>/<name>` already exists
+ * @throws DownloadError when the download or its verification fails
+ */
+export async function fetchDataset(name: DatasetName, opts: FetchOptions): Promise<string> {
+  const spec = datasetSpec(name);
+  const url = opts.url ?? (process.env[spec.urlEnv] || spec.url);
+  const hashes = opts.expectedHashes ?? spec.sha256;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  const target = join(opts.dataDir, spec.name);
+  if (await isDirectory(target)) throw new InputError(`${target} already exists; remove it to download again`);
+  await mkdir(opts.dataDir, { recursive: true });
+  const temp = await mkdtemp(join(opts.dataDir, `.${spec.name}.partial-`));
+  try {
+    const archivePath = join(temp, 'archive.zip');
+    await download(url, archivePath, timeoutMs, opts.onProgress);
+    const files = extractVerified(await readFile(archivePath), spec.name, hashes, url);
+    const staged = join(temp, spec.name);
+    await mkdir(staged);
+    for (const [file, bytes] of files) await writeFile(join(staged, file), bytes);
+    try {
+      // same filesystem (both under dataDir), so this is atomic: readers see no folder or a complete one
+      await rename(staged, target);
+    } catch (err) {
+      throw new DownloadError(`cannot move the downloaded ${spec.name} into ${target}: ${describe(err)}`);
+    }
+    return target;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Options of {@link ensureDataset}. */
+export interface EnsureOptions extends FetchOptions {
+  /** Download the dataset when its folder is missing (otherwise an {@link InputError} says how to get it). */
+  readonly fetch: boolean;
+}
+
+/**
+ * Returns `<dataDir>/<name>`, downloading it first when the folder does not exist and `fetch` is true. An existing
+ * folder is used as is (not re-verified: a hand-made or edited copy is the user's business, and the parsers report
+ * anything malformed in it).
+ *
+ * @throws InputError for an unknown dataset, or a missing one when `fetch` is false
+ * @throws DownloadError when downloading fails
+ */
+export async function ensureDataset(name: string, opts: EnsureOptions): Promise<string> {
+  const spec = datasetSpec(name);
+  const target = join(opts.dataDir, spec.name);
+  if (await isDirectory(target)) return target;
+  if (!opts.fetch) {
+    throw new InputError(
+      `dataset ${spec.name} not found in ${opts.dataDir}; run "rsattae data fetch ${spec.name}" or pass --data-dir`,
+    );
+  }
+  return fetchDataset(spec.name, opts);
+}
+
+/** Outcome of {@link verifyDataset}. */
+export interface VerifyResult {
+  /** True when every expected file is present with the expected hash. */
+  readonly ok: boolean;
+  /** One line per missing or differing file, e.g. `u.data: SHA-256 … differs from …`. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Checks a dataset folder against SHA-256 values (default: the published ml-100k hashes). Extra files are ignored.
+ * Loading does not call this: only downloads are held to the hashes.
+ */
+export async function verifyDataset(
+  dir: string,
+  expectedHashes: Readonly<Record<string, string>> = datasetSpec('ml-100k').sha256,
+): Promise<VerifyResult> {
+  const problems: string[] = [];
+  for (const [file, expected] of Object.entries(expectedHashes)) {
+    let actual: string;
+    try {
+      actual = await sha256File(join(dir, file));
+    } catch (err) {
+      problems.push(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : describe(err)}`);
+      continue;
+    }
+    if (actual !== expected.toLowerCase()) problems.push(`${file}: SHA-256 ${actual} differs from ${expected}`);
+  }
+  return { ok: problems.length === 0, problems };
+}

@@ -1,0 +1,61 @@
+/** The data layer: locating, downloading, parsing, splitting and encoding datasets. */
+export { addCsr, csrToDense, ratingsToCsr, transposeCsr } from './csr.js';
+export {
+  type DatasetInfo,
+  datasetInfo,
+  type OpenOptions,
+  openDataset,
+  type PreparedSplit,
+  prepareSplit,
+  type SplitOptions,
+} from './dataset.js';
+export {
+  AGE_EDGES,
+  binIndex,
+  createItemEncoder,
+  createUserEncoder,
+  encodeItem,
+  encodeUser,
+  fitItemEncoder,
+  fitUserEncoder,
+  type ItemEncoder,
+  type ItemSideInfo,
+  itemFeatures,
+  type UserEncoder,
+  type UserSideInfo,
+  userFeatures,
+  YEAR_EDGES,
+} from './features.js';
+export {
+  DEFAULT_FETCH_TIMEOUT_MS,
+  DownloadError,
+  type EnsureOptions,
+  ensureDataset,
+  type FetchOptions,
+  fetchDataset,
+  type ProgressCallback,
+  type VerifyResult,
+  verifyDataset,
+} from './fetch.js';
+export { DATA_DIR_ENV, resolveDataDir } from './location.js';
+export {
+  type DatasetCounts,
+  type ItemRecord,
+  isSplitName,
+  loadMovieLens100K,
+  type MovieLens100K,
+  parseGenres,
+  parseInfo,
+  parseItems,
+  parseOccupations,
+  parseRatings,
+  parseUsers,
+  readSplit,
+  SPLIT_NAMES,
+  type SplitName,
+  type UserRecord,
+} from './movielens.js';
+export { DATASET_NAMES, DATASETS, type DatasetName, type DatasetSpec, datasetSpec, isDatasetName } from './registry.js';
+export { createRng, type Rng } from './rng.js';
+export { concatRatings, holdout, selectRatings } from './split.js';
+export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './types.js';

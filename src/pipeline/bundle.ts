@@ -1,0 +1,252 @@
+/**
+ * Model bundles: a directory with manifest.json (format version, config, data fingerprint, library versions,
+ * metrics, timings, and the SHA-256 of every other file), the embeddings and features as raw little-endian
+ * float32, the XGBoost model as UBJSON (loadable by Python's xgboost), the autoencoder weights and the feature
+ * encoders. Saved through a staging directory and a rename; loading verifies every checksum first.
+ */
+import { endianness } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { ItemEncoder, UserEncoder } from '../data/features.js';
+import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
+import { InputError } from '../errors.js';
+import { XGBRegressor, xgboostVersion } from '../gbdt/index.js';
+import { loadAutoencoder, type TrainedAutoencoder } from '../nn/index.js';
+import { sha256, writeDirAtomic } from '../util/fs.js';
+import { VERSION } from '../version.js';
+import { configSchema, type RSAttAEConfig } from './config.js';
+import { type AutoencoderSummary, type DataSource, type FitReport, RSAttAE } from './model.js';
+
+/** Identifies the directory as a model bundle. */
+export const BUNDLE_FORMAT = 'rsattae-model';
+/** Bumped on any incompatible change of the layout; loaders refuse other versions. */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+/** Error metrics stored in a manifest. */
+export interface StoredMetrics {
+  readonly rmse: number;
+  readonly mae: number;
+}
+
+/** The manifest.json of a bundle. */
+export interface BundleManifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly formatVersion: number;
+  readonly createdAt: string;
+  readonly versions: { readonly rsattae: string; readonly node: string; readonly xgboost: string; readonly tfjs: string };
+  readonly config: RSAttAEConfig;
+  readonly data?: DataSource;
+  readonly shapes: {
+    readonly nUsers: number;
+    readonly nItems: number;
+    readonly userEmbeddingDim: number;
+    readonly itemEmbeddingDim: number;
+    readonly userFeatureNames: readonly string[];
+    readonly itemFeatureNames: readonly string[];
+  };
+  readonly metrics: Readonly<Record<string, StoredMetrics>>;
+  readonly autoencoders?: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
+  readonly seconds?: FitReport['seconds'];
+  /** SHA-256 and size of every other file, by path relative to the bundle (forward slashes). */
+  readonly files: Readonly<Record<string, { readonly sha256: string; readonly bytes: number }>>;
+}
+
+/** Extra facts to record in the manifest, e.g. the test metrics measured after training. */
+export interface SaveOptions {
+  readonly metrics?: Readonly<Record<string, StoredMetrics>>;
+}
+
+/** Options of {@link loadBundle}. */
+export interface LoadOptions {
+  /** Also load the autoencoder weights (needed to embed new rating rows; not for predict/recommend). */
+  readonly autoencoders?: boolean;
+}
+
+interface Meta {
+  readonly itemTitles?: readonly string[];
+  readonly userEncoder?: UserEncoder;
+  readonly itemEncoder?: ItemEncoder;
+  readonly curves?: Record<string, { trainLoss: number[]; validationRmse: number[] }>;
+}
+
+function bytesOf(a: Float32Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+async function listFiles(root: string, dir = root): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(root, p)));
+    else out.push(relative(root, p).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+function tfjsVersion(): string {
+  return '4.22.0';
+}
+
+/** Writes `model` to `dir` atomically (an interrupted save leaves any older bundle there intact). */
+export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions = {}): Promise<void> {
+  if (endianness() !== 'LE') throw new Error('model bundles are little-endian; this machine is big-endian');
+  const p = model.parts;
+  const b = p.blocks;
+  await writeDirAtomic(dir, async (tmp) => {
+    const put = (name: string, data: Uint8Array | string): Promise<void> => writeFile(join(tmp, name), data);
+    await put('user-embeddings.f32', bytesOf(b.userEmbeddings.data));
+    await put('item-embeddings.f32', bytesOf(b.itemEmbeddings.data));
+    await put('user-features.f32', bytesOf(b.userFeatures.data));
+    await put('item-features.f32', bytesOf(b.itemFeatures.data));
+    await put('seen-indptr.i32', bytesOf(p.seen.indptr));
+    await put('seen-indices.i32', bytesOf(p.seen.indices));
+    await put('xgboost.ubj', p.xgb.saveModelToBuffer('ubj'));
+    if (p.userAutoencoder) await p.userAutoencoder.save(join(tmp, 'autoencoders', 'users'));
+    if (p.itemAutoencoder) await p.itemAutoencoder.save(join(tmp, 'autoencoders', 'movies'));
+    const curves = p.report
+      ? Object.fromEntries(
+          Object.entries(p.report.curves).map(([k, c]) => [k, { trainLoss: Array.from(c.trainLoss), validationRmse: Array.from(c.validationRmse) }]),
+        )
+      : undefined;
+    const meta: Meta = { itemTitles: p.itemTitles, userEncoder: p.userEncoder, itemEncoder: p.itemEncoder, curves };
+    await put('meta.json', JSON.stringify(meta));
+
+    const files: Record<string, { sha256: string; bytes: number }> = {};
+    for (const f of await listFiles(tmp)) {
+      const data = await readFile(join(tmp, f));
+      files[f] = { sha256: sha256(data), bytes: data.length };
+    }
+    const fu = b.userFeatures as FeatureMatrix;
+    const fm = b.itemFeatures as FeatureMatrix;
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      formatVersion: BUNDLE_FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      versions: { rsattae: VERSION, node: process.version, xgboost: xgboostVersion(), tfjs: tfjsVersion() },
+      config: p.config,
+      data: p.source,
+      shapes: {
+        nUsers: p.nUsers,
+        nItems: p.nItems,
+        userEmbeddingDim: b.userEmbeddings.cols,
+        itemEmbeddingDim: b.itemEmbeddings.cols,
+        userFeatureNames: fu.names ?? [],
+        itemFeatureNames: fm.names ?? [],
+      },
+      metrics: { ...(p.report ? { validation: p.report.validation } : {}), ...opts.metrics },
+      autoencoders: p.report?.autoencoders,
+      seconds: p.report?.seconds,
+      files,
+    };
+    await put('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  });
+}
+
+function bad(dir: string, what: string): InputError {
+  return new InputError(`model bundle ${dir}: ${what}`);
+}
+
+/** Reads and validates manifest.json (format, version), without checking the other files. */
+export async function readManifest(dir: string): Promise<BundleManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'manifest.json'), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw bad(dir, 'no manifest.json here: not a model bundle (train one with `rsattae train --out DIR`)');
+    throw err;
+  }
+  let m: Partial<BundleManifest>;
+  try {
+    m = JSON.parse(text) as Partial<BundleManifest>;
+  } catch (err) {
+    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message}); the bundle is damaged`);
+  }
+  if (m.format !== BUNDLE_FORMAT) throw bad(dir, `manifest.json format is ${JSON.stringify(m.format)}, expected "${BUNDLE_FORMAT}"`);
+  if (m.formatVersion !== BUNDLE_FORMAT_VERSION) {
+    throw bad(dir, `bundle format version ${m.formatVersion} is not supported by rsattae ${VERSION} (it reads version ${BUNDLE_FORMAT_VERSION}); re-train the model or use the rsattae version that wrote it (${m.versions?.rsattae ?? 'unknown'})`);
+  }
+  if (!m.files || typeof m.files !== 'object' || !m.shapes || !m.config) throw bad(dir, 'manifest.json lacks files, shapes or config');
+  const cfg = configSchema.safeParse(m.config);
+  if (!cfg.success) throw bad(dir, `manifest.json config is invalid: ${cfg.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return { ...(m as BundleManifest), config: cfg.data };
+}
+
+/** Loads a bundle written by {@link saveBundle}, verifying every file's size and checksum first. */
+export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
+  const m = await readManifest(dir);
+  const contents = new Map<string, Buffer>();
+  for (const [name, expect] of Object.entries(m.files)) {
+    let data: Buffer;
+    try {
+      data = await readFile(join(dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw bad(dir, `file ${name} is missing`);
+      throw err;
+    }
+    if (data.length !== expect.bytes) throw bad(dir, `file ${name} has ${data.length} bytes, the manifest says ${expect.bytes} (truncated or replaced)`);
+    if (sha256(data) !== expect.sha256) throw bad(dir, `file ${name} does not match its checksum in manifest.json (edited or corrupted)`);
+    contents.set(name, data);
+  }
+  const need = (name: string): Buffer => {
+    const d = contents.get(name);
+    if (!d) throw bad(dir, `manifest.json does not list ${name}`);
+    return d;
+  };
+  const f32 = (name: string, rows: number, cols: number, names?: readonly string[]): Float32Matrix & { names: readonly string[] } => {
+    const d = need(name);
+    if (d.length !== rows * cols * 4) throw bad(dir, `file ${name} holds ${d.length / 4} floats, expected ${rows} x ${cols}`);
+    const data = new Float32Array(rows * cols);
+    new Uint8Array(data.buffer).set(d);
+    return { rows, cols, data, names: names ?? [] };
+  };
+  const i32 = (name: string): Int32Array => {
+    const d = need(name);
+    const a = new Int32Array(d.length / 4);
+    new Uint8Array(a.buffer).set(d);
+    return a;
+  };
+  const s = m.shapes;
+  const blocks = {
+    userEmbeddings: f32('user-embeddings.f32', s.nUsers, s.userEmbeddingDim),
+    userFeatures: f32('user-features.f32', s.nUsers, s.userFeatureNames.length, s.userFeatureNames),
+    itemEmbeddings: f32('item-embeddings.f32', s.nItems, s.itemEmbeddingDim),
+    itemFeatures: f32('item-features.f32', s.nItems, s.itemFeatureNames.length, s.itemFeatureNames),
+  };
+  const indptr = i32('seen-indptr.i32');
+  const indices = i32('seen-indices.i32');
+  if (indptr.length !== s.nUsers + 1 || indptr[s.nUsers] !== indices.length) throw bad(dir, 'seen-indptr.i32 does not fit seen-indices.i32');
+  const seen: CsrMatrix = { rows: s.nUsers, cols: s.nItems, indptr, indices, values: new Float32Array(indices.length) };
+  const meta = JSON.parse(need('meta.json').toString('utf8')) as Meta;
+  let userAutoencoder: TrainedAutoencoder | undefined;
+  let itemAutoencoder: TrainedAutoencoder | undefined;
+  if (opts.autoencoders) {
+    if (!Object.keys(m.files).some((f) => f.startsWith('autoencoders/'))) throw bad(dir, 'it holds no autoencoder weights');
+    userAutoencoder = await loadAutoencoder(join(dir, 'autoencoders', 'users'));
+    itemAutoencoder = await loadAutoencoder(join(dir, 'autoencoders', 'movies'));
+  }
+  const xgb = XGBRegressor.loadModelFromBuffer(need('xgboost.ubj'));
+  return new RSAttAE({
+    config: m.config,
+    nUsers: s.nUsers,
+    nItems: s.nItems,
+    blocks,
+    seen,
+    xgb,
+    userAutoencoder,
+    itemAutoencoder,
+    itemTitles: meta.itemTitles,
+    userEncoder: meta.userEncoder,
+    itemEncoder: meta.itemEncoder,
+    source: m.data,
+  });
+}
+
+/** Whether `dir` exists at all (for friendlier CLI messages). */
+export async function bundleExists(dir: string): Promise<boolean> {
+  try {
+    return (await stat(join(dir, 'manifest.json'))).isFile();
+  } catch {
+    return false;
+  }
+}

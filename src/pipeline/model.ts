@@ -1,0 +1,352 @@
+/**
+ * The RSAttAE recommender end to end: two autoencoders (users = rows of R, movies = rows of Rᵀ) learn embeddings,
+ * XGBoost predicts a rating from x = [E_u, F_u, E_m, F_m].
+ */
+import { ratingsToCsr } from '../data/csr.js';
+import type { ItemEncoder, UserEncoder } from '../data/features.js';
+import { concatRatings } from '../data/split.js';
+import type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from '../data/types.js';
+import { InputError } from '../errors.js';
+import { XGBRegressor } from '../gbdt/index.js';
+import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
+import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
+import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
+import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
+import { buildRows, errorMetrics, type PairEmbeddings, type RowBlocks } from './rows.js';
+
+/** What {@link RSAttAE.fit} learns from: one split of a ratings dataset with side information. */
+export interface RecommenderData {
+  readonly nUsers: number;
+  readonly nItems: number;
+  /** Ratings the autoencoders and XGBoost train on (0-based indices). */
+  readonly train: Ratings;
+  /** Held-out ratings: the autoencoders' validation target, XGBoost's validation metric. */
+  readonly validation: Ratings;
+  /** F_u: one row per user. */
+  readonly userFeatures: FeatureMatrix;
+  /** F_m: one row per item. */
+  readonly itemFeatures: FeatureMatrix;
+  /** Item titles by index, shown by recommend. */
+  readonly itemTitles?: readonly string[];
+  /** Encoders that made the feature matrices, kept for cold start. */
+  readonly userEncoder?: UserEncoder;
+  readonly itemEncoder?: ItemEncoder;
+  /** Where the data came from, recorded in a saved bundle. */
+  readonly source?: DataSource;
+}
+
+/** Provenance of the training data. */
+export interface DataSource {
+  readonly dataset: string;
+  readonly split: string;
+  /** SHA-256 of each input file by name. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Progress of {@link RSAttAE.fit}, one event per epoch or boosting round. */
+export type FitProgress =
+  | {
+      readonly stage: 'users' | 'movies';
+      readonly epoch: number;
+      readonly epochs: number;
+      readonly trainLoss: number;
+      readonly validationRmse: number;
+      readonly bestValidationRmse: number;
+    }
+  | { readonly stage: 'xgboost'; readonly iteration: number; readonly nIterations: number; readonly train: number; readonly eval?: number };
+
+/** Options of {@link RSAttAE.fit}. */
+export interface RSAttAEFitOptions {
+  readonly onProgress?: (p: FitProgress) => void;
+  /** Called when a stage starts. */
+  readonly onStage?: (stage: 'users' | 'movies' | 'xgboost') => void;
+}
+
+/** What one autoencoder's training came to. */
+export interface AutoencoderSummary {
+  readonly model: 'attention' | 'vanilla';
+  readonly dim: number;
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly bestValidationRmse: number;
+  readonly msPerEpoch: number;
+  readonly alpha: number | null;
+  readonly seconds: number;
+}
+
+/** Metrics and timings of a fit. */
+export interface FitReport {
+  readonly validation: { readonly rmse: number; readonly mae: number };
+  readonly autoencoders: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
+  readonly seconds: { readonly users: number; readonly movies: number; readonly xgboost: number; readonly total: number };
+  /** Learning curves of both autoencoders (paper Fig. 4B). */
+  readonly curves: {
+    readonly users: { readonly trainLoss: Float32Array; readonly validationRmse: Float32Array };
+    readonly movies: { readonly trainLoss: Float32Array; readonly validationRmse: Float32Array };
+  };
+}
+
+/** One recommended item. */
+export interface Recommendation {
+  /** 1-based item id. */
+  readonly item: number;
+  readonly title?: string;
+  readonly score: number;
+}
+
+/** Everything a trained model holds; what a bundle stores. */
+export interface ModelParts {
+  readonly config: RSAttAEConfig;
+  readonly nUsers: number;
+  readonly nItems: number;
+  readonly blocks: RowBlocks;
+  /** Items each user rated in train + validation (rows = users), excluded by recommend. */
+  readonly seen: CsrMatrix;
+  readonly xgb: XGBRegressor;
+  readonly userAutoencoder?: TrainedAutoencoder;
+  readonly itemAutoencoder?: TrainedAutoencoder;
+  readonly itemTitles?: readonly string[];
+  readonly userEncoder?: UserEncoder;
+  readonly itemEncoder?: ItemEncoder;
+  readonly source?: DataSource;
+  readonly report?: FitReport;
+}
+
+function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): AutoencoderSummary {
+  return {
+    model: cfg.autoencoder.model,
+    dim: cfg.autoencoder.dim,
+    epochs: ae.epochsRun,
+    bestEpoch: ae.bestEpoch,
+    bestValidationRmse: ae.bestValidationRmse,
+    msPerEpoch: ae.msPerEpoch,
+    alpha: cfg.autoencoder.model === 'attention' ? ae.alpha : null,
+    seconds,
+  };
+}
+
+function checkData(d: RecommenderData): void {
+  if (d.userFeatures.rows !== d.nUsers) {
+    throw new InputError(`user features have ${d.userFeatures.rows} rows for ${d.nUsers} users`);
+  }
+  if (d.itemFeatures.rows !== d.nItems) {
+    throw new InputError(`item features have ${d.itemFeatures.rows} rows for ${d.nItems} items`);
+  }
+  if (d.train.rating.length === 0) throw new InputError('no training ratings');
+  if (d.validation.rating.length === 0) throw new InputError('no validation ratings (valFraction too small?)');
+  if (d.itemTitles && d.itemTitles.length !== d.nItems) {
+    throw new InputError(`${d.itemTitles.length} item titles for ${d.nItems} items`);
+  }
+}
+
+/** The first `n` rows of per-pair embeddings. */
+function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
+  const cut = (m: Float32Matrix): Float32Matrix => ({ rows: n, cols: m.cols, data: m.data.subarray(0, n * m.cols) });
+  return { userEmbeddings: cut(p.userEmbeddings), itemEmbeddings: cut(p.itemEmbeddings) };
+}
+
+/** A trained RSAttAE recommender. Ids in the public methods are 1-based, as MovieLens writes them. */
+export class RSAttAE {
+  /** The resolved configuration it was trained with. */
+  readonly config: RSAttAEConfig;
+  readonly nUsers: number;
+  readonly nItems: number;
+  /** Metrics and timings of training (absent for a model loaded from an older bundle). */
+  readonly report?: FitReport;
+  /** @internal parts shared with the bundle code */
+  readonly parts: ModelParts;
+
+  /** Use {@link RSAttAE.fit} or {@link RSAttAE.load}; this wraps already trained parts. */
+  constructor(parts: ModelParts) {
+    this.parts = parts;
+    this.config = parts.config;
+    this.nUsers = parts.nUsers;
+    this.nItems = parts.nItems;
+    this.report = parts.report;
+  }
+
+  /**
+   * Trains both autoencoders, then XGBoost on [E_u, F_u, E_m, F_m] of the training pairs.
+   * @throws InputError for an invalid configuration or inconsistent data
+   */
+  static async fit(data: RecommenderData, config: RSAttAEConfigInput = {}, opts: RSAttAEFitOptions = {}): Promise<RSAttAE> {
+    const cfg = resolveConfig(config);
+    checkData(data);
+    const t0 = performance.now();
+    await initBackend(cfg.autoencoder.backend);
+    const ae = cfg.autoencoder;
+    const aeConfig = {
+      model: ae.model,
+      dim: ae.dim,
+      epochs: ae.epochs,
+      patience: ae.patience,
+      dropout: ae.dropout,
+      learningRate: ae.learningRate,
+      weightDecay: ae.weightDecay,
+      restore: ae.restore,
+    };
+
+    const trainSide = async (side: 'users' | 'movies', seed: number): Promise<[TrainedAutoencoder, number]> => {
+      opts.onStage?.(side);
+      const start = performance.now();
+      const rows = side === 'users' ? data.nUsers : data.nItems;
+      const cols = side === 'users' ? data.nItems : data.nUsers;
+      const by = side === 'users' ? 'user' : 'item';
+      const trained = await trainAutoencoder(
+        {
+          train: ratingsToCsr(data.train, rows, cols, by),
+          validation: ratingsToCsr(data.validation, rows, cols, by),
+          features: side === 'users' ? data.userFeatures : data.itemFeatures,
+        },
+        { ...aeConfig, seed },
+        { onEpoch: (e) => opts.onProgress?.({ stage: side, ...e }) },
+      );
+      return [trained, (performance.now() - start) / 1000];
+    };
+    // distinct seeds so the two modules don't draw the same initialisation and dropout streams
+    const [users, usersSeconds] = await trainSide('users', cfg.seed);
+    const [movies, moviesSeconds] = await trainSide('movies', cfg.seed + 1);
+
+    opts.onStage?.('xgboost');
+    const tx = performance.now();
+    const blocks: RowBlocks = {
+      userEmbeddings: users.embeddings,
+      userFeatures: data.userFeatures,
+      itemEmbeddings: movies.embeddings,
+      itemFeatures: data.itemFeatures,
+    };
+    const xTrain = buildRows(data.train.user, data.train.item, blocks);
+    let xFit = xTrain;
+    if (cfg.embeddings !== 'in-sample') {
+      // pairs are train + validation: both sit in the encoders' input, unlike test pairs
+      const all = concatRatings(data.train, data.validation);
+      const nTrain = data.train.rating.length;
+      const perPair =
+        cfg.embeddings === 'leave-one-out'
+          ? leaveOneOutEmbeddings(
+              data.train.user,
+              data.train.item,
+              ratingsToCsr(all, data.nUsers, data.nItems, 'user'),
+              ratingsToCsr(all, data.nItems, data.nUsers, 'item'),
+              users,
+              movies,
+            )
+          : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
+      xFit = buildRows(data.train.user, data.train.item, blocks, perPair);
+    }
+    const xVal = buildRows(data.validation.user, data.validation.item, blocks);
+    const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed });
+    await xgb.fitAsync(xFit, data.train.rating, {
+      evalSet: [xVal, data.validation.rating],
+      onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
+    });
+    const xgbSeconds = (performance.now() - tx) / 1000;
+    const validation = errorMetrics(xgb.predict(xVal), data.validation.rating);
+
+    const report: FitReport = {
+      validation,
+      autoencoders: { users: summary(users, cfg, usersSeconds), movies: summary(movies, cfg, moviesSeconds) },
+      seconds: { users: usersSeconds, movies: moviesSeconds, xgboost: xgbSeconds, total: (performance.now() - t0) / 1000 },
+      curves: { users: users.history, movies: movies.history },
+    };
+    return new RSAttAE({
+      config: cfg,
+      nUsers: data.nUsers,
+      nItems: data.nItems,
+      blocks,
+      seen: ratingsToCsr(concatRatings(data.train, data.validation), data.nUsers, data.nItems, 'user'),
+      xgb,
+      userAutoencoder: users,
+      itemAutoencoder: movies,
+      itemTitles: data.itemTitles,
+      userEncoder: data.userEncoder,
+      itemEncoder: data.itemEncoder,
+      source: data.source,
+      report,
+    });
+  }
+
+  private userIndex(user: number): number {
+    if (!Number.isInteger(user) || user < 1 || user > this.nUsers) {
+      throw new InputError(`unknown user id ${user}: ids run from 1 to ${this.nUsers}`);
+    }
+    return user - 1;
+  }
+
+  private itemIndex(item: number): number {
+    if (!Number.isInteger(item) || item < 1 || item > this.nItems) {
+      throw new InputError(`unknown item id ${item}: ids run from 1 to ${this.nItems}`);
+    }
+    return item - 1;
+  }
+
+  /** Predicted rating of `item` by `user` (1-based ids). @throws InputError for an unknown id */
+  predict(user: number, item: number): number {
+    const u = this.userIndex(user);
+    const i = this.itemIndex(item);
+    return this.predictIndices(Int32Array.of(u), Int32Array.of(i))[0];
+  }
+
+  /** Predicted ratings of many pairs given as 0-based indices (the batch path behind predict and evaluate). */
+  predictIndices(users: Int32Array, items: Int32Array): Float32Array {
+    if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
+    if (users.length === 0) return new Float32Array(0);
+    return this.parts.xgb.predict(buildRows(users, items, this.parts.blocks));
+  }
+
+  /**
+   * The `k` items with the highest predicted rating among those `user` has not rated (in train + validation).
+   * @throws InputError for an unknown user or a k that is not a positive integer
+   */
+  recommend(user: number, k = 10): Recommendation[] {
+    if (!Number.isInteger(k) || k < 1) throw new InputError(`k must be a positive integer, got ${k}`);
+    const u = this.userIndex(user);
+    const seen = new Uint8Array(this.nItems);
+    const { indptr, indices } = this.parts.seen;
+    for (let p = indptr[u]; p < indptr[u + 1]; p++) seen[indices[p]] = 1;
+    const candidates: number[] = [];
+    for (let i = 0; i < this.nItems; i++) if (!seen[i]) candidates.push(i);
+    const items = Int32Array.from(candidates);
+    const scores = this.predictIndices(new Int32Array(items.length).fill(u), items);
+    const order = Array.from(items.keys()).sort((a, b) => scores[b] - scores[a] || items[a] - items[b]);
+    return order.slice(0, k).map((j) => ({
+      item: items[j] + 1,
+      ...(this.parts.itemTitles ? { title: this.parts.itemTitles[items[j]] } : {}),
+      score: scores[j],
+    }));
+  }
+
+  /** RMSE and MAE on ratings given as 0-based indices (e.g. a split's test set). */
+  evaluate(ratings: Ratings): { rmse: number; mae: number; count: number } {
+    for (let k = 0; k < ratings.user.length; k++) {
+      if (ratings.user[k] < 0 || ratings.user[k] >= this.nUsers || ratings.item[k] < 0 || ratings.item[k] >= this.nItems) {
+        throw new InputError(`rating ${k + 1} names user ${ratings.user[k] + 1} / item ${ratings.item[k] + 1}, outside the model's ${this.nUsers} users and ${this.nItems} items`);
+      }
+    }
+    const m = errorMetrics(this.predictIndices(ratings.user, ratings.item), ratings.rating);
+    return { ...m, count: ratings.rating.length };
+  }
+
+  /**
+   * Saves a model bundle to `dir` (see bundle.ts), atomically: an interrupted save leaves an older bundle intact.
+   * `opts.metrics` adds e.g. test metrics to the manifest.
+   */
+  save(dir: string, opts: SaveOptions = {}): Promise<void> {
+    return saveBundle(this, dir, opts);
+  }
+
+  /**
+   * Loads a bundle saved by {@link RSAttAE.save}, checking its format version and every file's checksum.
+   * @throws InputError saying which file is missing, truncated or edited
+   */
+  static load(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
+    return loadBundle(dir, opts);
+  }
+
+  /** Frees native XGBoost and tfjs memory. The model is unusable afterwards. */
+  dispose(): void {
+    this.parts.xgb.dispose();
+    this.parts.userAutoencoder?.dispose();
+    this.parts.itemAutoencoder?.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+/** Shared test helpers for the data layer: a tiny valid ML-100K-shaped fixture and the real data location. */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The 19 ML-100K genres in u.genre order. */
+export const GENRES = [
+  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
+  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+];
+
+function flags(...on: number[]): string {
+  return GENRES.map((_, k) => (on.includes(k) ? '1' : '0')).join('|');
+}
+
+/**
+ * A tiny but complete dataset: 4 users, 5 items, 8 ratings, split u1 (6 base + 2 test). It exercises the edge
+ * cases: an age above the last bin (95), a missing release date, a year before 1920 and after 2000, a one-digit day,
+ * latin-1 text, a trailing blank line in u.genre.
+ */
+export function fixtureFiles(): Record<string, string> {
+  return {
+    'u.info': '4 users\n5 items\n8 ratings\n',
+    'u.occupation': 'engineer\nother\nstudent\nwriter\n',
+    'u.genre': `${GENRES.map((g, k) => `${g}|${k}`).join('\n')}\n\n`,
+    'u.user': '1|24|M|engineer|85711\n2|53|F|other|94043\n3|10|M|student|T8H1N\n4|95|F|writer|00000\n',
+    'u.item': [
+      `1|Toy Story (1995)|01-Jan-1995||http://x/1|${flags(3, 4, 5)}`,
+      `2|Caf\u00e9 (1915)|15-Mar-1915||http://x/2|${flags(8)}`,
+      `3|Unknown||||${flags(0)}`,
+      `4|Future (2005)|4-Feb-2005||http://x/4|${flags(1, 15)}`,
+      `5|Another (1995)|01-Jan-1995||http://x/5|${flags(5)}`,
+      '',
+    ].join('\n'),
+    'u.data': '1\t1\t5\t881250949\n1\t2\t3\t881250950\n2\t1\t4\t881250951\n2\t3\t1\t881250952\n3\t4\t2\t881250953\n4\t5\t5\t881250954\n4\t1\t3\t881250955\n3\t2\t4\t881250956\n',
+    'u1.base': '1\t1\t5\t881250949\n1\t2\t3\t881250950\n2\t1\t4\t881250951\n2\t3\t1\t881250952\n3\t4\t2\t881250953\n4\t5\t5\t881250954\n',
+    'u1.test': '4\t1\t3\t881250955\n3\t2\t4\t881250956\n',
+  };
+}
+
+/** Writes the fixture (with per-file overrides) as latin-1 into `<dir>/ml-100k` and returns that folder. */
+export async function writeFixture(dir: string, overrides: Record<string, string> = {}): Promise<string> {
+  const ds = join(dir, 'ml-100k');
+  await mkdir(ds, { recursive: true });
+  for (const [name, text] of Object.entries({ ...fixtureFiles(), ...overrides })) {
+    await writeFile(join(ds, name), Buffer.from(text, 'latin1'));
+  }
+  return ds;
+}
+
+/** A fresh temp folder, removed by the returned cleanup. */
+export async function tempDir(prefix = 'rsattae-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** The repository root (tests run from dist/test/data). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The folder holding the real `ml-100k/`: `$RSATTAE_DATA_DIR` when it has it, else `../shared/datasets` beside the
+ * repository; undefined when neither has it (real-data tests then skip).
+ */
+export function realDataDir(): string | undefined {
+  const candidates = [process.env.RSATTAE_DATA_DIR, join(REPO_ROOT, '..', 'shared', 'datasets')];
+  for (const c of candidates) if (c && existsSync(join(c, 'ml-100k', 'u.info'))) return c;
+  return undefined;
+}
+
+/** The skip reason for tests needing the real ML-100K, or false when it is available. */
+export function needsRealData(): string | false {
+  return realDataDir() === undefined
+    ? 'real ML-100K not found: set RSATTAE_DATA_DIR to a folder holding ml-100k/ (or place it in ../shared/datasets)'
+    : false;
+}

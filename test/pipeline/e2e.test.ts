@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  concatRatings,
+  createRng,
+  type FeatureMatrix,
+  leaveOneOutEmbeddings,
+  type Ratings,
+  RSAttAE,
+  type RecommenderData,
+  ratingsToCsr,
+  selectRatings,
+} from 'rsattae';
+import { needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
+
+/** A small low-rank rating problem with features that explain part of it. */
+function synthetic(nUsers: number, nItems: number, seed: number): { data: RecommenderData; test: Ratings } {
+  const rng = createRng(seed);
+  const k = 3;
+  const groupsU = 4;
+  const groupsI = 3;
+  const gu = Array.from({ length: nUsers }, () => rng.nextInt(groupsU));
+  const gi = Array.from({ length: nItems }, () => rng.nextInt(groupsI));
+  const pu = Array.from({ length: nUsers }, (_, u) => Array.from({ length: k }, (_, f) => rng.nextNormal() * 0.6 + (f === gu[u] % k ? 0.8 : 0)));
+  const qi = Array.from({ length: nItems }, (_, i) => Array.from({ length: k }, (_, f) => rng.nextNormal() * 0.6 + (f === gi[i] % k ? 0.8 : 0)));
+  // per-entity biases, partly explained by the features, are what an autoencoder row picks up first
+  const bu = gu.map((g) => (g - 1.5) * 0.4 + rng.nextNormal() * 0.4);
+  const bi = gi.map((g) => (g - 1) * 0.5 + rng.nextNormal() * 0.4);
+  const rows: [number, number, number][] = [];
+  for (let u = 0; u < nUsers; u++) {
+    for (let i = 0; i < nItems; i++) {
+      if (rng.next() > 0.3) continue;
+      let s = 3 + bu[u] + bi[i];
+      for (let f = 0; f < k; f++) s += pu[u][f] * qi[i][f];
+      rows.push([u, i, Math.min(5, Math.max(1, Math.round(s + rng.nextNormal() * 0.3)))]);
+    }
+  }
+  rng.shuffle(rows);
+  const part = (a: number, b: number): Ratings => {
+    const s = rows.slice(a, b);
+    return {
+      user: Int32Array.from(s, (r) => r[0]),
+      item: Int32Array.from(s, (r) => r[1]),
+      rating: Float32Array.from(s, (r) => r[2]),
+      timestamp: new Int32Array(s.length),
+    };
+  };
+  const n = rows.length;
+  const oneHot = (groups: number[], g: number, prefix: string): FeatureMatrix => {
+    const data = new Float32Array(groups.length * g);
+    groups.forEach((v, r) => {
+      data[r * g + v] = 1;
+    });
+    return { rows: groups.length, cols: g, data, names: Array.from({ length: g }, (_, j) => `${prefix}=${j}`) };
+  };
+  return {
+    data: {
+      nUsers,
+      nItems,
+      train: part(0, Math.floor(n * 0.7)),
+      validation: part(Math.floor(n * 0.7), Math.floor(n * 0.8)),
+      userFeatures: oneHot(gu, groupsU, 'group'),
+      itemFeatures: oneHot(gi, groupsI, 'kind'),
+      itemTitles: Array.from({ length: nItems }, (_, i) => `Item ${i + 1}`),
+      source: { dataset: 'synthetic', split: 's1', files: {} },
+    },
+    test: part(Math.floor(n * 0.8), n),
+  };
+}
+
+function meanRmse(train: Ratings, test: Ratings): number {
+  const mean = train.rating.reduce((a, b) => a + b, 0) / train.rating.length;
+  return Math.sqrt(test.rating.reduce((a, r) => a + (r - mean) ** 2, 0) / test.rating.length);
+}
+
+const CONFIG = {
+  seed: 3,
+  autoencoder: { dim: 8, epochs: 100, learningRate: 0.01 },
+  xgboost: { nEstimators: 60, learningRate: 0.1, maxDepth: 4, colsampleBytree: 0.8, nThread: 2 },
+};
+
+describe('RSAttAE end to end on synthetic data', () => {
+  const { data, test: testSet } = synthetic(60, 80, 11);
+  let model: RSAttAE;
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  before(async () => {
+    model = await RSAttAE.fit(data, CONFIG);
+    tmp = await tempDir();
+  });
+  after(async () => {
+    model?.dispose();
+    await tmp?.cleanup();
+  });
+
+  test('learns: test RMSE well below the mean predictor', () => {
+    const m = model.evaluate(testSet);
+    const base = meanRmse(data.train, testSet);
+    assert.ok(m.rmse < 0.9 * base, `rmse ${m.rmse} vs mean predictor ${base}`);
+    assert.equal(m.count, testSet.rating.length);
+    const r = model.report!;
+    assert.ok(r.seconds.total > 0 && r.autoencoders.users.epochs === 100 && r.autoencoders.movies.epochs === 100);
+    assert.equal(r.curves.users.validationRmse.length, 100);
+  });
+
+  test('predict takes 1-based ids and rejects unknown ones', () => {
+    const p = model.predict(1, 1);
+    assert.ok(Number.isFinite(p) && p > 0 && p < 6, `prediction ${p}`);
+    assert.equal(p, model.predictIndices(Int32Array.of(0), Int32Array.of(0))[0]);
+    assert.throws(() => model.predict(0, 1), /unknown user id 0/);
+    assert.throws(() => model.predict(61, 1), /unknown user id 61: ids run from 1 to 60/);
+    assert.throws(() => model.predict(1, 81), /unknown item id 81/);
+  });
+
+  test('recommend skips rated items and sorts by score', () => {
+    const recs = model.recommend(5, 7);
+    assert.equal(recs.length, 7);
+    const rated = new Set<number>();
+    for (const r of [data.train, data.validation]) for (let k = 0; k < r.user.length; k++) if (r.user[k] === 4) rated.add(r.item[k] + 1);
+    for (const r of recs) assert.ok(!rated.has(r.item), `item ${r.item} was rated`);
+    for (let j = 1; j < recs.length; j++) assert.ok(recs[j - 1].score >= recs[j].score);
+    assert.equal(recs[0].title, `Item ${recs[0].item}`);
+    assert.ok(Math.abs(recs[0].score - model.predict(5, recs[0].item)) < 1e-6);
+    assert.throws(() => model.recommend(5, 0), /k must be a positive integer/);
+  });
+
+  test('same seed, same model', async () => {
+    const again = await RSAttAE.fit(data, CONFIG);
+    try {
+      const a = model.predictIndices(testSet.user, testSet.item);
+      const b = again.predictIndices(testSet.user, testSet.item);
+      assert.deepEqual(b, a);
+    } finally {
+      again.dispose();
+    }
+  });
+
+  test('bundle round trip gives identical predictions; damage is reported', async () => {
+    const dir = join(tmp.path, 'model');
+    await model.save(dir, { metrics: { test: { rmse: 1, mae: 1 } } });
+    const loaded = await RSAttAE.load(dir, { autoencoders: true });
+    try {
+      assert.deepEqual(loaded.predictIndices(testSet.user, testSet.item), model.predictIndices(testSet.user, testSet.item));
+      assert.deepEqual(loaded.recommend(5, 7), model.recommend(5, 7));
+      assert.deepEqual(loaded.config, model.config);
+    } finally {
+      loaded.dispose();
+    }
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { formatVersion: number; metrics: { test: unknown } };
+    assert.deepEqual(manifest.metrics.test, { rmse: 1, mae: 1 });
+
+    // saving again over an existing bundle replaces it whole
+    await model.save(dir);
+    await RSAttAE.load(dir).then((m) => m.dispose());
+
+    const emb = join(dir, 'item-embeddings.f32');
+    const original = await readFile(emb);
+    await writeFile(emb, original.subarray(0, original.length - 8));
+    await assert.rejects(RSAttAE.load(dir), /item-embeddings\.f32 has \d+ bytes, the manifest says \d+ \(truncated/);
+    const edited = Buffer.from(original);
+    edited[10] ^= 0xff;
+    await writeFile(emb, edited);
+    await assert.rejects(RSAttAE.load(dir), /item-embeddings\.f32 does not match its checksum/);
+    await writeFile(emb, original);
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, formatVersion: 99 }));
+    await assert.rejects(RSAttAE.load(dir), /bundle format version 99 is not supported/);
+    await assert.rejects(RSAttAE.load(join(tmp.path, 'nothing')), /no manifest\.json here/);
+  });
+
+  test('CLI predict and recommend: answers, and exit 2 for unknown ids', async () => {
+    const dir = join(tmp.path, 'cli-model');
+    await model.save(dir);
+    const bin = join(REPO_ROOT, 'bin', 'rsattae');
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+    const ok = run('predict', '--model', dir, '--user', '3', '--item', '4', '--json');
+    assert.equal(ok.status, 0, ok.stderr);
+    const got = JSON.parse(ok.stdout) as { rating: number };
+    assert.ok(Math.abs(got.rating - model.predict(3, 4)) < 1e-3);
+    const rec = run('recommend', '--model', dir, '--user', '5', '-k', '3', '--json');
+    assert.equal(rec.status, 0, rec.stderr);
+    assert.deepEqual(
+      (JSON.parse(rec.stdout) as { items: { item: number }[] }).items.map((r) => r.item),
+      model.recommend(5, 3).map((r) => r.item),
+    );
+    const badUser = run('predict', '--model', dir, '--user', '999', '--item', '1');
+    assert.equal(badUser.status, 2);
+    assert.match(badUser.stderr, /unknown user id 999/);
+    const badItem = run('recommend', '--model', dir, '--user', '1000');
+    assert.equal(badItem.status, 2);
+    assert.match(badItem.stderr, /unknown user id 1000/);
+    const noModel = run('predict', '--model', join(tmp.path, 'missing'), '--user', '1', '--item', '1');
+    assert.equal(noModel.status, 2);
+    assert.match(noModel.stderr, /no manifest\.json/);
+  });
+
+  test('leave-one-out embeddings equal the encoder on the row without that rating', () => {
+    const users = model.parts.userAutoencoder!;
+    const movies = model.parts.itemAutoencoder!;
+    const all = concatRatings(data.train, data.validation);
+    const byUser = ratingsToCsr(all, data.nUsers, data.nItems, 'user');
+    const byItem = ratingsToCsr(all, data.nItems, data.nUsers, 'item');
+    const pick = Int32Array.of(0, 5, 17);
+    const u = Int32Array.from(pick, (k) => all.user[k]);
+    const i = Int32Array.from(pick, (k) => all.item[k]);
+    const loo = leaveOneOutEmbeddings(u, i, byUser, byItem, users, movies);
+    for (let j = 0; j < pick.length; j++) {
+      const k = pick[j];
+      const rest = selectRatings(all, Array.from({ length: all.rating.length }, (_, q) => q).filter((q) => q !== k));
+      const eu = users.embed(ratingsToCsr(rest, data.nUsers, data.nItems, 'user'));
+      const d = eu.cols;
+      const want = eu.data.subarray(u[j] * d, (u[j] + 1) * d);
+      const got = loo.userEmbeddings.data.subarray(j * d, (j + 1) * d);
+      for (let c = 0; c < d; c++) assert.ok(Math.abs(want[c] - got[c]) < 1e-5, `pair ${k} dim ${c}: ${got[c]} vs ${want[c]}`);
+      const full = model.parts.blocks.userEmbeddings.data.subarray(u[j] * d, (u[j] + 1) * d);
+      assert.ok(full.some((x, c) => Math.abs(x - got[c]) > 1e-6), 'removing the rating changes the embedding');
+    }
+  });
+
+  for (const embeddings of ['leave-one-out', 'out-of-fold'] as const) {
+    test(`${embeddings} embeddings train and predict`, async () => {
+      const m2 = await RSAttAE.fit(data, { ...CONFIG, embeddings, folds: 3 });
+      try {
+        const m = m2.evaluate(testSet);
+        assert.ok(m.rmse < meanRmse(data.train, testSet), `${embeddings} rmse ${m.rmse}`);
+      } finally {
+        m2.dispose();
+      }
+    });
+  }
+
+  test('bad configuration names the field', async () => {
+    await assert.rejects(RSAttAE.fit(data, { autoencoder: { dim: 0 } }), /autoencoder\.dim/);
+    await assert.rejects(RSAttAE.fit(data, { valFraction: 1.5 }), /valFraction/);
+  });
+});
+
+describe('RSAttAE on the real ML-100K u1 (few epochs and trees)', { skip: needsRealData() }, () => {
+  test('beats the global-mean predictor by a clear margin', async () => {
+    const { loadMovieLensSplit } = await import('rsattae');
+    const { data, test: testSet } = await loadMovieLensSplit({
+      dataset: 'ml-100k',
+      split: 'u1',
+      valFraction: 0.1,
+      seed: 42,
+      dataDir: realDataDir()!,
+      fetch: false,
+    });
+    const model = await RSAttAE.fit(data, {
+      autoencoder: { epochs: 40 },
+      xgboost: { nEstimators: 80, learningRate: 0.1, maxDepth: 6 },
+    });
+    try {
+      const m = model.evaluate(testSet);
+      const base = meanRmse(data.train, testSet);
+      assert.ok(m.rmse < base - 0.08, `test rmse ${m.rmse} vs global mean ${base}`);
+    } finally {
+      model.dispose();
+    }
+  });
+});
