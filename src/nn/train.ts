@@ -1,0 +1,377 @@
+/**
+ * Training of one RSAttAE (or vanilla) autoencoder as the reference does it — full batch, one ADOPT step per epoch on
+ * the training entries with input dropout, then an evaluation-mode pass on train + validation input scored at the
+ * validation entries — plus best-weights restore, early stopping, embeddings, and save/load.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRng } from '../data/rng.js';
+import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
+import { defaultAdoptConfig } from './adopt.js';
+import { type BackendName, createContext } from './backend.js';
+import { SizeCounter } from './kernels.js';
+import { encodeBytes, encodeCsr, Net, type NetProblem } from './model.js';
+import { initParams, type ModelShape, paramCount, paramSpecs, paramViews } from './params.js';
+import { checkCsr, dropZeros, groupFeatures, mergeCsr } from './sparse.js';
+
+/** Hyper-parameters of {@link trainAutoencoder}. */
+export interface AutoencoderConfig {
+  /** `attention` = RSAttAE; `vanilla` = the same encoder/decoder without attention and LayerNorm (paper Fig. 4B). */
+  model: 'attention' | 'vanilla';
+  /** Embedding size d (hidden layers are 2d wide). */
+  dim: number;
+  /** Maximum number of epochs (one full-batch step + one validation pass each). */
+  epochs: number;
+  /** Stop after this many epochs without a new best validation RMSE (unset = never). */
+  patience?: number;
+  /** Seed of the weight initialisation and the dropout masks. */
+  seed: number;
+  /** Input dropout probability. */
+  dropout: number;
+  /** ADOPT learning rate. */
+  learningRate: number;
+  /** ADOPT weight decay (added to the gradient). */
+  weightDecay: number;
+  /** Weights kept at the end: the best validation epoch's, or the last (the reference). */
+  restore: 'best' | 'last';
+  /** Kernel backend (default `wasm`: WebAssembly SIMD; `cpu`: plain TypeScript). Same seed + backend → same result. */
+  backend?: BackendName;
+}
+
+/** The reference's settings: d = 64, 1000 epochs, dropout 0.5, ADOPT lr 1e-3, weight decay 1e-5; best weights restored. */
+export const defaultAutoencoderConfig: Readonly<AutoencoderConfig> = {
+  model: 'attention',
+  dim: 64,
+  epochs: 1000,
+  seed: 42,
+  dropout: 0.5,
+  learningRate: 1e-3,
+  weightDecay: 1e-5,
+  restore: 'best',
+  backend: 'wasm',
+};
+
+/** One side's data: rows are this side's entities (users: rows of R; movies: rows of Rᵀ). */
+export interface SideData {
+  /** Training ratings (n × m). */
+  train: CsrMatrix;
+  /** Validation ratings, same shape, pattern disjoint from `train`. */
+  validation: CsrMatrix;
+  /** Entity features (n × nf). */
+  features: FeatureMatrix;
+}
+
+/** Progress report after each epoch (epochs are 1-based). */
+export interface EpochInfo {
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  validationRmse: number;
+  bestValidationRmse: number;
+}
+
+/** Options of {@link trainAutoencoder}. */
+export interface TrainOptions {
+  /** Called after every epoch. */
+  onEpoch?(e: EpochInfo): void;
+  /** Aborting rejects the training promise with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Learning curves, one value per epoch run. */
+export interface TrainingHistory {
+  trainLoss: Float32Array;
+  validationRmse: Float32Array;
+}
+
+interface TrainedState {
+  config: AutoencoderConfig;
+  shape: ModelShape;
+  params: Float32Array;
+  embeddings: Float32Matrix;
+  attended?: Float32Matrix;
+  history: TrainingHistory;
+  bestEpoch: number;
+  bestValidationRmse: number;
+  epochsRun: number;
+  msPerEpoch: number;
+}
+
+/** A trained module: its weights, the embeddings of its entities and its learning curves. */
+export class TrainedAutoencoder {
+  /** Hyper-parameters it was trained with. */
+  readonly config: AutoencoderConfig;
+  /** Input width m, feature width, d, attention or not. */
+  readonly shape: ModelShape;
+  /** E = encoder(train + validation) in evaluation mode (n × d), with the restored weights. */
+  readonly embeddings: Float32Matrix;
+  /** Ê = LayerNorm(α·A·E + (1−α)·E) (attention model only). */
+  readonly attended?: Float32Matrix;
+  /** Per-epoch training loss and validation RMSE. */
+  readonly history: TrainingHistory;
+  /** 1-based epoch of the best validation RMSE. */
+  readonly bestEpoch: number;
+  /** Best validation RMSE seen. */
+  readonly bestValidationRmse: number;
+  /** Epochs actually run (fewer than configured with early stopping). */
+  readonly epochsRun: number;
+  /** Mean wall time of a training step + validation pass, in milliseconds. */
+  readonly msPerEpoch: number;
+  private params: Float32Array | undefined;
+
+  /** @internal use {@link trainAutoencoder} or {@link loadAutoencoder}. */
+  constructor(s: TrainedState) {
+    this.config = s.config;
+    this.shape = s.shape;
+    this.params = s.params;
+    this.embeddings = s.embeddings;
+    this.attended = s.attended;
+    this.history = s.history;
+    this.bestEpoch = s.bestEpoch;
+    this.bestValidationRmse = s.bestValidationRmse;
+    this.epochsRun = s.epochsRun;
+    this.msPerEpoch = s.msPerEpoch;
+  }
+
+  /** The attention mix α (NaN for the vanilla model). */
+  get alpha(): number {
+    return this.shape.attention ? this.weights().alpha[0] : Number.NaN;
+  }
+
+  /** Named views of the weights (do not modify). */
+  weights(): ReturnType<typeof paramViews> {
+    if (!this.params) throw new Error('autoencoder was disposed');
+    return paramViews(this.params, paramSpecs(this.shape));
+  }
+
+  /**
+   * Encodes arbitrary rating rows (e.g. a cold-start user's ratings) in evaluation mode: E = encoder(input), rows ×
+   * d. Attention is not applied (it needs the whole population), matching the reference's embeddings.
+   */
+  embed(input: CsrMatrix): Float32Matrix {
+    if (input.cols !== this.shape.m) throw new RangeError(`input has ${input.cols} columns, the module expects ${this.shape.m}`);
+    checkCsr(input, 'embed input');
+    const x = dropZeros(input);
+    const w = this.weights();
+    const backend = this.config.backend ?? 'wasm';
+    const ctx = createContext(backend, encodeBytes(new SizeCounter(), this.shape.m, this.shape.d, x));
+    return { rows: x.rows, cols: this.shape.d, data: encodeCsr(ctx, w, this.shape.d, x) };
+  }
+
+  /** Writes the module to `dir` (`model.json` header + `model.bin` float32 little-endian), each file atomically. */
+  async save(dir: string): Promise<void> {
+    if (!this.params) throw new Error('autoencoder was disposed');
+    await mkdir(dir, { recursive: true });
+    const sections: [string, Float32Array, number, number][] = [
+      ['params', this.params, 1, this.params.length],
+      ['embeddings', this.embeddings.data, this.embeddings.rows, this.embeddings.cols],
+      ['trainLoss', this.history.trainLoss, 1, this.history.trainLoss.length],
+      ['validationRmse', this.history.validationRmse, 1, this.history.validationRmse.length],
+    ];
+    if (this.attended) sections.push(['attended', this.attended.data, this.attended.rows, this.attended.cols]);
+    let total = 0;
+    for (const s of sections) total += s[1].length;
+    const bin = new Float32Array(total);
+    const index: Record<string, { offset: number; rows: number; cols: number }> = {};
+    let o = 0;
+    for (const [name, data, rows, cols] of sections) {
+      bin.set(data, o);
+      index[name] = { offset: o, rows, cols };
+      o += data.length;
+    }
+    const header: ModelHeader = {
+      format: FORMAT,
+      version: 1,
+      littleEndian: true,
+      config: this.config,
+      shape: this.shape,
+      tensors: paramSpecs(this.shape).map((p) => ({ name: p.name, rows: p.rows, cols: p.cols })),
+      sections: index,
+      bestEpoch: this.bestEpoch,
+      bestValidationRmse: this.bestValidationRmse,
+      epochsRun: this.epochsRun,
+      msPerEpoch: this.msPerEpoch,
+      alpha: this.alpha,
+    };
+    await atomicWrite(join(dir, 'model.bin'), Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength));
+    await atomicWrite(join(dir, 'model.json'), `${JSON.stringify(header, null, 2)}\n`);
+  }
+
+  /** Drops the weights; {@link TrainedAutoencoder.embed} and {@link TrainedAutoencoder.save} fail afterwards. */
+  dispose(): void {
+    this.params = undefined;
+  }
+}
+
+const FORMAT = 'rsattae-autoencoder';
+
+interface ModelHeader {
+  format: string;
+  version: number;
+  littleEndian: boolean;
+  config: AutoencoderConfig;
+  shape: ModelShape;
+  tensors: { name: string; rows: number; cols: number }[];
+  sections: Record<string, { offset: number; rows: number; cols: number }>;
+  bestEpoch: number;
+  bestValidationRmse: number | null;
+  epochsRun: number;
+  msPerEpoch: number;
+  alpha: number | null;
+}
+
+async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Reads a module written by {@link TrainedAutoencoder.save}. */
+export async function loadAutoencoder(dir: string): Promise<TrainedAutoencoder> {
+  const header = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as ModelHeader;
+  if (header.format !== FORMAT || header.version !== 1) throw new Error(`${dir}: not an rsattae autoencoder (format ${header.format} v${header.version})`);
+  const raw = await readFile(join(dir, 'model.bin'));
+  if (raw.byteLength % 4 !== 0) throw new Error(`${dir}/model.bin: size ${raw.byteLength} is not a multiple of 4`);
+  const bin = new Float32Array(raw.byteLength / 4);
+  new Uint8Array(bin.buffer).set(raw);
+  if (!header.littleEndian !== !isLittleEndian()) {
+    const bytes = new Uint8Array(bin.buffer);
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  }
+  const section = (name: string): Float32Matrix | undefined => {
+    const s = header.sections[name];
+    if (!s) return undefined;
+    const len = s.rows * s.cols;
+    if (s.offset + len > bin.length) throw new Error(`${dir}/model.bin is truncated (section ${name})`);
+    return { rows: s.rows, cols: s.cols, data: bin.slice(s.offset, s.offset + len) };
+  };
+  const params = section('params');
+  const embeddings = section('embeddings');
+  if (!params || !embeddings) throw new Error(`${dir}: missing params or embeddings`);
+  if (params.data.length !== paramCount(paramSpecs(header.shape))) throw new Error(`${dir}: parameter count does not match the shape`);
+  return new TrainedAutoencoder({
+    config: header.config,
+    shape: header.shape,
+    params: params.data,
+    embeddings,
+    attended: section('attended'),
+    history: {
+      trainLoss: section('trainLoss')?.data ?? new Float32Array(0),
+      validationRmse: section('validationRmse')?.data ?? new Float32Array(0),
+    },
+    bestEpoch: header.bestEpoch,
+    bestValidationRmse: header.bestValidationRmse ?? Number.NaN,
+    epochsRun: header.epochsRun,
+    msPerEpoch: header.msPerEpoch,
+  });
+}
+
+function isLittleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}
+
+function validateConfig(c: AutoencoderConfig): void {
+  if (c.model !== 'attention' && c.model !== 'vanilla') throw new RangeError(`model must be attention or vanilla, got ${String(c.model)}`);
+  if (!Number.isInteger(c.dim) || c.dim < 1) throw new RangeError(`dim must be a positive integer, got ${c.dim}`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${c.epochs}`);
+  if (c.patience !== undefined && (!Number.isInteger(c.patience) || c.patience < 1)) throw new RangeError(`patience must be a positive integer, got ${c.patience}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${c.dropout}`);
+  if (!(c.learningRate > 0)) throw new RangeError(`learningRate must be > 0, got ${c.learningRate}`);
+  if (!(c.weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${c.weightDecay}`);
+  if (c.restore !== 'best' && c.restore !== 'last') throw new RangeError(`restore must be best or last, got ${String(c.restore)}`);
+  if (c.backend !== undefined && c.backend !== 'wasm' && c.backend !== 'cpu') throw new RangeError(`backend must be wasm or cpu, got ${String(c.backend)}`);
+}
+
+/** Seed offset of the dropout stream, so it differs from the initialisation stream of the same seed. */
+const DROPOUT_STREAM = 0x9e3779b9;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Trains one module. Full batch: each epoch is one ADOPT step on the training entries (input = training ratings with
+ * dropout) and one evaluation pass (input = train + validation, scored at the validation entries). Yields to the event
+ * loop about every 50 ms so progress can render. With no validation entries the training loss picks the best epoch.
+ */
+export async function trainAutoencoder(data: SideData, config: Partial<AutoencoderConfig> = {}, opts: TrainOptions = {}): Promise<TrainedAutoencoder> {
+  const cfg: AutoencoderConfig = { ...defaultAutoencoderConfig, ...config };
+  validateConfig(cfg);
+  const { train, validation, features } = data;
+  if (validation.rows !== train.rows || validation.cols !== train.cols) {
+    throw new RangeError(`validation is ${validation.rows}x${validation.cols}, train is ${train.rows}x${train.cols}`);
+  }
+  if (features.rows !== train.rows) throw new RangeError(`features have ${features.rows} rows, ratings have ${train.rows}`);
+  checkCsr(train, 'train');
+  checkCsr(validation, 'validation');
+  const attention = cfg.model === 'attention';
+  const shape: ModelShape = { m: train.cols, nf: features.cols, d: cfg.dim, attention };
+  const tr = dropZeros(train);
+  const va = dropZeros(validation);
+  if (tr.indptr[tr.rows] === 0) throw new RangeError('no training ratings');
+  const problem: NetProblem = { train: tr, validation: va, all: mergeCsr(tr, va), groups: attention ? groupFeatures(features) : undefined };
+  const backend = cfg.backend ?? 'wasm';
+  const ctx = createContext(backend, Net.bytesNeeded(new SizeCounter(), shape, problem));
+  const net = new Net(ctx, shape, problem);
+  initParams(net.params, net.specs, cfg.seed);
+  const rng = createRng(cfg.seed + DROPOUT_STREAM);
+  const step = {
+    learningRate: cfg.learningRate,
+    beta1: defaultAdoptConfig.beta1,
+    beta2: defaultAdoptConfig.beta2,
+    eps: defaultAdoptConfig.epsilon,
+    weightDecay: cfg.weightDecay,
+  };
+  const hasValidation = net.validationCount > 0;
+  const trainLoss = new Float32Array(cfg.epochs);
+  const valRmse = new Float32Array(cfg.epochs);
+  const best = new Float32Array(net.params.length);
+  let bestScore = Number.POSITIVE_INFINITY;
+  let bestEpoch = 0;
+  let computeMs = 0;
+  let lastYield = performance.now();
+  let epoch = 0;
+  while (epoch < cfg.epochs) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('training aborted');
+    const t0 = performance.now();
+    net.drawDropout(cfg.dropout, rng.nextUint32);
+    // float32 like the stored curves, so the reported best equals its history entry
+    const loss = Math.fround(net.lossAndGrads());
+    net.applyAdopt(step);
+    const v = Math.fround(net.validationRmse());
+    computeMs += performance.now() - t0;
+    trainLoss[epoch] = loss;
+    valRmse[epoch] = v;
+    epoch++;
+    const score = hasValidation ? v : loss;
+    if (score < bestScore) {
+      bestScore = score;
+      bestEpoch = epoch;
+      if (cfg.restore === 'best') best.set(net.params);
+    }
+    opts.onEpoch?.({ epoch, epochs: cfg.epochs, trainLoss: loss, validationRmse: v, bestValidationRmse: hasValidation ? bestScore : Number.NaN });
+    if (cfg.patience !== undefined && epoch - bestEpoch >= cfg.patience) break;
+    if (performance.now() - lastYield > 50) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+  }
+  if (cfg.restore === 'best' && bestEpoch > 0) net.params.set(best);
+  const { e, ehat } = net.embeddings();
+  const n = tr.rows;
+  return new TrainedAutoencoder({
+    config: cfg,
+    shape,
+    params: net.params.slice(),
+    embeddings: { rows: n, cols: cfg.dim, data: e },
+    attended: ehat ? { rows: n, cols: cfg.dim, data: ehat } : undefined,
+    history: { trainLoss: trainLoss.slice(0, epoch), validationRmse: valRmse.slice(0, epoch) },
+    bestEpoch,
+    bestValidationRmse: hasValidation ? bestScore : Number.NaN,
+    epochsRun: epoch,
+    msPerEpoch: computeMs / epoch,
+  });
+}

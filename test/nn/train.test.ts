@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createRng } from '../../src/data/rng.js';
+import type { CsrMatrix } from '../../src/data/types.js';
+import { loadAutoencoder, type SideData, trainAutoencoder } from '../../src/nn/index.js';
+import { mergeCsr } from '../../src/nn/sparse.js';
+
+/** Ratings from a rank-2 model whose factors depend on 6 feature groups, observed at 30%, 20% of them validation. */
+function lowRank(seed: number): SideData & { meanRmse: number } {
+  const rng = createRng(seed);
+  const n = 150;
+  const m = 90;
+  const G = 6;
+  const protoU = Array.from({ length: G }, () => [rng.nextNormal(), rng.nextNormal()]);
+  const u = Array.from({ length: n }, (_, i) => protoU[i % G].map((x) => x + 0.3 * rng.nextNormal()));
+  const v = Array.from({ length: m }, () => [rng.nextNormal(), rng.nextNormal()]);
+  const rows: [number, number, number, boolean][] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      if (rng.next() >= 0.3) continue;
+      const r = Math.min(5, Math.max(1, Math.round(3 + 0.8 * (u[i][0] * v[j][0] + u[i][1] * v[j][1]))));
+      rows.push([i, j, r, rng.next() < 0.2]);
+    }
+  }
+  const build = (val: boolean): CsrMatrix => {
+    const sel = rows.filter((x) => x[3] === val);
+    const indptr = new Int32Array(n + 1);
+    for (const [i] of sel) indptr[i + 1]++;
+    for (let i = 0; i < n; i++) indptr[i + 1] += indptr[i];
+    return { rows: n, cols: m, indptr, indices: Int32Array.from(sel, (x) => x[1]), values: Float32Array.from(sel, (x) => x[2]) };
+  };
+  const train = build(false);
+  const validation = build(true);
+  const mean = train.values.reduce((a, b) => a + b, 0) / train.values.length;
+  const meanRmse = Math.sqrt(validation.values.reduce((a, b) => a + (b - mean) ** 2, 0) / validation.values.length);
+  const data = new Float32Array(n * G);
+  for (let i = 0; i < n; i++) data[i * G + (i % G)] = 1;
+  return { train, validation, features: { rows: n, cols: G, data, names: Array.from({ length: G }, (_, g) => `g${g}`) }, meanRmse };
+}
+
+describe('trainAutoencoder', () => {
+  const problem = lowRank(3);
+
+  for (const model of ['attention', 'vanilla'] as const) {
+    it(`${model}: validation RMSE far below the mean predictor's on a low-rank matrix`, async () => {
+      const res = await trainAutoencoder(problem, { model, dim: 8, epochs: 400, learningRate: 0.01, seed: 1 });
+      assert.equal(res.epochsRun, 400);
+      assert.equal(res.history.validationRmse.length, 400);
+      assert.ok(res.bestValidationRmse < 0.75 * problem.meanRmse, `best ${res.bestValidationRmse} vs mean predictor ${problem.meanRmse}`);
+      assert.equal(res.bestValidationRmse, Math.min(...res.history.validationRmse));
+      assert.equal(res.history.validationRmse[res.bestEpoch - 1], res.bestValidationRmse);
+      assert.ok(res.history.trainLoss[399] < res.history.trainLoss[0]);
+      assert.equal(res.embeddings.rows, 150);
+      assert.equal(res.embeddings.cols, 8);
+      if (model === 'attention') {
+        assert.equal(res.attended?.rows, 150);
+        assert.ok(Number.isFinite(res.alpha) && res.alpha !== 0.5);
+      } else {
+        assert.equal(res.attended, undefined);
+        assert.ok(Number.isNaN(res.alpha));
+      }
+    });
+  }
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`${backend}: same seed gives identical weights and curves, another seed does not`, async () => {
+      const cfg = { dim: 8, epochs: 15, seed: 5, backend };
+      const a = await trainAutoencoder(problem, cfg);
+      const b = await trainAutoencoder(problem, cfg);
+      const c = await trainAutoencoder(problem, { ...cfg, seed: 6 });
+      assert.deepEqual(a.history.trainLoss, b.history.trainLoss);
+      assert.deepEqual(a.history.validationRmse, b.history.validationRmse);
+      assert.deepEqual(a.weights().w1, b.weights().w1);
+      assert.deepEqual(a.embeddings.data, b.embeddings.data);
+      assert.notDeepEqual(a.history.trainLoss, c.history.trainLoss);
+    });
+  }
+
+  it('restore best vs last, patience stops early, onEpoch reports every epoch', async () => {
+    const seen: number[] = [];
+    const best = await trainAutoencoder(problem, { dim: 4, epochs: 60, learningRate: 0.05, seed: 2 }, { onEpoch: (e) => seen.push(e.epoch) });
+    const last = await trainAutoencoder(problem, { dim: 4, epochs: 60, learningRate: 0.05, seed: 2, restore: 'last' });
+    assert.deepEqual(seen, Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.deepEqual(best.history.validationRmse, last.history.validationRmse);
+    if (best.bestEpoch < 60) assert.notDeepEqual(best.embeddings.data, last.embeddings.data);
+    const early = await trainAutoencoder(problem, { dim: 4, epochs: 2000, learningRate: 0.05, seed: 2, patience: 5 });
+    assert.ok(early.epochsRun < 2000);
+    assert.equal(early.epochsRun - early.bestEpoch, 5);
+  });
+
+  it('aborts through the signal', async () => {
+    const ac = new AbortController();
+    await assert.rejects(
+      trainAutoencoder(problem, { dim: 4, epochs: 100 }, { signal: ac.signal, onEpoch: (e) => e.epoch === 3 && ac.abort(new Error('stop')) }),
+      /stop/,
+    );
+  });
+
+  it('rejects bad configurations and shapes', async () => {
+    await assert.rejects(trainAutoencoder(problem, { dim: 0 }), RangeError);
+    await assert.rejects(trainAutoencoder(problem, { dropout: 1 }), RangeError);
+    await assert.rejects(trainAutoencoder({ ...problem, features: { ...problem.features, rows: 3 } }), RangeError);
+  });
+
+  it('save → load → embed gives identical results; embed(train+validation) equals the embeddings', async () => {
+    const res = await trainAutoencoder(problem, { dim: 8, epochs: 10, seed: 9 });
+    const all = mergeCsr(problem.train, problem.validation);
+    assert.deepEqual(res.embed(all).data, res.embeddings.data);
+    const dir = await mkdtemp(join(tmpdir(), 'rsattae-nn-'));
+    try {
+      await res.save(dir);
+      const back = await loadAutoencoder(dir);
+      assert.deepEqual(back.weights().w1, res.weights().w1);
+      assert.deepEqual(back.embeddings, res.embeddings);
+      assert.deepEqual(back.attended, res.attended);
+      assert.deepEqual(back.history, res.history);
+      assert.equal(back.bestEpoch, res.bestEpoch);
+      assert.equal(back.alpha, res.alpha);
+      // a cold-start row: two ratings only
+      const cold: CsrMatrix = { rows: 1, cols: 90, indptr: Int32Array.of(0, 2), indices: Int32Array.of(4, 17), values: Float32Array.of(5, 2) };
+      const e = back.embed(cold);
+      assert.equal(e.rows, 1);
+      assert.deepEqual(e.data, res.embed(cold).data);
+      assert.throws(() => back.embed({ ...cold, cols: 91 }), RangeError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
