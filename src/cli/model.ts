@@ -2,7 +2,7 @@
  * `rsattae train | evaluate | predict | recommend`: the end-to-end recommender from the command line. A thin layer
  * over {@link RSAttAE}: parse options, report progress on stderr, print a report (one JSON object with --json).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../data/location.js';
 import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
@@ -37,7 +37,7 @@ interface TrainOptions {
   folds: number;
   restore: 'best' | 'last';
   backend: 'wasm' | 'cpu';
-  out: string;
+  out?: string;
   json?: boolean;
   dataDir?: string;
 }
@@ -111,7 +111,7 @@ async function train(opts: TrainOptions): Promise<void> {
   try {
     const report = model.report!;
     const testMetrics = model.evaluate(test);
-    const out = resolve(opts.out);
+    const out = resolve(opts.out ?? join('models', `rsattae-${opts.dataset}-${opts.split}`));
     await model.save(out, { metrics: { test: { rmse: testMetrics.rmse, mae: testMetrics.mae } } });
     const ae = (s: typeof report.autoencoders.users) => ({
       epochs: s.epochs,
@@ -224,8 +224,8 @@ export function registerModelCommands(program: Command): void {
       .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
       .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
       .option('--restore <which>', 'autoencoder weights to embed with: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')
-      .option('--backend <name>', 'tfjs backend', parseChoice(['wasm', 'cpu'] as const), 'wasm')
-      .option('--out <dir>', 'where to save the model bundle', 'models/rsattae-ml-100k-u1')
+      .option('--backend <name>', 'autoencoder kernels: wasm (WebAssembly SIMD) or cpu (plain TypeScript)', parseChoice(['wasm', 'cpu'] as const), 'wasm')
+      .option('--out <dir>', 'where to save the model bundle (default: models/rsattae-<dataset>-<split>)')
       .option('--json', 'print one JSON object on stdout'),
   ).action((opts: TrainOptions) => train(opts));
 
