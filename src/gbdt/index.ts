@@ -1,0 +1,23 @@
+/**
+ * Gradient-boosted trees on the native XGBoost library (libxgboost, loaded through koffi).
+ * @packageDocumentation
+ */
+export { XGBoostError, XGBoostNotFoundError, xgboostLibraryPath, xgboostVersion } from './library.js';
+export {
+  EVAL_METRICS,
+  OBJECTIVES,
+  PARAM_NAMES,
+  type ResolvedXGBRegressorParams,
+  TREE_METHODS,
+  type XGBRegressorParams,
+} from './params.js';
+export {
+  type EvalsResult,
+  type FitAsyncOptions,
+  type FitOptions,
+  type ImportanceType,
+  type IterationInfo,
+  type Labels,
+  type ModelFormat,
+  XGBRegressor,
+} from './regressor.js';
