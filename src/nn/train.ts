@@ -3,9 +3,10 @@
  * the training entries with input dropout, then an evaluation-mode pass on train + validation input scored at the
  * validation entries — plus best-weights restore, early stopping, embeddings, and save/load.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../data/rng.js';
+import { writeFileAtomic } from '../util/fs.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
 import { defaultAdoptConfig } from './adopt.js';
 import { type BackendName, createContext } from './backend.js';
@@ -193,8 +194,8 @@ export class TrainedAutoencoder {
       msPerEpoch: this.msPerEpoch,
       alpha: this.alpha,
     };
-    await atomicWrite(join(dir, 'model.bin'), Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength));
-    await atomicWrite(join(dir, 'model.json'), `${JSON.stringify(header, null, 2)}\n`);
+    await writeFileAtomic(join(dir, 'model.bin'), Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength));
+    await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(header, null, 2)}\n`);
   }
 
   /** Drops the weights; {@link TrainedAutoencoder.embed} and {@link TrainedAutoencoder.save} fail afterwards. */
@@ -218,17 +219,6 @@ interface ModelHeader {
   epochsRun: number;
   msPerEpoch: number;
   alpha: number | null;
-}
-
-async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }
 
 /** Reads a module written by {@link TrainedAutoencoder.save}. */
