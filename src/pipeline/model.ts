@@ -8,7 +8,7 @@ import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { XGBRegressor } from '../gbdt/index.js';
-import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
+import { type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
@@ -173,7 +173,6 @@ export class RSAttAE {
     const cfg = resolveConfig(config);
     checkData(data);
     const t0 = performance.now();
-    await initBackend(cfg.autoencoder.backend);
     const ae = cfg.autoencoder;
     const aeConfig = {
       model: ae.model,
@@ -184,6 +183,7 @@ export class RSAttAE {
       learningRate: ae.learningRate,
       weightDecay: ae.weightDecay,
       restore: ae.restore,
+      backend: ae.backend,
     };
 
     const trainSide = async (side: 'users' | 'movies', seed: number): Promise<[TrainedAutoencoder, number]> => {
