@@ -9,33 +9,21 @@
  * Progress goes to stderr; with `--json` stdout carries exactly one JSON object. `--out DIR` writes, per side,
  * `DIR/<side>/embeddings.npy` (float32 n × d, row k = id k+1), `DIR/<side>/curves.csv` and the module in `DIR/<side>/model/`.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openDataset, prepareSplit } from '../data/dataset.js';
 import { resolveDataDir } from '../data/location.js';
-import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
-import { DATASET_NAMES } from '../data/registry.js';
 import type { Float32Matrix } from '../data/types.js';
 import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
 import { type Side, sideData } from '../nn/sides.js';
-import { addDataDirOption, createProgress, note, parseChoice, parseFraction, parsePositiveInt, parseSeed, writeJson } from './util.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { type AutoencoderOptions, addAutoencoderOptions, createProgress, note, parseChoice, writeJson } from './util.js';
 
-interface EmbedOptions {
-  dataset: string;
-  split: SplitName;
+interface EmbedOptions extends AutoencoderOptions {
   side: Side | 'both';
-  model: 'attention' | 'vanilla';
-  dim: number;
-  epochs: number;
-  patience?: number;
-  seed: number;
-  valFraction: number;
-  restore: 'best' | 'last';
-  backend: 'wasm' | 'cpu';
   out?: string;
   json?: boolean;
-  dataDir?: string;
 }
 
 /** A float32 matrix as NumPy .npy (format 1.0, little-endian, C order). */
@@ -52,19 +40,13 @@ function npy(m: Float32Matrix): Uint8Array {
   return out;
 }
 
-async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 async function writeSide(dir: string, res: TrainedAutoencoder): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await atomicWrite(join(dir, 'embeddings.npy'), npy(res.embeddings));
-  if (res.attended) await atomicWrite(join(dir, 'attended.npy'), npy(res.attended));
+  await writeFileAtomic(join(dir, 'embeddings.npy'), npy(res.embeddings));
+  if (res.attended) await writeFileAtomic(join(dir, 'attended.npy'), npy(res.attended));
   let csv = 'epoch,train_loss,validation_rmse\n';
   for (let e = 0; e < res.epochsRun; e++) csv += `${e + 1},${res.history.trainLoss[e]},${res.history.validationRmse[e]}\n`;
-  await atomicWrite(join(dir, 'curves.csv'), csv);
+  await writeFileAtomic(join(dir, 'curves.csv'), csv);
   await res.save(join(dir, 'model'));
 }
 
@@ -72,69 +54,58 @@ const round = (x: number, digits = 4): number | null => (Number.isFinite(x) ? Nu
 
 /** Registers `embed` on the program. */
 export function registerEmbedCommand(program: Command): void {
-  const cmd = program
-    .command('embed')
-    .description('train the user and/or movie autoencoder and report or write their embeddings')
-    .option('--dataset <name>', `dataset (${DATASET_NAMES.join(', ')})`, 'ml-100k')
-    .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES), 'u1')
+  addAutoencoderOptions(
+    program.command('embed').description('train the user and/or movie autoencoder and report or write their embeddings'),
+  )
     .option('--side <side>', 'users, movies or both', parseChoice(['users', 'movies', 'both'] as const), 'both')
-    .option('--model <model>', 'attention (RSAttAE) or vanilla autoencoder', parseChoice(['attention', 'vanilla'] as const), 'attention')
-    .option('--dim <d>', 'embedding size', parsePositiveInt, 64)
-    .option('--epochs <n>', 'maximum epochs', parsePositiveInt, 1000)
-    .option('--patience <n>', 'stop after this many epochs without validation improvement', parsePositiveInt)
-    .option('--seed <n>', 'seed of the validation hold-out, initialisation and dropout', parseSeed, 42)
-    .option('--val-fraction <f>', 'share of the split base held out for validation', parseFraction, 0.1)
-    .option('--restore <which>', 'weights kept: best validation epoch or last', parseChoice(['best', 'last'] as const), 'best')
-    .option('--backend <name>', 'wasm (WebAssembly SIMD) or cpu (plain TypeScript)', parseChoice(['wasm', 'cpu'] as const), 'wasm')
     .option('--out <dir>', 'write embeddings (.npy), learning curves (.csv) and the modules here')
-    .option('--json', 'print one JSON object with the results');
-  addDataDirOption(cmd);
-  cmd.action(async (opts: EmbedOptions) => {
-    await initBackend(opts.backend);
-    const ds = await openDataset(opts.dataset, { dataDir: resolveDataDir(opts.dataDir) });
-    const split = await prepareSplit(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed });
-    const sides: Side[] = opts.side === 'both' ? ['users', 'movies'] : [opts.side];
-    const report: Record<string, unknown> = {};
-    for (const side of sides) {
-      const data = sideData(ds, split, side);
-      const progress = createProgress(`${side} autoencoder`, { total: opts.epochs });
-      const t0 = performance.now();
-      const res = await trainAutoencoder(
-        data,
-        {
+    .option('--json', 'print one JSON object with the results')
+    .action(async (opts: EmbedOptions) => {
+      await initBackend(opts.backend);
+      const ds = await openDataset(opts.dataset, { dataDir: resolveDataDir(opts.dataDir) });
+      const split = await prepareSplit(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed });
+      const sides: Side[] = opts.side === 'both' ? ['users', 'movies'] : [opts.side];
+      const report: Record<string, unknown> = {};
+      for (const side of sides) {
+        const data = sideData(ds, split, side);
+        const progress = createProgress(`${side} autoencoder`, { total: opts.epochs });
+        const t0 = performance.now();
+        const res = await trainAutoencoder(
+          data,
+          {
+            model: opts.model,
+            dim: opts.dim,
+            epochs: opts.epochs,
+            patience: opts.patience,
+            seed: opts.seed,
+            restore: opts.restore,
+            backend: opts.backend,
+          },
+          { onEpoch: (e) => progress.update(e.epoch) },
+        );
+        const seconds = (performance.now() - t0) / 1000;
+        progress.stop(
+          `${side}: best validation RMSE ${res.bestValidationRmse.toFixed(4)} at epoch ${res.bestEpoch} of ${res.epochsRun}, ` +
+            `${res.msPerEpoch.toFixed(1)} ms/epoch, alpha ${Number.isNaN(res.alpha) ? '-' : res.alpha.toFixed(3)}`,
+        );
+        report[side] = {
           model: opts.model,
           dim: opts.dim,
           epochs: opts.epochs,
-          patience: opts.patience,
-          seed: opts.seed,
-          restore: opts.restore,
-          backend: opts.backend,
-        },
-        { onEpoch: (e) => progress.update(e.epoch) },
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      progress.stop(
-        `${side}: best validation RMSE ${res.bestValidationRmse.toFixed(4)} at epoch ${res.bestEpoch} of ${res.epochsRun}, ` +
-          `${res.msPerEpoch.toFixed(1)} ms/epoch, alpha ${Number.isNaN(res.alpha) ? '-' : res.alpha.toFixed(3)}`,
-      );
-      report[side] = {
-        model: opts.model,
-        dim: opts.dim,
-        epochs: opts.epochs,
-        epochsRun: res.epochsRun,
-        bestEpoch: res.bestEpoch,
-        bestValidationRmse: round(res.bestValidationRmse, 5),
-        msPerEpoch: round(res.msPerEpoch, 2),
-        seconds: round(seconds, 2),
-        alpha: round(res.alpha, 5),
-      };
-      if (opts.out) {
-        await writeSide(join(opts.out, side), res);
-        note(`${side}: wrote ${join(opts.out, side)}`);
+          epochsRun: res.epochsRun,
+          bestEpoch: res.bestEpoch,
+          bestValidationRmse: round(res.bestValidationRmse, 5),
+          msPerEpoch: round(res.msPerEpoch, 2),
+          seconds: round(seconds, 2),
+          alpha: round(res.alpha, 5),
+        };
+        if (opts.out) {
+          await writeSide(join(opts.out, side), res);
+          note(`${side}: wrote ${join(opts.out, side)}`);
+        }
+        res.dispose();
       }
-      res.dispose();
-    }
-    report.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-    if (opts.json) writeJson(report);
-  });
+      report.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+      if (opts.json) writeJson(report);
+    });
 }

@@ -6,40 +6,28 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../data/location.js';
 import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
-import { DATASET_NAMES } from '../data/registry.js';
 import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { loadMovieLensSplit } from '../pipeline/movielens.js';
 import {
+  type AutoencoderOptions,
+  addAutoencoderOptions,
   addDataDirOption,
   createProgress,
   note,
   parseChoice,
-  parseFraction,
   parsePositiveInt,
-  parseSeed,
   type Progress,
   writeJson,
 } from './util.js';
 
-interface TrainOptions {
-  dataset: string;
-  split: SplitName;
-  seed: number;
-  dim: number;
-  epochs: number;
-  patience?: number;
-  valFraction: number;
+interface TrainOptions extends AutoencoderOptions {
   nEstimators: number;
-  model: 'attention' | 'vanilla';
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
   folds: number;
-  restore: 'best' | 'last';
-  backend: 'wasm' | 'cpu';
   out?: string;
   json?: boolean;
-  dataDir?: string;
 }
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
@@ -208,35 +196,25 @@ async function recommend(opts: ModelOptions & { user: number; k: number }): Prom
 
 /** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */
 export function registerModelCommands(program: Command): void {
-  addDataDirOption(
+  addAutoencoderOptions(
     program
       .command('train')
-      .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model')
-      .option('--dataset <name>', `dataset (${DATASET_NAMES.join(', ')})`, parseChoice(DATASET_NAMES), 'ml-100k')
-      .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES), 'u1')
-      .option('--seed <n>', 'seed of the holdout, initialisation, dropout and XGBoost', parseSeed, 42)
-      .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
-      .option('--epochs <n>', 'autoencoder epochs (reference: 1000)', parsePositiveInt, 1000)
-      .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE', parsePositiveInt)
-      .option('--val-fraction <f>', 'share of the base split held out for validation (paper: 0.1)', parseFraction, 0.1)
-      .option('--n-estimators <n>', 'XGBoost trees (paper Table II setup 4: 1900)', parsePositiveInt, 1900)
-      .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')
-      .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
-      .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
-      .option('--restore <which>', 'autoencoder weights to embed with: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')
-      .option('--backend <name>', 'autoencoder kernels: wasm (WebAssembly SIMD) or cpu (plain TypeScript)', parseChoice(['wasm', 'cpu'] as const), 'wasm')
-      .option('--out <dir>', 'where to save the model bundle (default: models/rsattae-<dataset>-<split>)')
-      .option('--json', 'print one JSON object on stdout'),
-  ).action((opts: TrainOptions) => train(opts));
+      .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model'),
+  )
+    .option('--n-estimators <n>', 'XGBoost trees (paper Table II setup 4: 1900)', parsePositiveInt, 1900)
+    .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
+    .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
+    .option('--out <dir>', 'where to save the model bundle (default: models/rsattae-<dataset>-<split>)')
+    .option('--json', 'print one JSON object on stdout')
+    .action((opts: TrainOptions) => train(opts));
 
-  program
+  const evaluateCmd = program
     .command('evaluate')
     .description("RMSE and MAE of a saved model on a split's test ratings (default: the split it was trained on)")
     .requiredOption('--model <dir>', 'model bundle directory')
     .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES))
-    .option('--json', 'print one JSON object on stdout')
-    .option('--data-dir <dir>', 'folder holding dataset folders (default: $RSATTAE_DATA_DIR, else ~/.cache/rsattae)')
-    .action((opts: ModelOptions & { split?: SplitName; dataDir?: string }) => evaluate(opts));
+    .option('--json', 'print one JSON object on stdout');
+  addDataDirOption(evaluateCmd).action((opts: ModelOptions & { split?: SplitName; dataDir?: string }) => evaluate(opts));
 
   program
     .command('predict')

@@ -1,9 +1,11 @@
 /**
  * Helpers shared by the CLI commands: option parsers that fail with commander's usage errors (exit 2), the common
- * `--data-dir` option, JSON output, and a progress reporter that draws a bar only on a terminal.
+ * `--data-dir` and autoencoder options, JSON output, and a progress reporter that draws a bar only on a terminal.
  */
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
+import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
+import { DATASET_NAMES, type DatasetName } from '../data/registry.js';
 
 const INTEGER = /^[+-]?\d+$/;
 
@@ -144,4 +146,38 @@ export function createProgress(label: string, opts: ProgressOptions = {}): Progr
       if (message !== undefined) stream.write(`${message}\n`);
     },
   };
+}
+
+/** Values of the options added by {@link addAutoencoderOptions}. */
+export interface AutoencoderOptions {
+  dataset: DatasetName;
+  split: SplitName;
+  seed: number;
+  dim: number;
+  epochs: number;
+  patience?: number;
+  valFraction: number;
+  model: 'attention' | 'vanilla';
+  restore: 'best' | 'last';
+  backend: 'wasm' | 'cpu';
+  dataDir?: string;
+}
+
+/**
+ * Adds the options `train` and `embed` share (dataset, split, seed, autoencoder settings, `--data-dir`), so the two
+ * commands cannot drift apart in names, defaults or validation. Defaults are the paper's or the reference's.
+ */
+export function addAutoencoderOptions(cmd: Command): Command {
+  cmd
+    .option('--dataset <name>', `dataset (${DATASET_NAMES.join(', ')})`, parseChoice(DATASET_NAMES), 'ml-100k')
+    .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES), 'u1')
+    .option('--seed <n>', 'seed of the validation holdout, initialisation, dropout (and XGBoost)', parseSeed, 42)
+    .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
+    .option('--epochs <n>', 'autoencoder epochs (reference: 1000)', parsePositiveInt, 1000)
+    .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE', parsePositiveInt)
+    .option('--val-fraction <f>', 'share of the base split held out for validation (paper: 0.1)', parseFraction, 0.1)
+    .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')
+    .option('--restore <which>', 'autoencoder weights kept: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')
+    .option('--backend <name>', 'autoencoder kernels: wasm (WebAssembly SIMD) or cpu (plain TypeScript)', parseChoice(['wasm', 'cpu'] as const), 'wasm');
+  return addDataDirOption(cmd);
 }

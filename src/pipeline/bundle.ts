@@ -12,6 +12,7 @@ import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { XGBRegressor, xgboostVersion } from '../gbdt/index.js';
 import { loadAutoencoder, type TrainedAutoencoder } from '../nn/index.js';
+import { KERNELS_WASM_BASE64 } from '../nn/wasm-binary.js';
 import { sha256, writeDirAtomic } from '../util/fs.js';
 import { VERSION } from '../version.js';
 import { configSchema, type RSAttAEConfig } from './config.js';
@@ -33,7 +34,8 @@ export interface BundleManifest {
   readonly format: typeof BUNDLE_FORMAT;
   readonly formatVersion: number;
   readonly createdAt: string;
-  readonly versions: { readonly rsattae: string; readonly node: string; readonly xgboost: string; readonly tfjs: string };
+  /** `nnKernels`: SHA-256 prefix of the compiled WASM kernels that trained the autoencoders (tfjs is not in that path). */
+  readonly versions: { readonly rsattae: string; readonly node: string; readonly xgboost: string; readonly nnKernels: string };
   readonly config: RSAttAEConfig;
   readonly data?: DataSource;
   readonly shapes: {
@@ -83,8 +85,8 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
   return out.sort();
 }
 
-function tfjsVersion(): string {
-  return '4.22.0';
+function nnKernelsVersion(): string {
+  return sha256(Buffer.from(KERNELS_WASM_BASE64, 'base64')).slice(0, 12);
 }
 
 /** Writes `model` to `dir` atomically (an interrupted save leaves any older bundle there intact). */
@@ -122,7 +124,7 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
       createdAt: new Date().toISOString(),
-      versions: { rsattae: VERSION, node: process.version, xgboost: xgboostVersion(), tfjs: tfjsVersion() },
+      versions: { rsattae: VERSION, node: process.version, xgboost: xgboostVersion(), nnKernels: nnKernelsVersion() },
       config: p.config,
       data: p.source,
       shapes: {
