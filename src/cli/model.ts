@@ -24,6 +24,7 @@ import {
 
 interface TrainOptions extends AutoencoderOptions {
   nEstimators: number;
+  parallel: boolean;
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
   folds: number;
   out?: string;
@@ -58,9 +59,16 @@ async function train(opts: TrainOptions): Promise<void> {
     onProgress: dl.onProgress,
   });
   dl.done();
-  let bar: Progress | undefined;
-  let label = '';
-  let last = '';
+  // One bar for both autoencoders (they may train at the same time), then one for XGBoost.
+  let aeBar: Progress | undefined;
+  let xgbBar: Progress | undefined;
+  const aeDone = { users: 0, movies: 0 };
+  const aeLast = { users: '', movies: '' };
+  let xgbLast = '';
+  const stopAutoencoders = (): void => {
+    aeBar?.stop([aeLast.users, aeLast.movies].filter(Boolean).join('\n'));
+    aeBar = undefined;
+  };
   const model = await RSAttAE.fit(
     data,
     {
@@ -75,27 +83,33 @@ async function train(opts: TrainOptions): Promise<void> {
         patience: opts.patience,
         restore: opts.restore,
         backend: opts.backend,
+        parallel: opts.parallel,
       },
       xgboost: { nEstimators: opts.nEstimators },
     },
     {
       onStage(stage) {
-        if (bar) bar.stop(last);
-        label = stage === 'xgboost' ? `xgboost (${opts.nEstimators} trees)` : `${stage} autoencoder (${opts.epochs} epochs)`;
-        bar = createProgress(label);
+        if (stage === 'xgboost') {
+          stopAutoencoders();
+          xgbBar = createProgress(`xgboost (${opts.nEstimators} trees)`);
+        } else {
+          aeBar ??= createProgress(`autoencoders (users + movies, ${opts.epochs} epochs each)`, { total: 2 * opts.epochs });
+        }
       },
       onProgress(p) {
         if (p.stage === 'xgboost') {
-          bar?.update(p.iteration + 1, p.nIterations);
-          last = `${label}: train rmse ${p.train.toFixed(4)}${p.eval === undefined ? '' : `, validation rmse ${p.eval.toFixed(4)}`}`;
+          xgbBar?.update(p.iteration + 1, p.nIterations);
+          xgbLast = `xgboost (${opts.nEstimators} trees): train rmse ${p.train.toFixed(4)}${p.eval === undefined ? '' : `, validation rmse ${p.eval.toFixed(4)}`}`;
         } else {
-          bar?.update(p.epoch, p.epochs);
-          last = `${label}: epoch ${p.epoch}, loss ${p.trainLoss.toFixed(4)}, validation rmse ${p.validationRmse.toFixed(4)} (best ${p.bestValidationRmse.toFixed(4)})`;
+          aeDone[p.stage] = p.epoch;
+          aeBar?.update(aeDone.users + aeDone.movies);
+          aeLast[p.stage] = `${p.stage} autoencoder: epoch ${p.epoch}, loss ${p.trainLoss.toFixed(4)}, validation rmse ${p.validationRmse.toFixed(4)} (best ${p.bestValidationRmse.toFixed(4)})`;
         }
       },
     },
   );
-  bar?.stop(last);
+  stopAutoencoders();
+  xgbBar?.stop(xgbLast);
   try {
     const report = model.report!;
     const testMetrics = model.evaluate(test);
@@ -204,6 +218,7 @@ export function registerModelCommands(program: Command): void {
     .option('--n-estimators <n>', 'XGBoost trees (paper Table II setup 4: 1900)', parsePositiveInt, 1900)
     .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
     .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
+    .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')
     .option('--out <dir>', 'where to save the model bundle (default: models/rsattae-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')
     .action((opts: TrainOptions) => train(opts));

@@ -4,6 +4,7 @@
  */
 export { type AdoptConfig, AdoptOptimizer, defaultAdoptConfig } from './adopt.js';
 export { type BackendName, initBackend } from './backend.js';
+export { trainAutoencoderInWorker } from './parallel.js';
 export type { ModelShape } from './params.js';
 export { type Side, sideData } from './sides.js';
 export {

@@ -85,7 +85,8 @@ export interface TrainingHistory {
   validationRmse: Float32Array;
 }
 
-interface TrainedState {
+/** @internal Everything a {@link TrainedAutoencoder} holds, as plain data (what crosses a worker boundary). */
+export interface TrainedState {
   config: AutoencoderConfig;
   shape: ModelShape;
   params: Float32Array;
@@ -196,6 +197,23 @@ export class TrainedAutoencoder {
     };
     await writeFileAtomic(join(dir, 'model.bin'), Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength));
     await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(header, null, 2)}\n`);
+  }
+
+  /** @internal The module as plain data (copies), e.g. to post it from a worker thread. */
+  toState(): TrainedState {
+    if (!this.params) throw new Error('autoencoder was disposed');
+    return {
+      config: this.config,
+      shape: this.shape,
+      params: this.params.slice(),
+      embeddings: this.embeddings,
+      attended: this.attended,
+      history: this.history,
+      bestEpoch: this.bestEpoch,
+      bestValidationRmse: this.bestValidationRmse,
+      epochsRun: this.epochsRun,
+      msPerEpoch: this.msPerEpoch,
+    };
   }
 
   /** Drops the weights; {@link TrainedAutoencoder.embed} and {@link TrainedAutoencoder.save} fail afterwards. */

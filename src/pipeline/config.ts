@@ -23,8 +23,13 @@ const autoencoderSchema = z
     weightDecay: z.number().min(0).default(1e-5),
     /** Which weights embed: the best-validation epoch's (default) or the last epoch's (reference). */
     restore: z.enum(['best', 'last']).default('best'),
-    /** tfjs backend: 'wasm' (default) or 'cpu'. */
+    /** Kernels: 'wasm' (WebAssembly SIMD, default) or 'cpu' (plain TypeScript). */
     backend: z.enum(['wasm', 'cpu']).default('wasm'),
+    /**
+     * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores).
+     * Results are identical either way; only the wall time differs.
+     */
+    parallel: z.boolean().default(true),
   })
   .strict();
 

@@ -2,13 +2,14 @@
  * The RSAttAE recommender end to end: two autoencoders (users = rows of R, movies = rows of Rᵀ) learn embeddings,
  * XGBoost predicts a rating from x = [E_u, F_u, E_m, F_m].
  */
+import { availableParallelism } from 'node:os';
 import { ratingsToCsr } from '../data/csr.js';
 import type { ItemEncoder, UserEncoder } from '../data/features.js';
 import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { XGBRegressor } from '../gbdt/index.js';
-import { type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
+import { type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
@@ -58,7 +59,7 @@ export type FitProgress =
 /** Options of {@link RSAttAE.fit}. */
 export interface RSAttAEFitOptions {
   readonly onProgress?: (p: FitProgress) => void;
-  /** Called when a stage starts. */
+  /** Called when a stage starts. With `autoencoder.parallel`, the users and movies stages start together. */
   readonly onStage?: (stage: 'users' | 'movies' | 'xgboost') => void;
 }
 
@@ -186,26 +187,36 @@ export class RSAttAE {
       backend: ae.backend,
     };
 
+    const parallel = ae.parallel && availableParallelism() > 1;
+    const train = parallel ? trainAutoencoderInWorker : trainAutoencoder;
+    // one failing module stops the other instead of leaving it to run on
+    const abort = new AbortController();
     const trainSide = async (side: 'users' | 'movies', seed: number): Promise<[TrainedAutoencoder, number]> => {
       opts.onStage?.(side);
       const start = performance.now();
       const rows = side === 'users' ? data.nUsers : data.nItems;
       const cols = side === 'users' ? data.nItems : data.nUsers;
       const by = side === 'users' ? 'user' : 'item';
-      const trained = await trainAutoencoder(
-        {
-          train: ratingsToCsr(data.train, rows, cols, by),
-          validation: ratingsToCsr(data.validation, rows, cols, by),
-          features: side === 'users' ? data.userFeatures : data.itemFeatures,
-        },
-        { ...aeConfig, seed },
-        { onEpoch: (e) => opts.onProgress?.({ stage: side, ...e }) },
-      );
-      return [trained, (performance.now() - start) / 1000];
+      try {
+        const trained = await train(
+          {
+            train: ratingsToCsr(data.train, rows, cols, by),
+            validation: ratingsToCsr(data.validation, rows, cols, by),
+            features: side === 'users' ? data.userFeatures : data.itemFeatures,
+          },
+          { ...aeConfig, seed },
+          { onEpoch: (e) => opts.onProgress?.({ stage: side, ...e }), signal: abort.signal },
+        );
+        return [trained, (performance.now() - start) / 1000];
+      } catch (err) {
+        abort.abort(err);
+        throw err;
+      }
     };
     // distinct seeds so the two modules don't draw the same initialisation and dropout streams
-    const [users, usersSeconds] = await trainSide('users', cfg.seed);
-    const [movies, moviesSeconds] = await trainSide('movies', cfg.seed + 1);
+    const [[users, usersSeconds], [movies, moviesSeconds]] = parallel
+      ? await Promise.all([trainSide('users', cfg.seed), trainSide('movies', cfg.seed + 1)])
+      : [await trainSide('users', cfg.seed), await trainSide('movies', cfg.seed + 1)];
 
     opts.onStage?.('xgboost');
     const tx = performance.now();

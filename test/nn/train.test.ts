@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createRng } from '../../src/data/rng.js';
 import type { CsrMatrix } from '../../src/data/types.js';
-import { loadAutoencoder, type SideData, trainAutoencoder } from '../../src/nn/index.js';
+import { loadAutoencoder, type SideData, trainAutoencoder, trainAutoencoderInWorker } from '../../src/nn/index.js';
 import { mergeCsr } from '../../src/nn/sparse.js';
 
 /** Ratings from a rank-2 model whose factors depend on 6 feature groups, observed at 30%, 20% of them validation. */
@@ -128,5 +128,35 @@ describe('trainAutoencoder', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('trainAutoencoderInWorker', () => {
+  const problem = lowRank(5);
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`${backend}: equals training in this thread, bit for bit, and reports every epoch here`, async () => {
+      const config = { dim: 8, epochs: 30, learningRate: 0.01, seed: 7, backend };
+      const here = await trainAutoencoder(problem, config);
+      const seen: number[] = [];
+      const there = await trainAutoencoderInWorker(problem, config, { onEpoch: (e) => seen.push(e.epoch) });
+      assert.deepEqual(seen, Array.from({ length: 30 }, (_, i) => i + 1));
+      assert.deepEqual(there.embeddings.data, here.embeddings.data);
+      assert.deepEqual(there.attended?.data, here.attended?.data);
+      assert.deepEqual(there.weights().alpha, here.weights().alpha);
+      assert.deepEqual(there.history.validationRmse, here.history.validationRmse);
+      assert.equal(there.bestEpoch, here.bestEpoch);
+      assert.deepEqual(there.embed(problem.validation).data, here.embed(problem.validation).data);
+    });
+  }
+
+  it('rejects with the same error class as in this thread', async () => {
+    await assert.rejects(trainAutoencoderInWorker(problem, { dim: 0 }), (e: unknown) => e instanceof RangeError && /dim must be a positive integer/.test(e.message));
+  });
+
+  it('aborting terminates the worker and rejects with the reason', { timeout: 60_000 }, async () => {
+    const ac = new AbortController();
+    const run = trainAutoencoderInWorker(problem, { dim: 8, epochs: 100000 }, { signal: ac.signal, onEpoch: (e) => e.epoch === 3 && ac.abort(new Error('stop here')) });
+    await assert.rejects(run, /stop here/);
   });
 });

@@ -126,9 +126,12 @@ describe('RSAttAE end to end on synthetic data', () => {
     assert.throws(() => model.recommend(5, 0), /k must be a positive integer/);
   });
 
-  test('same seed, same model', async () => {
-    const again = await RSAttAE.fit(data, CONFIG);
+  test('same seed, same model; the autoencoders trained one after the other (not in parallel) give it too', async () => {
+    const again = await RSAttAE.fit(data, { ...CONFIG, autoencoder: { ...CONFIG.autoencoder, parallel: false } });
     try {
+      assert.equal(model.config.autoencoder.parallel, true);
+      assert.deepEqual(again.parts.blocks.userEmbeddings.data, model.parts.blocks.userEmbeddings.data);
+      assert.deepEqual(again.parts.blocks.itemEmbeddings.data, model.parts.blocks.itemEmbeddings.data);
       const a = model.predictIndices(testSet.user, testSet.item);
       const b = again.predictIndices(testSet.user, testSet.item);
       assert.deepEqual(b, a);
