@@ -60,8 +60,8 @@ export const configSchema = z
      * How the XGBoost training rows get their embeddings. 'in-sample' (paper and reference): from the encoders on
      * all train + validation ratings, so each row's own rating is in the encoders' input, as no test pair's is.
      * 'leave-one-out': each pair's embeddings come from the encoders with that one rating removed from the input,
-     * exactly as a test pair stands. 'out-of-fold': the pairs are dealt into `folds` folds and a pair's
-     * embeddings come from the encoders with its whole fold removed.
+     * as a test pair stands (but it leaks the other way and scores worst; see BENCHMARKS.md). 'out-of-fold': the
+     * pairs are dealt into `folds` folds and a pair's embeddings come from the encoders with its whole fold removed.
      */
     embeddings: z.enum(['in-sample', 'leave-one-out', 'out-of-fold']).default('in-sample'),
     /** Number of folds for 'out-of-fold' embeddings. */
