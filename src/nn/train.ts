@@ -199,7 +199,7 @@ export class TrainedAutoencoder {
     await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(header, null, 2)}\n`);
   }
 
-  /** @internal The module as plain data (copies), e.g. to post it from a worker thread. */
+  /** @internal The module as plain data (the weights copied, the other arrays shared), e.g. to post it from a worker thread. */
   toState(): TrainedState {
     if (!this.params) throw new Error('autoencoder was disposed');
     return {
