@@ -192,13 +192,13 @@ async function evaluate(opts: ModelOptions & { split?: SplitName; dataDir?: stri
   else process.stdout.write(`${source.dataset} ${split}.test (${m.count} ratings): RMSE ${m.rmse.toFixed(4)}  MAE ${m.mae.toFixed(4)}\n`);
 }
 
-async function predict(opts: ModelOptions & { user: number; item: number }): Promise<void> {
+async function predict(opts: ModelOptions & { user: string; item: string }): Promise<void> {
   const score = await withModel(opts.model, (model) => model.predict(opts.user, opts.item));
   if (opts.json) writeJson({ user: opts.user, item: opts.item, rating: round(score) });
   else process.stdout.write(`${score.toFixed(4)}\n`);
 }
 
-async function recommend(opts: ModelOptions & { user: number; k: number }): Promise<void> {
+async function recommend(opts: ModelOptions & { user: string; k: number }): Promise<void> {
   const recs = await withModel(opts.model, (model) => model.recommend(opts.user, opts.k));
   if (opts.json) writeJson({ user: opts.user, items: recs.map((r) => ({ ...r, score: round(r.score) })) });
   else {
@@ -233,19 +233,19 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('predict')
-    .description('predicted rating of one item by one user (MovieLens ids, 1-based)')
+    .description('predicted rating of one item by one user (ids as in the data)')
     .requiredOption('--model <dir>', 'model bundle directory')
-    .requiredOption('--user <id>', 'user id', parsePositiveInt)
-    .requiredOption('--item <id>', 'item id', parsePositiveInt)
+    .requiredOption('--user <id>', 'user id as in the data (e.g. 42 or u_0042)')
+    .requiredOption('--item <id>', 'item id as in the data')
     .option('--json', 'print one JSON object on stdout')
-    .action((opts: ModelOptions & { user: number; item: number }) => predict(opts));
+    .action((opts: ModelOptions & { user: string; item: string }) => predict(opts));
 
   program
     .command('recommend')
     .description('the k items a user has not rated with the highest predicted ratings')
     .requiredOption('--model <dir>', 'model bundle directory')
-    .requiredOption('--user <id>', 'user id (1-based)', parsePositiveInt)
+    .requiredOption('--user <id>', 'user id as in the data')
     .option('-k, --k <n>', 'how many items', parsePositiveInt, 10)
     .option('--json', 'print one JSON object on stdout')
-    .action((opts: ModelOptions & { user: number; k: number }) => recommend(opts));
+    .action((opts: ModelOptions & { user: string; k: number }) => recommend(opts));
 }

@@ -109,6 +109,8 @@ export interface FeatureColumnSpec {
   readonly levels?: readonly string[];
   /** `category` / `multi`: whether values outside the levels get an `other` column (default true). */
   readonly other?: boolean;
+  /** `category`: a level encoded as all zeros (dummy coding), e.g. `M` for a single `gender=F` column. */
+  readonly baseline?: string;
   /** `numeric`: value used for an empty field (default: the median of the column). */
   readonly fill?: number;
   /** Prefix of the encoded column names (default `name`), e.g. `genre` gives `genre=Action`. */

@@ -65,3 +65,124 @@ export function holdout(ratings: Ratings, fraction: number, seed: number): { tra
   }
   return { train: selectRatings(ratings, train), validation: selectRatings(ratings, validation) };
 }
+
+/** How a dataset without a separate test file is split: a share of ratings, of each user's latest, or of users. */
+export interface SplitSpec {
+  /**
+   * `random`: a seeded share of all ratings; `temporal`: the latest share of each user's ratings by timestamp (ties
+   * by file order); `user`: a seeded share of whole users, all of their ratings (the cold-start protocol).
+   */
+  readonly kind: 'random' | 'temporal' | 'user';
+  /** The share held out, in (0, 1). */
+  readonly fraction: number;
+}
+
+/** The split kinds of {@link SplitSpec}, for messages. */
+export const SPLIT_KINDS: readonly SplitSpec['kind'][] = Object.freeze(['random', 'temporal', 'user']);
+
+/**
+ * Parses `random:0.1`, `temporal:0.2`, `user:0.1`.
+ * @throws InputError saying what a valid split looks like
+ */
+export function parseSplitSpec(text: string): SplitSpec {
+  const m = /^(random|temporal|user):([0-9.eE+-]+)$/.exec(text.trim());
+  const fraction = m ? Number(m[2]) : Number.NaN;
+  if (!m || !(fraction > 0 && fraction < 1)) {
+    throw new InputError(`invalid split ${JSON.stringify(text)}: expected KIND:F with KIND one of ${SPLIT_KINDS.join(', ')} and F in (0, 1), e.g. random:0.1`);
+  }
+  return { kind: m[1] as SplitSpec['kind'], fraction };
+}
+
+/** Row positions of `ratings` grouped by user (users in first-seen order), each group in file order. */
+function rowsByUser(ratings: Ratings): Int32Array[] {
+  const n = ratings.user.length;
+  let maxUser = -1;
+  for (let k = 0; k < n; k++) if (ratings.user[k] > maxUser) maxUser = ratings.user[k];
+  const counts = new Int32Array(maxUser + 2);
+  for (let k = 0; k < n; k++) counts[ratings.user[k] + 1]++;
+  for (let u = 0; u <= maxUser; u++) counts[u + 1] += counts[u];
+  const order = new Int32Array(n);
+  const fill = counts.slice(0, maxUser + 1);
+  for (let k = 0; k < n; k++) order[fill[ratings.user[k]]++] = k;
+  const groups: Int32Array[] = [];
+  for (let u = 0; u <= maxUser; u++) if (counts[u + 1] > counts[u]) groups.push(order.subarray(counts[u], counts[u + 1]));
+  return groups;
+}
+
+/** Rows flagged in `held` go to `test`, the others to `train`, both in input order. */
+function partition(ratings: Ratings, held: Uint8Array): { train: Ratings; test: Ratings } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let k = 0; k < held.length; k++) (held[k] ? test : train).push(k);
+  return { train: selectRatings(ratings, train), test: selectRatings(ratings, test) };
+}
+
+/**
+ * Splits ratings into train and test by `spec`, reproducibly for a seed. `random` is {@link holdout} with the seed;
+ * `temporal` holds out round(F · n_u) of each user's latest ratings (at least one when the user has two or more);
+ * `user` shuffles the users who have ratings (mulberry32 + Fisher–Yates) and holds out the first round(F · users).
+ *
+ * @param hasTimestamps whether `ratings.timestamp` is real; a temporal split without timestamps is refused
+ * @throws InputError for a temporal split without timestamps, or a split that leaves train or test empty
+ */
+export function splitRatings(ratings: Ratings, spec: SplitSpec, seed: number, hasTimestamps = true): { train: Ratings; test: Ratings } {
+  let out: { train: Ratings; test: Ratings };
+  if (spec.kind === 'random') {
+    const h = holdout(ratings, spec.fraction, seed);
+    out = { train: h.train, test: h.validation };
+  } else if (spec.kind === 'temporal') {
+    if (!hasTimestamps) throw new InputError('a temporal split needs timestamps, and these ratings have none (give a timestamp column, or use random:F)');
+    const held = new Uint8Array(ratings.user.length);
+    for (const rows of rowsByUser(ratings)) {
+      if (rows.length < 2) continue;
+      const k = Math.min(rows.length - 1, Math.max(1, Math.round(spec.fraction * rows.length)));
+      // stable sort by time keeps file order among equal timestamps
+      const byTime = Array.from(rows).sort((a, b) => ratings.timestamp[a] - ratings.timestamp[b] || a - b);
+      for (let j = byTime.length - k; j < byTime.length; j++) held[byTime[j]] = 1;
+    }
+    out = partition(ratings, held);
+  } else {
+    const groups = rowsByUser(ratings);
+    const k = Math.round(spec.fraction * groups.length);
+    const perm = createRng(seed).permutation(groups.length);
+    const held = new Uint8Array(ratings.user.length);
+    for (let j = 0; j < k; j++) for (const row of groups[perm[j]]) held[row] = 1;
+    out = partition(ratings, held);
+  }
+  if (out.train.rating.length === 0 || out.test.rating.length === 0) {
+    throw new InputError(`split ${spec.kind}:${spec.fraction} of ${ratings.rating.length} ratings leaves ${out.train.rating.length} for training and ${out.test.rating.length} for test`);
+  }
+  return out;
+}
+
+/** Names the place of rating k of a file in messages, e.g. `u1.base:17`. */
+export type RowLocator = (k: number) => string;
+
+/**
+ * Checks that no (user, item) pair is in both `train` and `test`.
+ * @throws InputError naming the first overlapping pair (by test order) and where each copy is
+ */
+export function checkDisjoint(
+  train: Ratings,
+  test: Ratings,
+  at: { readonly users: { id(k: number): string }; readonly items: { id(k: number): string }; readonly train: RowLocator; readonly test: RowLocator },
+): void {
+  // index the (usually smaller) test set, then scan train once
+  const key = (u: number, i: number): number => u * 2 ** 26 + i; // exact doubles for up to 2^27 users
+  const inTest = new Map<number, number>();
+  for (let k = 0; k < test.user.length; k++) inTest.set(key(test.user[k], test.item[k]), k);
+  let k = -1;
+  let first = -1;
+  for (let j = 0; j < train.user.length; j++) {
+    const t = inTest.get(key(train.user[j], train.item[j]));
+    if (t !== undefined && (k < 0 || t < k)) {
+      k = t;
+      first = j;
+    }
+  }
+  if (k >= 0) {
+    throw new InputError(
+      `${at.test(k)}: the rating of item ${JSON.stringify(at.items.id(test.item[k]))} by user ${JSON.stringify(at.users.id(test.user[k]))} is also in the training data (${at.train(first)}); a test set must not overlap the training data`,
+    );
+  }
+}

@@ -7,7 +7,8 @@
 import { endianness } from 'node:os';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ItemEncoder, UserEncoder } from '../data/features.js';
+import type { TableEncoder } from '../data/encoding.js';
+import { IdMap, type RatingScale } from '../data/model.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { XGBRegressor, xgboostVersion } from '../gbdt/index.js';
@@ -21,7 +22,7 @@ import { type AutoencoderSummary, type DataSource, type FitReport, RSAttAE } fro
 /** Identifies the directory as a model bundle. */
 export const BUNDLE_FORMAT = 'rsattae-model';
 /** Bumped on any incompatible change of the layout; loaders refuse other versions. */
-export const BUNDLE_FORMAT_VERSION = 1;
+export const BUNDLE_FORMAT_VERSION = 2;
 
 /** Error metrics stored in a manifest. */
 export interface StoredMetrics {
@@ -46,6 +47,8 @@ export interface BundleManifest {
     readonly userFeatureNames: readonly string[];
     readonly itemFeatureNames: readonly string[];
   };
+  /** The rating scale of the training data. */
+  readonly scale?: RatingScale;
   readonly metrics: Readonly<Record<string, StoredMetrics>>;
   readonly autoencoders?: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
   readonly seconds?: FitReport['seconds'];
@@ -66,8 +69,8 @@ export interface LoadOptions {
 
 interface Meta {
   readonly itemTitles?: readonly string[];
-  readonly userEncoder?: UserEncoder;
-  readonly itemEncoder?: ItemEncoder;
+  readonly userEncoder?: TableEncoder;
+  readonly itemEncoder?: TableEncoder;
   readonly curves?: Record<string, { trainLoss: number[]; validationRmse: number[] }>;
 }
 
@@ -112,6 +115,7 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
       : undefined;
     const meta: Meta = { itemTitles: p.itemTitles, userEncoder: p.userEncoder, itemEncoder: p.itemEncoder, curves };
     await put('meta.json', JSON.stringify(meta));
+    await put('ids.json', JSON.stringify({ users: p.users, items: p.items }));
 
     const files: Record<string, { sha256: string; bytes: number }> = {};
     for (const f of await listFiles(tmp)) {
@@ -135,6 +139,7 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
         userFeatureNames: fu.names ?? [],
         itemFeatureNames: fm.names ?? [],
       },
+      scale: p.scale,
       metrics: { ...(p.report ? { validation: p.report.validation } : {}), ...opts.metrics },
       autoencoders: p.report?.autoencoders,
       seconds: p.report?.seconds,
@@ -220,6 +225,8 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
   if (indptr.length !== s.nUsers + 1 || indptr[s.nUsers] !== indices.length) throw bad(dir, 'seen-indptr.i32 does not fit seen-indices.i32');
   const seen: CsrMatrix = { rows: s.nUsers, cols: s.nItems, indptr, indices, values: new Float32Array(indices.length) };
   const meta = JSON.parse(need('meta.json').toString('utf8')) as Meta;
+  const ids = JSON.parse(need('ids.json').toString('utf8')) as { users: string[]; items: string[] };
+  if (ids.users?.length !== s.nUsers || ids.items?.length !== s.nItems) throw bad(dir, `ids.json does not hold ${s.nUsers} user and ${s.nItems} item ids`);
   let userAutoencoder: TrainedAutoencoder | undefined;
   let itemAutoencoder: TrainedAutoencoder | undefined;
   if (opts.autoencoders) {
@@ -232,6 +239,8 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     config: m.config,
     nUsers: s.nUsers,
     nItems: s.nItems,
+    users: IdMap.fromIds(ids.users, 'user id'),
+    items: IdMap.fromIds(ids.items, 'item id'),
     blocks,
     seen,
     xgb,
@@ -240,6 +249,7 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     itemTitles: meta.itemTitles,
     userEncoder: meta.userEncoder,
     itemEncoder: meta.itemEncoder,
+    scale: m.scale,
     source: m.data,
   });
 }

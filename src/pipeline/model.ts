@@ -4,7 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { ratingsToCsr } from '../data/csr.js';
-import type { ItemEncoder, UserEncoder } from '../data/features.js';
+import type { TableEncoder } from '../data/encoding.js';
+import { IdMap, type RatingScale } from '../data/model.js';
 import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
@@ -27,11 +28,17 @@ export interface RecommenderData {
   readonly userFeatures: FeatureMatrix;
   /** F_m: one row per item. */
   readonly itemFeatures: FeatureMatrix;
+  /** External user ids ↔ indices; default `"1"`…`"nUsers"` (1-based, as MovieLens numbers them). */
+  readonly users?: IdMap;
+  /** External item ids ↔ indices; default `"1"`…`"nItems"`. */
+  readonly items?: IdMap;
   /** Item titles by index, shown by recommend. */
   readonly itemTitles?: readonly string[];
   /** Encoders that made the feature matrices, kept for cold start. */
-  readonly userEncoder?: UserEncoder;
-  readonly itemEncoder?: ItemEncoder;
+  readonly userEncoder?: TableEncoder;
+  readonly itemEncoder?: TableEncoder;
+  /** The rating scale, recorded in the bundle. */
+  readonly scale?: RatingScale;
   /** Where the data came from, recorded in a saved bundle. */
   readonly source?: DataSource;
 }
@@ -42,6 +49,8 @@ export interface DataSource {
   readonly split: string;
   /** SHA-256 of each input file by name. */
   readonly files: Readonly<Record<string, string>>;
+  /** The dataset descriptor it was read with, so `evaluate` can rebuild the same test set. */
+  readonly descriptor?: unknown;
 }
 
 /** Progress of {@link RSAttAE.fit}, one event per epoch or boosting round. */
@@ -89,8 +98,8 @@ export interface FitReport {
 
 /** One recommended item. */
 export interface Recommendation {
-  /** 1-based item id. */
-  readonly item: number;
+  /** The item's external id, as in the data files. */
+  readonly item: string;
   readonly title?: string;
   readonly score: number;
 }
@@ -100,6 +109,9 @@ export interface ModelParts {
   readonly config: RSAttAEConfig;
   readonly nUsers: number;
   readonly nItems: number;
+  /** External ids ↔ indices. */
+  readonly users: IdMap;
+  readonly items: IdMap;
   readonly blocks: RowBlocks;
   /** Items each user rated in train + validation (rows = users), excluded by recommend. */
   readonly seen: CsrMatrix;
@@ -107,8 +119,9 @@ export interface ModelParts {
   readonly userAutoencoder?: TrainedAutoencoder;
   readonly itemAutoencoder?: TrainedAutoencoder;
   readonly itemTitles?: readonly string[];
-  readonly userEncoder?: UserEncoder;
-  readonly itemEncoder?: ItemEncoder;
+  readonly userEncoder?: TableEncoder;
+  readonly itemEncoder?: TableEncoder;
+  readonly scale?: RatingScale;
   readonly source?: DataSource;
   readonly report?: FitReport;
 }
@@ -138,6 +151,20 @@ function checkData(d: RecommenderData): void {
   if (d.itemTitles && d.itemTitles.length !== d.nItems) {
     throw new InputError(`${d.itemTitles.length} item titles for ${d.nItems} items`);
   }
+  if (d.users && d.users.size !== d.nUsers) throw new InputError(`${d.users.size} user ids for ${d.nUsers} users`);
+  if (d.items && d.items.size !== d.nItems) throw new InputError(`${d.items.size} item ids for ${d.nItems} items`);
+}
+
+/** Ids "1"…"n", the default when data brings no id map. */
+export function sequentialIds(n: number): IdMap {
+  return IdMap.fromIds(Array.from({ length: n }, (_, k) => String(k + 1)));
+}
+
+/** How ids are shown in messages when there are many. */
+function someIds(m: IdMap): string {
+  const n = m.size;
+  if (n <= 6) return m.ids().join(', ');
+  return `${[0, 1, 2].map((k) => m.id(k)).join(', ')}, …, ${m.id(n - 1)} (${n} in all)`;
 }
 
 /** The first `n` rows of per-pair embeddings. */
@@ -146,7 +173,10 @@ function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
   return { userEmbeddings: cut(p.userEmbeddings), itemEmbeddings: cut(p.itemEmbeddings) };
 }
 
-/** A trained RSAttAE recommender. Ids in the public methods are 1-based, as MovieLens writes them. */
+/**
+ * A trained RSAttAE recommender. The public methods take external ids as written in the data (strings; a number is
+ * taken as its decimal string, so MovieLens ids work as numbers too).
+ */
 export class RSAttAE {
   /** The resolved configuration it was trained with. */
   readonly config: RSAttAEConfig;
@@ -264,6 +294,8 @@ export class RSAttAE {
       config: cfg,
       nUsers: data.nUsers,
       nItems: data.nItems,
+      users: data.users ?? sequentialIds(data.nUsers),
+      items: data.items ?? sequentialIds(data.nItems),
       blocks,
       seen: ratingsToCsr(concatRatings(data.train, data.validation), data.nUsers, data.nItems, 'user'),
       xgb,
@@ -272,27 +304,28 @@ export class RSAttAE {
       itemTitles: data.itemTitles,
       userEncoder: data.userEncoder,
       itemEncoder: data.itemEncoder,
+      scale: data.scale,
       source: data.source,
       report,
     });
   }
 
-  private userIndex(user: number): number {
-    if (!Number.isInteger(user) || user < 1 || user > this.nUsers) {
-      throw new InputError(`unknown user id ${user}: ids run from 1 to ${this.nUsers}`);
-    }
-    return user - 1;
+  /** The index of an external user id. @throws InputError for an unknown id, showing some known ones */
+  userIndex(user: string | number): number {
+    const k = this.parts.users.index(String(user));
+    if (k === undefined) throw new InputError(`unknown user id ${JSON.stringify(String(user))}; the model knows ${someIds(this.parts.users)}`);
+    return k;
   }
 
-  private itemIndex(item: number): number {
-    if (!Number.isInteger(item) || item < 1 || item > this.nItems) {
-      throw new InputError(`unknown item id ${item}: ids run from 1 to ${this.nItems}`);
-    }
-    return item - 1;
+  /** The index of an external item id. @throws InputError for an unknown id, showing some known ones */
+  itemIndex(item: string | number): number {
+    const k = this.parts.items.index(String(item));
+    if (k === undefined) throw new InputError(`unknown item id ${JSON.stringify(String(item))}; the model knows ${someIds(this.parts.items)}`);
+    return k;
   }
 
-  /** Predicted rating of `item` by `user` (1-based ids). @throws InputError for an unknown id */
-  predict(user: number, item: number): number {
+  /** Predicted rating of `item` by `user` (external ids). @throws InputError for an unknown id */
+  predict(user: string | number, item: string | number): number {
     const u = this.userIndex(user);
     const i = this.itemIndex(item);
     return this.predictIndices(Int32Array.of(u), Int32Array.of(i))[0];
@@ -309,7 +342,7 @@ export class RSAttAE {
    * The `k` items with the highest predicted rating among those `user` has not rated (in train + validation).
    * @throws InputError for an unknown user or a k that is not a positive integer
    */
-  recommend(user: number, k = 10): Recommendation[] {
+  recommend(user: string | number, k = 10): Recommendation[] {
     if (!Number.isInteger(k) || k < 1) throw new InputError(`k must be a positive integer, got ${k}`);
     const u = this.userIndex(user);
     const seen = new Uint8Array(this.nItems);
@@ -321,7 +354,7 @@ export class RSAttAE {
     const scores = this.predictIndices(new Int32Array(items.length).fill(u), items);
     const order = Array.from(items.keys()).sort((a, b) => scores[b] - scores[a] || items[a] - items[b]);
     return order.slice(0, k).map((j) => ({
-      item: items[j] + 1,
+      item: this.parts.items.id(items[j]),
       ...(this.parts.itemTitles ? { title: this.parts.itemTitles[items[j]] } : {}),
       score: scores[j],
     }));
@@ -331,7 +364,7 @@ export class RSAttAE {
   evaluate(ratings: Ratings): { rmse: number; mae: number; count: number } {
     for (let k = 0; k < ratings.user.length; k++) {
       if (ratings.user[k] < 0 || ratings.user[k] >= this.nUsers || ratings.item[k] < 0 || ratings.item[k] >= this.nItems) {
-        throw new InputError(`rating ${k + 1} names user ${ratings.user[k] + 1} / item ${ratings.item[k] + 1}, outside the model's ${this.nUsers} users and ${this.nItems} items`);
+        throw new InputError(`rating ${k + 1} names user index ${ratings.user[k]} / item index ${ratings.item[k]}, outside the model's ${this.nUsers} users and ${this.nItems} items`);
       }
     }
     const m = errorMetrics(this.predictIndices(ratings.user, ratings.item), ratings.rating);

@@ -1,60 +1,35 @@
-/** Turns a MovieLens dataset split into {@link RecommenderData} (the bridge between src/data and the model). */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type OpenOptions, openDataset, prepareSplit } from '../data/dataset.js';
-import { fitItemEncoder, fitUserEncoder, itemFeatures, userFeatures } from '../data/features.js';
-import type { MovieLens100K, SplitName } from '../data/movielens.js';
-import type { Ratings } from '../data/types.js';
-import { sha256 } from '../util/fs.js';
-import type { RecommenderData } from './model.js';
+/** Turns a MovieLens-100K split into {@link RecommenderData} (the preset path of the general dataset model). */
+import { ensureDataset } from '../data/fetch.js';
+import type { OpenOptions } from '../data/dataset.js';
+import { loadMovieLens100KDataset } from '../data/ml100k.js';
+import { type PreparedData, prepareData } from './data.js';
 
 /** Options of {@link loadMovieLensSplit}. */
 export interface MovieLensSplitOptions extends OpenOptions {
-  /** Dataset name, e.g. `ml-100k`. */
+  /** Dataset name: `ml-100k`. */
   readonly dataset: string;
-  readonly split: SplitName;
+  /** A predefined split (`u1`…`u5`, `ua`, `ub`) or a split spec (`random:0.1`, `temporal:0.1`, `user:0.1`). */
+  readonly split: string;
   readonly valFraction: number;
-  /** Seed of the validation holdout. */
+  /** Seed of the validation holdout (and of a split spec). */
   readonly seed: number;
 }
 
 /** A split ready for {@link RSAttAE.fit} plus its test ratings. */
-export interface MovieLensSplit {
-  readonly data: RecommenderData;
-  readonly test: Ratings;
-  readonly dataset: MovieLens100K;
-}
-
-const SIDE_FILES = ['u.info', 'u.user', 'u.item', 'u.occupation', 'u.genre'];
+export type MovieLensSplit = PreparedData;
 
 /**
- * Opens (downloading when missing) a MovieLens dataset and prepares `split`: train and validation carved from
+ * Opens (downloading when missing) MovieLens-100K and prepares `split`: train and validation carved from
  * `<split>.base`, test from `<split>.test`, the reference's user and item features, titles and the SHA-256 of every
  * file read, for the bundle's data fingerprint.
  */
 export async function loadMovieLensSplit(opts: MovieLensSplitOptions): Promise<MovieLensSplit> {
-  const ds = await openDataset(opts.dataset, opts);
-  const split = await prepareSplit(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed });
-  const userEncoder = fitUserEncoder(ds);
-  const itemEncoder = fitItemEncoder(ds);
-  const files: Record<string, string> = {};
-  for (const f of [...SIDE_FILES, `${opts.split}.base`, `${opts.split}.test`]) {
-    files[f] = sha256(await readFile(join(ds.dir, f)));
-  }
-  return {
-    dataset: ds,
-    test: split.test,
-    data: {
-      nUsers: split.nUsers,
-      nItems: split.nItems,
-      train: split.train,
-      validation: split.validation,
-      userFeatures: userFeatures(ds, userEncoder),
-      itemFeatures: itemFeatures(ds, itemEncoder),
-      itemTitles: ds.items.map((i) => i.title),
-      userEncoder,
-      itemEncoder,
-      source: { dataset: opts.dataset, split: opts.split, files },
-    },
-  };
+  const dir = await ensureDataset(opts.dataset, {
+    dataDir: opts.dataDir,
+    fetch: opts.fetch ?? true,
+    onProgress: opts.onProgress,
+    timeoutMs: opts.timeoutMs,
+  });
+  const ds = await loadMovieLens100KDataset(dir, opts.split);
+  return prepareData(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed }, opts.split);
 }

@@ -109,16 +109,16 @@ describe('RSAttAE end to end on synthetic data', () => {
     const p = model.predict(1, 1);
     assert.ok(Number.isFinite(p) && p > 0 && p < 6, `prediction ${p}`);
     assert.equal(p, model.predictIndices(Int32Array.of(0), Int32Array.of(0))[0]);
-    assert.throws(() => model.predict(0, 1), /unknown user id 0/);
-    assert.throws(() => model.predict(61, 1), /unknown user id 61: ids run from 1 to 60/);
-    assert.throws(() => model.predict(1, 81), /unknown item id 81/);
+    assert.throws(() => model.predict(0, 1), /unknown user id "0"/);
+    assert.throws(() => model.predict(61, 1), /unknown user id "61"; the model knows 1, 2, 3, …, 60 \(60 in all\)/);
+    assert.throws(() => model.predict(1, 81), /unknown item id "81"/);
   });
 
   test('recommend skips rated items and sorts by score', () => {
     const recs = model.recommend(5, 7);
     assert.equal(recs.length, 7);
-    const rated = new Set<number>();
-    for (const r of [data.train, data.validation]) for (let k = 0; k < r.user.length; k++) if (r.user[k] === 4) rated.add(r.item[k] + 1);
+    const rated = new Set<string>();
+    for (const r of [data.train, data.validation]) for (let k = 0; k < r.user.length; k++) if (r.user[k] === 4) rated.add(String(r.item[k] + 1));
     for (const r of recs) assert.ok(!rated.has(r.item), `item ${r.item} was rated`);
     for (let j = 1; j < recs.length; j++) assert.ok(recs[j - 1].score >= recs[j].score);
     assert.equal(recs[0].title, `Item ${recs[0].item}`);
@@ -189,10 +189,10 @@ describe('RSAttAE end to end on synthetic data', () => {
     );
     const badUser = run('predict', '--model', dir, '--user', '999', '--item', '1');
     assert.equal(badUser.status, 2);
-    assert.match(badUser.stderr, /unknown user id 999/);
+    assert.match(badUser.stderr, /unknown user id "999"/);
     const badItem = run('recommend', '--model', dir, '--user', '1000');
     assert.equal(badItem.status, 2);
-    assert.match(badItem.stderr, /unknown user id 1000/);
+    assert.match(badItem.stderr, /unknown user id "1000"/);
     const noModel = run('predict', '--model', join(tmp.path, 'missing'), '--user', '1', '--item', '1');
     assert.equal(noModel.status, 2);
     assert.match(noModel.stderr, /no manifest\.json/);

@@ -1,0 +1,118 @@
+/**
+ * From a {@link RatingsDataset} to what {@link RSAttAE.fit} learns from: split (the dataset's own test set, or a
+ * random / temporal / user split), carve the validation hold-out from the training part, fit the feature encoders
+ * and encode both sides.
+ */
+import { encodeTable, fitTableEncoder } from '../data/encoding.js';
+import type { RatingsDataset } from '../data/model.js';
+import { holdout, parseSplitSpec, splitRatings } from '../data/split.js';
+import type { Ratings } from '../data/types.js';
+import { InputError } from '../errors.js';
+import type { RecommenderData } from './model.js';
+
+/** Options of {@link prepareData}. */
+export interface PrepareOptions {
+  /**
+   * How to get a test set when the dataset has none: `random:F` (default `random:0.1`), `temporal:F` or `user:F`
+   * (see splitRatings). Ignored (apart from being recorded) when the dataset brings its own test set.
+   */
+  readonly split?: string;
+  /** Share of the training part held out for validation, in (0, 1). Default 0.1. */
+  readonly valFraction?: number;
+  /** Seed of the split and the validation hold-out. Default 42. */
+  readonly seed?: number;
+}
+
+/** Test ratings whose user or item has no training rating: scored through the cold-start path. */
+export interface ColdTest {
+  /** Test ratings of a user without training ratings. */
+  readonly users: number;
+  /** Test ratings of an item without training ratings. */
+  readonly items: number;
+  /** Test ratings with either. */
+  readonly ratings: number;
+}
+
+/** A dataset ready for {@link RSAttAE.fit}, plus its test set. */
+export interface PreparedData {
+  readonly data: RecommenderData;
+  readonly test: Ratings;
+  /** The split used: the dataset's own (e.g. `u1`) or the spec (e.g. `random:0.1`). */
+  readonly split: string;
+  readonly coldTest: ColdTest;
+}
+
+/** Counts test ratings whose user or item never occurs in `known`. */
+export function coldCounts(known: readonly Ratings[], test: Ratings, nUsers: number, nItems: number): ColdTest {
+  const hasUser = new Uint8Array(nUsers);
+  const hasItem = new Uint8Array(nItems);
+  for (const r of known) {
+    for (let k = 0; k < r.user.length; k++) {
+      hasUser[r.user[k]] = 1;
+      hasItem[r.item[k]] = 1;
+    }
+  }
+  let users = 0;
+  let items = 0;
+  let either = 0;
+  for (let k = 0; k < test.user.length; k++) {
+    const u = hasUser[test.user[k]] === 0;
+    const i = hasItem[test.item[k]] === 0;
+    if (u) users++;
+    if (i) items++;
+    if (u || i) either++;
+  }
+  return { users, items, ratings: either };
+}
+
+/**
+ * Splits and encodes a dataset. Users and items keep their dataset indices, so an entity whose ratings all went to
+ * test (a `user:F` split, or an id only in `--test`) stays in the model with an empty rating row: its encoder input is
+ * empty and attention over its feature group supplies what is known about it (the cold-start path; counted in
+ * {@link PreparedData.coldTest}).
+ *
+ * @param splitName the dataset's own split name when it brings a test set (e.g. `u1`), recorded in the bundle
+ * @throws InputError for a bad split spec or fraction, or a split that leaves a part empty
+ */
+export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}, splitName?: string): PreparedData {
+  const seed = opts.seed ?? 42;
+  const valFraction = opts.valFraction ?? 0.1;
+  let base: Ratings;
+  let test: Ratings;
+  let split: string;
+  if (ds.test !== undefined) {
+    base = ds.ratings;
+    test = ds.test;
+    split = splitName ?? 'test-file';
+  } else {
+    split = opts.split ?? 'random:0.1';
+    // a distinct stream from the validation hold-out's, which shuffles the training part with `seed`
+    ({ train: base, test } = splitRatings(ds.ratings, parseSplitSpec(split), seed ^ 0x7e57, ds.hasTimestamps));
+  }
+  const { train, validation } = holdout(base, valFraction, seed);
+  if (train.rating.length === 0 || validation.rating.length === 0) {
+    throw new InputError(`${base.rating.length} training ratings are too few to hold out ${valFraction} for validation`);
+  }
+  const userEncoder = ds.userFeatures ? fitTableEncoder(ds.userFeatures) : undefined;
+  const itemEncoder = ds.itemFeatures ? fitTableEncoder(ds.itemFeatures) : undefined;
+  return {
+    split,
+    test,
+    coldTest: coldCounts([train, validation], test, ds.users.size, ds.items.size),
+    data: {
+      nUsers: ds.users.size,
+      nItems: ds.items.size,
+      users: ds.users,
+      items: ds.items,
+      train,
+      validation,
+      userFeatures: encodeTable(ds.userFeatures, userEncoder, ds.users),
+      itemFeatures: encodeTable(ds.itemFeatures, itemEncoder, ds.items),
+      itemTitles: ds.itemTitles,
+      userEncoder,
+      itemEncoder,
+      scale: ds.scale,
+      source: { dataset: ds.name, split, files: ds.files },
+    },
+  };
+}
