@@ -57,5 +57,19 @@ export {
 } from './movielens.js';
 export { DATASET_NAMES, DATASETS, type DatasetName, type DatasetSpec, datasetSpec, isDatasetName } from './registry.js';
 export { createRng, type Rng } from './rng.js';
-export { concatRatings, holdout, selectRatings } from './split.js';
+
 export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './types.js';
+export {
+  type ColumnEncoder,
+  DEFAULT_NUMERIC_BINS,
+  encodeRecord,
+  encodeTable,
+  fitTableEncoder,
+  type LevelsEncoder,
+  type NumericEncoder,
+  type TableEncoder,
+  tableEncoder,
+} from './encoding.js';
+export { loadMovieLens100KDataset } from './ml100k.js';
+export { type FeatureColumnSpec, type FeatureKind, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './model.js';
+export { checkDisjoint, concatRatings, holdout, parseSplitSpec, SPLIT_KINDS, selectRatings, type SplitSpec, splitRatings } from './split.js';

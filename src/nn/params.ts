@@ -92,7 +92,8 @@ export function initParams(flat: Float32Array, specs: readonly ParamSpec[], seed
     else if (p.init === 'ones') v.fill(1);
     else if (p.init === 'half') v.fill(0.5);
     else {
-      const bound = 1 / Math.sqrt(p.fanIn);
+      // a side without features has nf = 0: its attention biases still need finite values (PyTorch's bound at fan-in 1)
+      const bound = 1 / Math.sqrt(Math.max(1, p.fanIn));
       for (let i = 0; i < v.length; i++) v[i] = (2 * rng.next() - 1) * bound;
     }
   }

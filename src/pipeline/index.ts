@@ -15,3 +15,4 @@ export {
 export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './movielens.js';
 export { type Embedder, kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 export { buildRows, errorMetrics, type PairEmbeddings, type RowBlocks, rowWidth } from './rows.js';
+export { type ColdTest, coldCounts, type PreparedData, type PrepareOptions, prepareData } from './data.js';

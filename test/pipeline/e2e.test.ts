@@ -263,3 +263,60 @@ describe('RSAttAE on the real ML-100K u1 (few epochs and trees)', { skip: needsR
     }
   });
 });
+
+describe('RSAttAE on a general dataset: string ids, half stars, features on one side only, cold users', () => {
+  test('trains, predicts by external id, and scores users without training ratings from their features', async () => {
+    const { IdMap, prepareData } = await import('rsattae');
+    const rng = createRng(5);
+    const nUsers = 50;
+    const nItems = 40;
+    const users = IdMap.fromIds(Array.from({ length: nUsers }, (_, u) => `u_${String(u).padStart(4, '0')}`));
+    const items = IdMap.fromIds(Array.from({ length: nItems }, (_, i) => `tt${1000 + i}`));
+    const group = Array.from({ length: nUsers }, (_, u) => u % 3);
+    const rows: [number, number, number][] = [];
+    for (let u = 0; u < nUsers; u++) {
+      for (let i = 0; i < nItems; i++) {
+        if (rng.next() > 0.4) continue;
+        const s = 3 + (group[u] - 1) * 0.8 + ((i % 4) - 1.5) * 0.3 + rng.nextNormal() * 0.3;
+        rows.push([u, i, Math.min(5, Math.max(0.5, Math.round(s * 2) / 2))]);
+      }
+    }
+    const ratings: Ratings = {
+      user: Int32Array.from(rows, (r) => r[0]),
+      item: Int32Array.from(rows, (r) => r[1]),
+      rating: Float32Array.from(rows, (r) => r[2]),
+      timestamp: new Int32Array(rows.length),
+    };
+    const ds = {
+      name: 'synthetic-csv',
+      users,
+      items,
+      ratings,
+      hasTimestamps: false,
+      scale: { min: 0.5, max: 5, step: 0.5 },
+      userFeatures: {
+        source: 'users.csv',
+        columns: [{ name: 'group', kind: 'category' as const }],
+        ids: users.ids(),
+        values: [group.map((g) => `g${g}`)],
+      },
+      files: {},
+    };
+    const prepared = prepareData(ds, { split: 'user:0.2', valFraction: 0.1, seed: 3 });
+    assert.equal(prepared.split, 'user:0.2');
+    assert.equal(prepared.data.itemFeatures.cols, 0, 'no item table: no item feature columns');
+    assert.equal(prepared.coldTest.users, prepared.test.rating.length, 'every test rating belongs to a held-out user');
+    const model = await RSAttAE.fit(prepared.data, { ...CONFIG, autoencoder: { ...CONFIG.autoencoder, epochs: 60 } });
+    try {
+      const m = model.evaluate(prepared.test);
+      assert.ok(Number.isFinite(m.rmse), `rmse ${m.rmse}`);
+      assert.ok(m.rmse < meanRmse(prepared.data.train, prepared.test), `cold users: rmse ${m.rmse} should beat the global mean thanks to the group feature`);
+      const p = model.predict('u_0001', 'tt1003');
+      assert.ok(p > 0 && p < 6);
+      assert.equal(model.recommend('u_0001', 3)[0].item.startsWith('tt'), true);
+      assert.throws(() => model.predict('u_9999', 'tt1003'), /unknown user id "u_9999"; the model knows u_0000, u_0001, u_0002, …, u_0049 \(50 in all\)/);
+    } finally {
+      model.dispose();
+    }
+  });
+});
