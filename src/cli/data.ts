@@ -2,7 +2,7 @@
  * `rsattae data …`: fetch a dataset and describe it.
  *
  *   rsattae data fetch <dataset> [--data-dir DIR] [--timeout S]
- *   rsattae data info <dataset> [--split NAME] [--val-fraction F] [--seed S] [--json] [--data-dir DIR] [--timeout S]
+ *   rsattae data info [<preset>] [dataset options, as train] [--val-fraction F] [--seed S] [--json] [--data-dir DIR]
  *
  * `info` downloads a missing dataset first, like `fetch`. Progress goes to stderr; stdout carries only the report
  * (with `--json`, exactly one JSON object).
@@ -10,16 +10,18 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { datasetInfo } from '../data/dataset.js';
+import { descriptorSplit, loadDataset } from '../data/descriptor.js';
+import { fitTableEncoder } from '../data/encoding.js';
 import { fetchDataset, verifyDataset } from '../data/fetch.js';
 import { resolveDataDir } from '../data/location.js';
-import { loadMovieLens100K, SPLIT_NAMES, type SplitName } from '../data/movielens.js';
 import { DATASET_NAMES, datasetSpec } from '../data/registry.js';
+import { concatRatings } from '../data/split.js';
+import { prepareData } from '../pipeline/data.js';
+import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 import {
   addDataDirOption,
   createProgress,
   note,
-  parseChoice,
   parseFraction,
   parsePositiveNumber,
   parseSeed,
@@ -32,8 +34,7 @@ interface CommonOptions {
   timeout: number;
 }
 
-interface InfoOptions extends CommonOptions {
-  split?: SplitName;
+interface InfoOptions extends CommonOptions, DatasetOptions {
   valFraction: number;
   seed: number;
   json?: boolean;
@@ -99,42 +100,78 @@ export function registerDataCommands(program: Command): void {
 
   const infoCmd = data
     .command('info')
-    .description('show counts, density, rating scale and feature sizes of a dataset (downloading it when missing)')
-    .argument('<dataset>', `dataset name (${DATASET_NAMES.join(', ')})`)
-    .option('--split <name>', `also report a split: ${SPLIT_NAMES.join(', ')}`, parseChoice(SPLIT_NAMES))
-    .option('--val-fraction <f>', 'share of the split base held out for validation, in (0,1)', parseFraction, 0.1)
-    .option('--seed <n>', 'seed of the validation hold-out', parseSeed, 42)
+    .description('show counts, density, rating scale and feature sizes of a dataset: a preset (downloaded when missing) or your own files')
+    .argument('[dataset]', `a preset (${DATASET_NAMES.join(', ')}); or use --ratings FILE / --dataset-file FILE`);
+  addDatasetOptions(infoCmd)
+    .option('--val-fraction <f>', 'share of the training part held out for validation, in (0,1)', parseFraction, 0.1)
+    .option('--seed <n>', 'seed of the split and the validation hold-out', parseSeed, 42)
     .option('--json', 'print one JSON object instead of a table');
-  addDataDirOption(infoCmd);
   addTimeoutOption(infoCmd);
-  infoCmd.action(async (name: string, opts: InfoOptions) => {
-    const spec = datasetSpec(name);
-    const { dir } = await obtain(name, opts);
-    const ds = await loadMovieLens100K(dir);
-    const split = opts.split === undefined ? undefined : { split: opts.split, valFraction: opts.valFraction, seed: opts.seed };
-    const info = await datasetInfo(ds, spec.name, split);
+  infoCmd.action(async (name: string | undefined, opts: InfoOptions) => {
+    if (name !== undefined) datasetSpec(name); // InputError listing the known names
+    const desc = await descriptorFromOptions({ ...opts, ...(name === undefined ? {} : { dataset: name }) });
+    let progress: ReturnType<typeof createProgress> | undefined;
+    const ds = await loadDataset(desc, {
+      dataDir: resolveDataDir(opts.dataDir),
+      onDownload: (received, total) => {
+        progress ??= createProgress(`downloading ${desc.preset ?? 'dataset'}`, { unit: 'bytes' });
+        progress.update(received, total);
+      },
+    });
+    progress?.stop();
+    const all = ds.test === undefined ? ds.ratings : concatRatings(ds.ratings, ds.test);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const r of all.rating) {
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+    }
+    const n = all.rating.length;
+    const width = (t: typeof ds.userFeatures): number => (t === undefined ? 0 : fitTableEncoder(t).names.length);
+    const info: Record<string, unknown> = {
+      dataset: ds.name,
+      users: ds.users.size,
+      items: ds.items.size,
+      ratings: n,
+      density: Number((n / (ds.users.size * ds.items.size)).toFixed(6)),
+      ratingScale: [lo, hi],
+      ...(ds.scale.step === undefined ? {} : { ratingStep: ds.scale.step }),
+      timestamps: ds.hasTimestamps,
+      userFeatures: width(ds.userFeatures),
+      itemFeatures: width(ds.itemFeatures),
+    };
+    // a split is shown when asked for, or when the data brings its own test set
+    if (opts.split !== undefined || ds.test !== undefined) {
+      const split = opts.split ?? descriptorSplit(desc);
+      const p = prepareData(ds, { split, valFraction: opts.valFraction, seed: opts.seed }, split);
+      info.split = {
+        name: p.split,
+        valFraction: opts.valFraction,
+        seed: opts.seed,
+        train: p.data.train.rating.length,
+        validation: p.data.validation.rating.length,
+        test: p.test.rating.length,
+        ...(p.coldTest.ratings > 0 ? { coldTest: p.coldTest } : {}),
+      };
+    }
     if (opts.json) {
-      const { dir: _dir, ...rest } = info;
-      writeJson({ ...rest, density: Number(info.density.toFixed(6)) });
+      writeJson(info);
       return;
     }
     const rows: [string, string][] = [
-      ['dataset', info.dataset],
-      ['folder', info.dir],
-      ['users', String(info.users)],
-      ['items', String(info.items)],
-      ['ratings', String(info.ratings)],
-      ['density', `${(info.density * 100).toFixed(2)}%`],
-      ['rating scale', `${info.ratingScale[0]}..${info.ratingScale[1]}`],
+      ['dataset', ds.name],
+      ['users', String(ds.users.size)],
+      ['items', String(ds.items.size)],
+      ['ratings', String(n)],
+      ['density', `${((n / (ds.users.size * ds.items.size)) * 100).toFixed(2)}%`],
+      ['rating scale', `${lo}..${hi}${ds.scale.step === undefined ? '' : ` (step ${ds.scale.step})`}`],
+      ['timestamps', ds.hasTimestamps ? 'yes' : 'no'],
       ['user features', String(info.userFeatures)],
       ['item features', String(info.itemFeatures)],
     ];
-    if (info.split !== undefined) {
-      const s = info.split;
-      rows.push([
-        `split ${s.name}`,
-        `train ${s.train}, validation ${s.validation} (${s.valFraction} of ${s.name}.base, seed ${s.seed}), test ${s.test}`,
-      ]);
+    const s = info.split as { name: string; train: number; validation: number; test: number; valFraction: number; seed: number } | undefined;
+    if (s !== undefined) {
+      rows.push([`split ${s.name}`, `train ${s.train}, validation ${s.validation} (${s.valFraction} of the training part, seed ${s.seed}), test ${s.test}`]);
     }
     process.stdout.write(rows.map(([k, v]) => `${k.padEnd(14)}${v}\n`).join(''));
   });

@@ -2,7 +2,7 @@
  * `rsattae embed`: trains the user and/or movie autoencoder on a MovieLens split and reports (or writes) the
  * embeddings and learning curves.
  *
- *   rsattae embed [--dataset ml-100k] [--split u1] [--side users|movies|both] [--model attention|vanilla] [--dim 64]
+ *   rsattae embed [dataset options, as train] [--side users|movies|both] [--model attention|vanilla] [--dim 64]
  *                 [--epochs 1000] [--patience N] [--seed 42] [--val-fraction 0.1] [--restore best|last]
  *                 [--backend wasm|cpu] [--out DIR] [--json] [--data-dir DIR]
  *
@@ -12,15 +12,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openDataset, prepareSplit } from '../data/dataset.js';
 import { resolveDataDir } from '../data/location.js';
 import type { Float32Matrix } from '../data/types.js';
 import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
 import { type Side, sideData } from '../nn/sides.js';
+import { loadData } from '../pipeline/data.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 import { type AutoencoderOptions, addAutoencoderOptions, createProgress, note, parseChoice, writeJson } from './util.js';
 
-interface EmbedOptions extends AutoencoderOptions {
+interface EmbedOptions extends AutoencoderOptions, DatasetOptions {
   side: Side | 'both';
   out?: string;
   json?: boolean;
@@ -54,24 +55,29 @@ const round = (x: number, digits = 4): number | null => (Number.isFinite(x) ? Nu
 
 /** Registers `embed` on the program. */
 export function registerEmbedCommand(program: Command): void {
-  addAutoencoderOptions(
-    program.command('embed').description('train the user and/or movie autoencoder and report or write their embeddings'),
+  addDatasetOptions(
+    addAutoencoderOptions(
+      program.command('embed').description('train the user and/or item autoencoder and report or write their embeddings'),
+    ),
   )
     .option('--side <side>', 'users, movies or both', parseChoice(['users', 'movies', 'both'] as const), 'both')
     .option('--out <dir>', 'write embeddings (.npy), learning curves (.csv) and the modules here')
     .option('--json', 'print one JSON object with the results')
     .action(async (opts: EmbedOptions) => {
       await initBackend(opts.backend);
-      const ds = await openDataset(opts.dataset, { dataDir: resolveDataDir(opts.dataDir) });
-      const split = await prepareSplit(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed });
+      const { data } = await loadData(await descriptorFromOptions(opts), {
+        dataDir: resolveDataDir(opts.dataDir),
+        valFraction: opts.valFraction,
+        seed: opts.seed,
+      });
       const sides: Side[] = opts.side === 'both' ? ['users', 'movies'] : [opts.side];
       const report: Record<string, unknown> = {};
       for (const side of sides) {
-        const data = sideData(ds, split, side);
+        const input = sideData(data, side);
         const progress = createProgress(`${side} autoencoder`, { total: opts.epochs });
         const t0 = performance.now();
         const res = await trainAutoencoder(
-          data,
+          input,
           {
             model: opts.model,
             dim: opts.dim,

@@ -4,12 +4,15 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { type DatasetDescriptor, parseDescriptor, parseRatingColumns } from '../data/descriptor.js';
+import { readRatingsFile } from '../data/delimited.js';
 import { resolveDataDir } from '../data/location.js';
-import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
+import { IdMap } from '../data/model.js';
 import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
+import { type AlignedRatings, alignRatings, loadData } from '../pipeline/data.js';
 import { RSAttAE } from '../pipeline/model.js';
-import { loadMovieLensSplit } from '../pipeline/movielens.js';
+import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import {
   type AutoencoderOptions,
   addAutoencoderOptions,
@@ -22,7 +25,7 @@ import {
   writeJson,
 } from './util.js';
 
-interface TrainOptions extends AutoencoderOptions {
+interface TrainOptions extends AutoencoderOptions, DatasetOptions {
   nEstimators: number;
   parallel: boolean;
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
@@ -50,15 +53,14 @@ function downloadProgress(): { onProgress: (received: number, total: number | un
 async function train(opts: TrainOptions): Promise<void> {
   const t0 = performance.now();
   const dl = downloadProgress();
-  const { data, test } = await loadMovieLensSplit({
-    dataset: opts.dataset,
-    split: opts.split,
+  const { data, test, split, coldTest } = await loadData(await descriptorFromOptions(opts), {
     valFraction: opts.valFraction,
     seed: opts.seed,
     dataDir: resolveDataDir(opts.dataDir),
-    onProgress: dl.onProgress,
+    onDownload: dl.onProgress,
   });
   dl.done();
+  const dataset = data.source?.dataset ?? 'dataset';
   // One bar for both autoencoders (they may train at the same time), then one for XGBoost.
   let aeBar: Progress | undefined;
   let xgbBar: Progress | undefined;
@@ -113,7 +115,7 @@ async function train(opts: TrainOptions): Promise<void> {
   try {
     const report = model.report!;
     const testMetrics = model.evaluate(test);
-    const out = resolve(opts.out ?? join('models', `rsattae-${opts.dataset}-${opts.split}`));
+    const out = resolve(opts.out ?? join('models', `rsattae-${dataset}-${split}`.replace(/[^A-Za-z0-9._-]+/g, '-')));
     await model.save(out, { metrics: { test: { rmse: testMetrics.rmse, mae: testMetrics.mae } } });
     const ae = (s: typeof report.autoencoders.users) => ({
       epochs: s.epochs,
@@ -123,9 +125,17 @@ async function train(opts: TrainOptions): Promise<void> {
       alpha: s.alpha === null ? null : round(s.alpha),
     });
     const result = {
-      dataset: opts.dataset,
-      split: opts.split,
+      dataset,
+      split,
       seed: opts.seed,
+      data: {
+        users: data.nUsers,
+        items: data.nItems,
+        train: data.train.rating.length,
+        validation: data.validation.rating.length,
+        test: test.rating.length,
+        coldTest,
+      },
       metrics: {
         validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
         test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
@@ -144,7 +154,8 @@ async function train(opts: TrainOptions): Promise<void> {
     else {
       const m = result.metrics;
       process.stdout.write(
-        `RSAttAE on ${opts.dataset} ${opts.split} (seed ${opts.seed})\n` +
+        `RSAttAE on ${dataset} ${split} (seed ${opts.seed}): ${data.nUsers} users, ${data.nItems} items, ${data.train.rating.length} / ${data.validation.rating.length} / ${test.rating.length} train / validation / test ratings\n` +
+          (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored from features alone (cold start)\n` : '') +
           `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}\n` +
           `  test        RMSE ${m.test.rmse.toFixed(4)}  MAE ${m.test.mae.toFixed(4)}\n` +
           `  time        users ${result.seconds.users}s, movies ${result.seconds.movies}s, xgboost ${result.seconds.xgboost}s, total ${result.seconds.total}s\n` +
@@ -170,26 +181,66 @@ async function withModel<T>(dir: string, use: (m: RSAttAE) => T | Promise<T>): P
   }
 }
 
-async function evaluate(opts: ModelOptions & { split?: SplitName; dataDir?: string }): Promise<void> {
+interface EvaluateOptions extends ModelOptions, DatasetOptions {}
+
+/** Reads `--test FILE` with the given reading options, falling back to those the model was trained with. */
+async function readTestFile(file: string, opts: EvaluateOptions, trained: DatasetDescriptor | undefined, model: RSAttAE): Promise<AlignedRatings> {
+  const inherited = trained?.ratings !== undefined ? trained : {};
+  const d = { ...inherited, ...readingFields(opts) } as Partial<DatasetDescriptor>;
+  const columns = typeof d.columns === 'string' ? parseRatingColumns(d.columns) : d.columns;
+  const users = new IdMap();
+  const items = new IdMap();
+  const read = await readRatingsFile(resolve(file), {
+    sep: d.sep as never,
+    header: d.header,
+    encoding: d.encoding,
+    duplicates: d.duplicates,
+    columns,
+    scale: model.parts.scale,
+    users,
+    items,
+  });
+  return alignRatings(read.ratings, { users, items }, model.parts);
+}
+
+async function evaluate(opts: EvaluateOptions): Promise<void> {
   const manifest = await readManifest(resolve(opts.model));
   const source = manifest.data;
-  if (!source) throw new InputError(`model bundle ${opts.model} records no dataset; evaluate needs one`);
-  const split = opts.split ?? (source.split as SplitName);
-  const dl = downloadProgress();
-  const { test } = await loadMovieLensSplit({
-    dataset: source.dataset,
-    split,
-    valFraction: manifest.config.valFraction,
-    seed: manifest.config.seed,
-    dataDir: resolveDataDir(opts.dataDir),
-    onProgress: dl.onProgress,
+  const trained = source?.descriptor === undefined ? undefined : parseDescriptor(source.descriptor, `recorded in ${opts.model}`);
+  const { result, aligned } = await withModel(opts.model, async (model) => {
+    let aligned: AlignedRatings;
+    let split: string;
+    let dataset: string;
+    if (opts.test !== undefined) {
+      aligned = await readTestFile(opts.test, opts, trained, model);
+      split = 'test-file';
+      dataset = opts.test;
+    } else {
+      if (!trained) throw new InputError(`model bundle ${opts.model} records no dataset; give the test ratings with --test FILE`);
+      const dl = downloadProgress();
+      const prepared = await loadData(trained, {
+        split: opts.split,
+        valFraction: manifest.config.valFraction,
+        seed: manifest.config.seed,
+        dataDir: resolveDataDir(opts.dataDir),
+        onDownload: dl.onProgress,
+      });
+      dl.done();
+      split = prepared.split;
+      dataset = prepared.data.source?.dataset ?? 'dataset';
+      if (source && split !== source.split) note(`warning: the model was trained on split ${source.split}; the test ratings of ${split} may overlap its training ratings`);
+      aligned = alignRatings(prepared.test, { users: prepared.data.users!, items: prepared.data.items! }, model.parts);
+    }
+    if (aligned.ratings.rating.length === 0) throw new InputError(`none of the ${aligned.unknown.ratings} test ratings names a user and an item the model knows`);
+    const m = model.evaluate(aligned.ratings);
+    return { aligned, result: { dataset, split, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count }, unknown: aligned.unknown } };
   });
-  dl.done();
-  if (split !== source.split) note(`warning: the model was trained on ${source.split}; ${split}.test may overlap its training ratings`);
-  const m = await withModel(opts.model, (model) => model.evaluate(test));
-  const result = { dataset: source.dataset, split, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count } };
   if (opts.json) writeJson(result);
-  else process.stdout.write(`${source.dataset} ${split}.test (${m.count} ratings): RMSE ${m.rmse.toFixed(4)}  MAE ${m.mae.toFixed(4)}\n`);
+  else {
+    process.stdout.write(`${result.dataset} ${result.split} (${result.test.count} test ratings): RMSE ${result.test.rmse.toFixed(4)}  MAE ${result.test.mae.toFixed(4)}\n`);
+    const u = aligned.unknown;
+    if (u.ratings > 0) process.stdout.write(`  skipped ${u.ratings} test ratings of unknown users/items (${u.users} users, ${u.items} items the model has never seen)\n`);
+  }
 }
 
 async function predict(opts: ModelOptions & { user: string; item: string }): Promise<void> {
@@ -210,10 +261,12 @@ async function recommend(opts: ModelOptions & { user: string; k: number }): Prom
 
 /** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */
 export function registerModelCommands(program: Command): void {
-  addAutoencoderOptions(
-    program
-      .command('train')
-      .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model'),
+  addDatasetOptions(
+    addAutoencoderOptions(
+      program
+        .command('train')
+        .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model'),
+    ),
   )
     .option('--n-estimators <n>', 'XGBoost trees (paper Table II setup 4: 1900)', parsePositiveInt, 1900)
     .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
@@ -225,11 +278,12 @@ export function registerModelCommands(program: Command): void {
 
   const evaluateCmd = program
     .command('evaluate')
-    .description("RMSE and MAE of a saved model on a split's test ratings (default: the split it was trained on)")
+    .description("RMSE and MAE of a saved model on test ratings: --test FILE, or the test set of the data it was trained on")
     .requiredOption('--model <dir>', 'model bundle directory')
-    .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES))
+    .option('--test <file>', 'test ratings (reading options default to those the model was trained with)')
+    .option('--split <spec>', 'another split of the training dataset (e.g. u2 on ML-100K)')
     .option('--json', 'print one JSON object on stdout');
-  addDataDirOption(evaluateCmd).action((opts: ModelOptions & { split?: SplitName; dataDir?: string }) => evaluate(opts));
+  addDataDirOption(addReadingOptions(evaluateCmd)).action((opts: EvaluateOptions) => evaluate(opts));
 
   program
     .command('predict')

@@ -4,8 +4,6 @@
  */
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { SPLIT_NAMES, type SplitName } from '../data/movielens.js';
-import { DATASET_NAMES, type DatasetName } from '../data/registry.js';
 
 const INTEGER = /^[+-]?\d+$/;
 
@@ -150,8 +148,6 @@ export function createProgress(label: string, opts: ProgressOptions = {}): Progr
 
 /** Values of the options added by {@link addAutoencoderOptions}. */
 export interface AutoencoderOptions {
-  dataset: DatasetName;
-  split: SplitName;
   seed: number;
   dim: number;
   epochs: number;
@@ -160,17 +156,14 @@ export interface AutoencoderOptions {
   model: 'attention' | 'vanilla';
   restore: 'best' | 'last';
   backend: 'wasm' | 'cpu';
-  dataDir?: string;
 }
 
 /**
- * Adds the options `train` and `embed` share (dataset, split, seed, autoencoder settings, `--data-dir`), so the two
- * commands cannot drift apart in names, defaults or validation. Defaults are the paper's or the reference's.
+ * Adds the options `train` and `embed` share (seed, validation share, autoencoder settings), so the two commands
+ * cannot drift apart in names, defaults or validation. Defaults are the paper's or the reference's.
  */
 export function addAutoencoderOptions(cmd: Command): Command {
-  cmd
-    .option('--dataset <name>', `dataset (${DATASET_NAMES.join(', ')})`, parseChoice(DATASET_NAMES), 'ml-100k')
-    .option('--split <name>', `predefined split (${SPLIT_NAMES.join(', ')})`, parseChoice(SPLIT_NAMES), 'u1')
+  return cmd
     .option('--seed <n>', 'seed of the validation holdout, initialisation, dropout (and XGBoost)', parseSeed, 42)
     .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
     .option('--epochs <n>', 'autoencoder epochs (reference: 1000)', parsePositiveInt, 1000)
@@ -179,5 +172,4 @@ export function addAutoencoderOptions(cmd: Command): Command {
     .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')
     .option('--restore <which>', 'autoencoder weights kept: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')
     .option('--backend <name>', 'autoencoder kernels: wasm (WebAssembly SIMD) or cpu (plain TypeScript)', parseChoice(['wasm', 'cpu'] as const), 'wasm');
-  return addDataDirOption(cmd);
 }

@@ -3,9 +3,10 @@
  * random / temporal / user split), carve the validation hold-out from the training part, fit the feature encoders
  * and encode both sides.
  */
+import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset } from '../data/descriptor.js';
 import { encodeTable, fitTableEncoder } from '../data/encoding.js';
-import type { RatingsDataset } from '../data/model.js';
-import { holdout, parseSplitSpec, splitRatings } from '../data/split.js';
+import type { IdMap, RatingsDataset } from '../data/model.js';
+import { holdout, parseSplitSpec, selectRatings, splitRatings } from '../data/split.js';
 import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import type { RecommenderData } from './model.js';
@@ -115,4 +116,63 @@ export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}, split
       source: { dataset: ds.name, split, files: ds.files },
     },
   };
+}
+
+/** Options of {@link loadData}. */
+export interface LoadDataOptions extends LoadDatasetOptions {
+  /** Overrides the descriptor's split. */
+  readonly split?: string;
+  /** Overrides the descriptor's validation share (default 0.1). */
+  readonly valFraction?: number;
+  /** Overrides the descriptor's seed (default 42). */
+  readonly seed?: number;
+}
+
+/**
+ * Reads the dataset a descriptor names (see loadDataset) and prepares it for {@link RSAttAE.fit}; the descriptor is
+ * recorded in the data's source, so a saved model can rebuild the same test set.
+ */
+export async function loadData(d: DatasetDescriptor, opts: LoadDataOptions): Promise<PreparedData> {
+  const split = d.test !== undefined ? 'test-file' : (opts.split ?? descriptorSplit(d));
+  const desc: DatasetDescriptor = { ...d, split };
+  const ds = await loadDataset(desc, opts);
+  const prepared = prepareData(ds, { split, valFraction: opts.valFraction ?? d.valFraction, seed: opts.seed ?? d.seed }, split);
+  return { ...prepared, data: { ...prepared.data, source: { ...prepared.data.source!, descriptor: desc } } };
+}
+
+/** Ratings re-indexed to another pair of id maps, and what had no place there. */
+export interface AlignedRatings {
+  readonly ratings: Ratings;
+  /** Ratings dropped because their user or item is not in the target maps. */
+  readonly unknown: { readonly ratings: number; readonly users: number; readonly items: number };
+}
+
+/**
+ * Re-indexes ratings read with one pair of id maps (`from`) to another (`to`, e.g. a saved model's), through the
+ * external ids; ratings of users or items that `to` does not know are dropped and counted (distinct ids).
+ */
+export function alignRatings(
+  r: Ratings,
+  from: { readonly users: IdMap; readonly items: IdMap },
+  to: { readonly users: IdMap; readonly items: IdMap },
+): AlignedRatings {
+  const mapAll = (a: IdMap, b: IdMap): Int32Array => Int32Array.from(a.ids(), (id) => b.index(id) ?? -1);
+  const u = mapAll(from.users, to.users);
+  const i = mapAll(from.items, to.items);
+  const keep: number[] = [];
+  const badUsers = new Set<number>();
+  const badItems = new Set<number>();
+  for (let k = 0; k < r.user.length; k++) {
+    const uu = u[r.user[k]];
+    const ii = i[r.item[k]];
+    if (uu < 0) badUsers.add(r.user[k]);
+    if (ii < 0) badItems.add(r.item[k]);
+    if (uu >= 0 && ii >= 0) keep.push(k);
+  }
+  const kept = selectRatings(r, keep);
+  for (let k = 0; k < keep.length; k++) {
+    kept.user[k] = u[kept.user[k]];
+    kept.item[k] = i[kept.item[k]];
+  }
+  return { ratings: kept, unknown: { ratings: r.user.length - keep.length, users: badUsers.size, items: badItems.size } };
 }
