@@ -280,6 +280,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Trains one module. Full batch: each epoch is one ADOPT step on the training entries (input = training ratings with
  * dropout) and one evaluation pass (input = train + validation, scored at the validation entries). Yields to the event
  * loop about every 50 ms so progress can render. With no validation entries the training loss picks the best epoch.
+ * @throws InputError for an invalid configuration (see {@link autoencoderConfigSchema}) or data that does not fit
+ *   (shapes, malformed CSR, no training ratings)
  */
 export async function trainAutoencoder(data: SideData, config: Partial<AutoencoderConfig> = {}, opts: TrainOptions = {}): Promise<TrainedAutoencoder> {
   const cfg = resolveAutoencoderConfig(config);
