@@ -20,7 +20,6 @@ export type {
 } from './gbdt/index.js';
 export {
   type AutoencoderConfig,
-  AdoptOptimizer,
   defaultAutoencoderConfig,
   type EpochInfo,
   initBackend,

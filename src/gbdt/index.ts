@@ -10,6 +10,7 @@ export {
   type ResolvedXGBRegressorParams,
   TREE_METHODS,
   type XGBRegressorParams,
+  xgbRegressorParamsSchema,
 } from './params.js';
 export {
   type EvalsResult,

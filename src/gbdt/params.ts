@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError, parseInput } from '../errors.js';
 
 /** Tree construction algorithms accepted by `treeMethod` (CPU only). */
 export const TREE_METHODS = ['hist', 'approx', 'exact', 'auto'] as const;
@@ -67,7 +67,11 @@ export type ResolvedXGBRegressorParams = Readonly<Required<XGBRegressorParams>>;
 const nonNegative = z.number().finite().min(0);
 const fraction = z.number().gt(0).max(1);
 
-const schema = z
+/**
+ * The XGBRegressor parameters' zod schema, with xgboost's own defaults: the single source of their ranges. Other
+ * components (the pipeline's `xgboost` section) pick fields from its `shape` and put their own defaults on them.
+ */
+export const xgbRegressorParamsSchema = z
   .object({
     nEstimators: z.number().int().min(1).max(1_000_000).default(100),
     maxDepth: z.number().int().min(0).max(1000).default(6),
@@ -89,7 +93,7 @@ const schema = z
   .strict();
 
 /** Every valid parameter name, for error messages. */
-export const PARAM_NAMES: readonly string[] = Object.keys(schema.shape);
+export const PARAM_NAMES: readonly string[] = Object.keys(xgbRegressorParamsSchema.shape);
 
 /** Common spellings from Python's wrapper or the native API, mapped to our names. */
 const ALIASES: Record<string, string> = {
@@ -117,21 +121,18 @@ function suggestion(key: string): string {
 export function resolveParams(params: unknown): ResolvedXGBRegressorParams {
   if (params === undefined) params = {};
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new InputError('XGBRegressor parameters must be an object');
+    throw new InputError('XGBRegressor parameters must be an object', { issues: [{ code: 'invalid_type', path: [], message: 'expected an object' }] });
   }
   const unknown = Object.keys(params).filter((k) => !PARAM_NAMES.includes(k));
   if (unknown.length > 0) {
     const listed = unknown.map((k) => `${JSON.stringify(k)}${suggestion(k)}`).join(', ');
-    throw new InputError(`unknown XGBRegressor parameter ${listed}; valid parameters are: ${PARAM_NAMES.join(', ')}`);
+    const issues = unknown.map((k) => ({ code: 'unrecognized_keys', path: [k], message: `unknown parameter${suggestion(k)}` }));
+    throw new InputError(`unknown XGBRegressor parameter ${listed}; valid parameters are: ${PARAM_NAMES.join(', ')}`, { issues });
   }
   // Explicit `undefined` means "use the default", as in an options object built with spreads.
   const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
-  const result = schema.safeParse(defined);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(parameters)'}: ${i.message}`);
-    throw new InputError(`invalid XGBRegressor parameter ${problems.join('; ')}`);
-  }
-  return Object.freeze({ ...result.data, nThread: result.data.nThread ?? availableParallelism() });
+  const parsed = parseInput(xgbRegressorParamsSchema, defined, 'invalid XGBRegressor parameter', '(parameters)');
+  return Object.freeze({ ...parsed, nThread: parsed.nThread ?? availableParallelism() });
 }
 
 /** Formats a number the way Python's `str()` does for the values we pass (shortest round-trip repr). */

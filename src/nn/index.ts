@@ -1,15 +1,22 @@
 /**
  * The RSAttAE neural module: sparse-first training of the attention (or vanilla) autoencoder of one side, its
- * embeddings, and save/load. See `train.ts` for the training procedure and `model.ts` for the network and its kernels.
+ * embeddings, and save/load. See `train.ts` for the training procedure, `model.ts` for the network and its kernels
+ * and `config.ts` for the hyper-parameters' schema.
  */
-export { type AdoptConfig, AdoptOptimizer, defaultAdoptConfig } from './adopt.js';
 export { type BackendName, initBackend } from './backend.js';
+export {
+  type AdoptConfig,
+  type AutoencoderConfig,
+  autoencoderConfigSchema,
+  autoencoderSettingsSchema,
+  defaultAdoptConfig,
+  defaultAutoencoderConfig,
+  resolveAutoencoderConfig,
+} from './config.js';
 export { trainAutoencoderInWorker } from './parallel.js';
 export type { ModelShape } from './params.js';
 export { type Side, sideData } from './sides.js';
 export {
-  type AutoencoderConfig,
-  defaultAutoencoderConfig,
   type EpochInfo,
   loadAutoencoder,
   type SideData,

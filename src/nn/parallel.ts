@@ -4,7 +4,9 @@
  * identical to {@link trainAutoencoder} in the main thread: the same kernels run on the same inputs.
  */
 import { Worker } from 'node:worker_threads';
-import { type AutoencoderConfig, type EpochInfo, type SideData, TrainedAutoencoder, type TrainedState, type TrainOptions } from './train.js';
+import { type InputIssue, InputError } from '../errors.js';
+import type { AutoencoderConfig } from './config.js';
+import { type EpochInfo, type SideData, TrainedAutoencoder, type TrainedState, type TrainOptions } from './train.js';
 
 /** @internal What the worker is started with. */
 export interface WorkerInput {
@@ -16,10 +18,11 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { readonly type: 'epoch'; readonly info: EpochInfo }
   | { readonly type: 'done'; readonly state: TrainedState }
-  | { readonly type: 'error'; readonly name: string; readonly message: string };
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly issues?: readonly InputIssue[] };
 
-function rebuildError(name: string, message: string): Error {
-  // keep the class callers may test for (validation failures are RangeErrors)
+function rebuildError(name: string, message: string, issues: readonly InputIssue[] | undefined): Error {
+  // keep the class callers test for: bad configurations and data are InputErrors (exit 2), with their issues
+  if (issues) return new InputError(message, { issues });
   if (name === 'RangeError') return new RangeError(message);
   if (name === 'TypeError') return new TypeError(message);
   const e = new Error(message);
@@ -58,7 +61,7 @@ export function trainAutoencoderInWorker(data: SideData, config: Partial<Autoenc
           finish(() => reject(err));
         }
       } else if (m.type === 'done') finish(() => resolve(new TrainedAutoencoder(m.state)));
-      else finish(() => reject(rebuildError(m.name, m.message)));
+      else finish(() => reject(rebuildError(m.name, m.message, m.issues)));
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`autoencoder worker stopped (exit code ${code}) before it finished`))));

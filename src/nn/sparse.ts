@@ -4,6 +4,7 @@
  * entities by identical feature rows (the key to exact attention without the n×n matrix).
  */
 import type { CsrMatrix, Float32Matrix } from '../data/types.js';
+import { InputError } from '../errors.js';
 
 /** A column-compressed view of a CSR pattern: entry `e` of column `c` (e in colptr[c]..colptr[c+1]) is row `rowidx[e]`, stored at CSR position `perm[e]`. */
 export interface CscView {
@@ -12,20 +13,20 @@ export interface CscView {
   readonly perm: Int32Array;
 }
 
-/** Checks the CSR invariants the kernels rely on (lengths, bounds, ascending columns) and throws a RangeError naming the problem. */
+/** Checks the CSR invariants the kernels rely on (lengths, bounds, ascending columns) of a caller's matrix and throws an InputError naming the problem. */
 export function checkCsr(a: CsrMatrix, what: string): void {
   const { rows, cols, indptr, indices, values } = a;
-  if (indptr.length !== rows + 1) throw new RangeError(`${what}: indptr length ${indptr.length} != rows + 1 (${rows + 1})`);
+  if (indptr.length !== rows + 1) throw new InputError(`${what}: indptr length ${indptr.length} != rows + 1 (${rows + 1})`);
   const nnz = indptr[rows];
-  if (indptr[0] !== 0 || indices.length < nnz || values.length < nnz) throw new RangeError(`${what}: inconsistent indptr/indices/values`);
+  if (indptr[0] !== 0 || indices.length < nnz || values.length < nnz) throw new InputError(`${what}: inconsistent indptr/indices/values`);
   for (let r = 0; r < rows; r++) {
     const s = indptr[r];
     const e = indptr[r + 1];
-    if (e < s) throw new RangeError(`${what}: indptr not monotone at row ${r}`);
+    if (e < s) throw new InputError(`${what}: indptr not monotone at row ${r}`);
     for (let p = s; p < e; p++) {
       const c = indices[p];
-      if (c < 0 || c >= cols) throw new RangeError(`${what}: column ${c} out of range at row ${r}`);
-      if (p > s && c <= indices[p - 1]) throw new RangeError(`${what}: columns not strictly ascending in row ${r}`);
+      if (c < 0 || c >= cols) throw new InputError(`${what}: column ${c} out of range at row ${r}`);
+      if (p > s && c <= indices[p - 1]) throw new InputError(`${what}: columns not strictly ascending in row ${r}`);
     }
   }
 }

@@ -5,52 +5,17 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { createRng } from '../data/rng.js';
-import { writeFileAtomic } from '../util/fs.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
-import { defaultAdoptConfig } from './adopt.js';
-import { type BackendName, createContext } from './backend.js';
+import { InputError, parseInput } from '../errors.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { createContext } from './backend.js';
+import { type AutoencoderConfig, autoencoderConfigSchema, defaultAdoptConfig, resolveAutoencoderConfig } from './config.js';
 import { SizeCounter } from './kernels.js';
 import { encodeBytes, encodeCsr, Net, type NetProblem } from './model.js';
 import { initParams, type ModelShape, paramCount, paramSpecs, paramViews } from './params.js';
 import { checkCsr, dropZeros, groupFeatures, mergeCsr } from './sparse.js';
-
-/** Hyper-parameters of {@link trainAutoencoder}. */
-export interface AutoencoderConfig {
-  /** `attention` = RSAttAE; `vanilla` = the same encoder/decoder without attention and LayerNorm (paper Fig. 4B). */
-  model: 'attention' | 'vanilla';
-  /** Embedding size d (hidden layers are 2d wide). */
-  dim: number;
-  /** Maximum number of epochs (one full-batch step + one validation pass each). */
-  epochs: number;
-  /** Stop after this many epochs without a new best validation RMSE (unset = never). */
-  patience?: number;
-  /** Seed of the weight initialisation and the dropout masks. */
-  seed: number;
-  /** Input dropout probability. */
-  dropout: number;
-  /** ADOPT learning rate. */
-  learningRate: number;
-  /** ADOPT weight decay (added to the gradient). */
-  weightDecay: number;
-  /** Weights kept at the end: the best validation epoch's, or the last (the reference). */
-  restore: 'best' | 'last';
-  /** Kernel backend (default `wasm`: WebAssembly SIMD; `cpu`: plain TypeScript). Same seed + backend → same result. */
-  backend?: BackendName;
-}
-
-/** The reference's settings: d = 64, 1000 epochs, dropout 0.5, ADOPT lr 1e-3, weight decay 1e-5; best weights restored. */
-export const defaultAutoencoderConfig: Readonly<AutoencoderConfig> = {
-  model: 'attention',
-  dim: 64,
-  epochs: 1000,
-  seed: 42,
-  dropout: 0.5,
-  learningRate: 1e-3,
-  weightDecay: 1e-5,
-  restore: 'best',
-  backend: 'wasm',
-};
 
 /** One side's data: rows are this side's entities (users: rows of R; movies: rows of Rᵀ). */
 export interface SideData {
@@ -151,12 +116,11 @@ export class TrainedAutoencoder {
    * d. Attention is not applied (it needs the whole population), matching the reference's embeddings.
    */
   embed(input: CsrMatrix): Float32Matrix {
-    if (input.cols !== this.shape.m) throw new RangeError(`input has ${input.cols} columns, the module expects ${this.shape.m}`);
+    if (input.cols !== this.shape.m) throw new InputError(`input has ${input.cols} columns, the module expects ${this.shape.m}`);
     checkCsr(input, 'embed input');
     const x = dropZeros(input);
     const w = this.weights();
-    const backend = this.config.backend ?? 'wasm';
-    const ctx = createContext(backend, encodeBytes(new SizeCounter(), this.shape.m, this.shape.d, x));
+    const ctx = createContext(this.config.backend, encodeBytes(new SizeCounter(), this.shape.m, this.shape.d, x));
     return { rows: x.rows, cols: this.shape.d, data: encodeCsr(ctx, w, this.shape.d, x) };
   }
 
@@ -224,27 +188,51 @@ export class TrainedAutoencoder {
 
 const FORMAT = 'rsattae-autoencoder';
 
-interface ModelHeader {
-  format: string;
-  version: number;
-  littleEndian: boolean;
-  config: AutoencoderConfig;
-  shape: ModelShape;
-  tensors: { name: string; rows: number; cols: number }[];
-  sections: Record<string, { offset: number; rows: number; cols: number }>;
-  bestEpoch: number;
-  bestValidationRmse: number | null;
-  epochsRun: number;
-  msPerEpoch: number;
-  alpha: number | null;
+const count = z.number().int().min(0);
+const size = z.number().int().min(1);
+
+/** `model.json`: checked on load, so a damaged or foreign file is an {@link InputError} naming the field. */
+const modelHeaderSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(1),
+  littleEndian: z.boolean(),
+  config: autoencoderConfigSchema,
+  shape: z.object({ m: size, nf: count, d: size, attention: z.boolean() }),
+  tensors: z.array(z.object({ name: z.string(), rows: count, cols: count })),
+  sections: z.record(z.string(), z.object({ offset: count, rows: count, cols: count })),
+  bestEpoch: count,
+  bestValidationRmse: z.number().nullable(),
+  epochsRun: count,
+  msPerEpoch: z.number().nullable(),
+  alpha: z.number().nullable(),
+});
+
+type ModelHeader = z.input<typeof modelHeaderSchema>;
+
+async function readModelFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
-/** Reads a module written by {@link TrainedAutoencoder.save}. */
+/**
+ * Reads a module written by {@link TrainedAutoencoder.save}.
+ * @throws InputError when a file is missing, not JSON, of another format, truncated or inconsistent
+ */
 export async function loadAutoencoder(dir: string): Promise<TrainedAutoencoder> {
-  const header = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as ModelHeader;
-  if (header.format !== FORMAT || header.version !== 1) throw new Error(`${dir}: not an rsattae autoencoder (format ${header.format} v${header.version})`);
-  const raw = await readFile(join(dir, 'model.bin'));
-  if (raw.byteLength % 4 !== 0) throw new Error(`${dir}/model.bin: size ${raw.byteLength} is not a multiple of 4`);
+  const headerFile = join(dir, 'model.json');
+  let json: unknown;
+  try {
+    json = JSON.parse((await readModelFile(headerFile)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${headerFile}: not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const header = parseInput(modelHeaderSchema, json, `${headerFile} is not an rsattae autoencoder header`, '(header)');
+  const raw = await readModelFile(join(dir, 'model.bin'));
+  if (raw.byteLength % 4 !== 0) throw new InputError(`${dir}/model.bin: size ${raw.byteLength} is not a multiple of 4`);
   const bin = new Float32Array(raw.byteLength / 4);
   new Uint8Array(bin.buffer).set(raw);
   if (!header.littleEndian !== !isLittleEndian()) {
@@ -255,13 +243,13 @@ export async function loadAutoencoder(dir: string): Promise<TrainedAutoencoder> 
     const s = header.sections[name];
     if (!s) return undefined;
     const len = s.rows * s.cols;
-    if (s.offset + len > bin.length) throw new Error(`${dir}/model.bin is truncated (section ${name})`);
+    if (s.offset + len > bin.length) throw new InputError(`${dir}/model.bin is truncated (section ${name})`);
     return { rows: s.rows, cols: s.cols, data: bin.slice(s.offset, s.offset + len) };
   };
   const params = section('params');
   const embeddings = section('embeddings');
-  if (!params || !embeddings) throw new Error(`${dir}: missing params or embeddings`);
-  if (params.data.length !== paramCount(paramSpecs(header.shape))) throw new Error(`${dir}: parameter count does not match the shape`);
+  if (!params || !embeddings) throw new InputError(`${dir}: missing params or embeddings`);
+  if (params.data.length !== paramCount(paramSpecs(header.shape))) throw new InputError(`${dir}: parameter count does not match the shape`);
   return new TrainedAutoencoder({
     config: header.config,
     shape: header.shape,
@@ -275,24 +263,12 @@ export async function loadAutoencoder(dir: string): Promise<TrainedAutoencoder> 
     bestEpoch: header.bestEpoch,
     bestValidationRmse: header.bestValidationRmse ?? Number.NaN,
     epochsRun: header.epochsRun,
-    msPerEpoch: header.msPerEpoch,
+    msPerEpoch: header.msPerEpoch ?? Number.NaN,
   });
 }
 
 function isLittleEndian(): boolean {
   return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-}
-
-function validateConfig(c: AutoencoderConfig): void {
-  if (c.model !== 'attention' && c.model !== 'vanilla') throw new RangeError(`model must be attention or vanilla, got ${String(c.model)}`);
-  if (!Number.isInteger(c.dim) || c.dim < 1) throw new RangeError(`dim must be a positive integer, got ${c.dim}`);
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${c.epochs}`);
-  if (c.patience !== undefined && (!Number.isInteger(c.patience) || c.patience < 1)) throw new RangeError(`patience must be a positive integer, got ${c.patience}`);
-  if (!(c.dropout >= 0 && c.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${c.dropout}`);
-  if (!(c.learningRate > 0)) throw new RangeError(`learningRate must be > 0, got ${c.learningRate}`);
-  if (!(c.weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${c.weightDecay}`);
-  if (c.restore !== 'best' && c.restore !== 'last') throw new RangeError(`restore must be best or last, got ${String(c.restore)}`);
-  if (c.backend !== undefined && c.backend !== 'wasm' && c.backend !== 'cpu') throw new RangeError(`backend must be wasm or cpu, got ${String(c.backend)}`);
 }
 
 /** Seed offset of the dropout stream, so it differs from the initialisation stream of the same seed. */
@@ -304,25 +280,25 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Trains one module. Full batch: each epoch is one ADOPT step on the training entries (input = training ratings with
  * dropout) and one evaluation pass (input = train + validation, scored at the validation entries). Yields to the event
  * loop about every 50 ms so progress can render. With no validation entries the training loss picks the best epoch.
+ * @throws InputError for an invalid configuration (see {@link autoencoderConfigSchema}) or data that does not fit
+ *   (shapes, malformed CSR, no training ratings)
  */
 export async function trainAutoencoder(data: SideData, config: Partial<AutoencoderConfig> = {}, opts: TrainOptions = {}): Promise<TrainedAutoencoder> {
-  const cfg: AutoencoderConfig = { ...defaultAutoencoderConfig, ...config };
-  validateConfig(cfg);
+  const cfg = resolveAutoencoderConfig(config);
   const { train, validation, features } = data;
   if (validation.rows !== train.rows || validation.cols !== train.cols) {
-    throw new RangeError(`validation is ${validation.rows}x${validation.cols}, train is ${train.rows}x${train.cols}`);
+    throw new InputError(`validation is ${validation.rows}x${validation.cols}, train is ${train.rows}x${train.cols}`);
   }
-  if (features.rows !== train.rows) throw new RangeError(`features have ${features.rows} rows, ratings have ${train.rows}`);
+  if (features.rows !== train.rows) throw new InputError(`features have ${features.rows} rows, ratings have ${train.rows}`);
   checkCsr(train, 'train');
   checkCsr(validation, 'validation');
   const attention = cfg.model === 'attention';
   const shape: ModelShape = { m: train.cols, nf: features.cols, d: cfg.dim, attention };
   const tr = dropZeros(train);
   const va = dropZeros(validation);
-  if (tr.indptr[tr.rows] === 0) throw new RangeError('no training ratings');
+  if (tr.indptr[tr.rows] === 0) throw new InputError('no training ratings');
   const problem: NetProblem = { train: tr, validation: va, all: mergeCsr(tr, va), groups: attention ? groupFeatures(features) : undefined };
-  const backend = cfg.backend ?? 'wasm';
-  const ctx = createContext(backend, Net.bytesNeeded(new SizeCounter(), shape, problem));
+  const ctx = createContext(cfg.backend, Net.bytesNeeded(new SizeCounter(), shape, problem));
   const net = new Net(ctx, shape, problem);
   initParams(net.params, net.specs, cfg.seed);
   const rng = createRng(cfg.seed + DROPOUT_STREAM);

@@ -3,6 +3,7 @@
  * given, posts every epoch's progress, then the trained module as plain data (its buffers transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { InputError } from '../errors.js';
 import type { WorkerInput, WorkerMessage } from './parallel.js';
 import { trainAutoencoder } from './train.js';
 
@@ -20,5 +21,7 @@ try {
   post({ type: 'done', state }, transfer);
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
-  post({ type: 'error', name: e.name, message: e.message });
+  // issue paths may hold symbols, which cannot cross a thread boundary
+  const issues = e instanceof InputError ? e.issues.map((i) => ({ ...i, path: i.path.map((k) => (typeof k === 'symbol' ? String(k) : k)) })) : undefined;
+  post({ type: 'error', name: e.name, message: e.message, issues });
 }

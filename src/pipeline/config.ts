@@ -1,51 +1,37 @@
 /**
- * The end-to-end configuration, validated with zod. Defaults are the paper's configuration (Table II setup 4,
- * d = 64, 10 % validation) and, where the paper is silent, the reference code's.
+ * The end-to-end configuration, validated with zod. It composes the components' own schemas: the autoencoder's
+ * (src/nn/config.ts) and XGBRegressor's (src/gbdt/params.ts) hold the ranges; this file adds what only the pipeline
+ * knows: the seed, the validation share, the embedding mode and the paper's defaults (Table II setup 4, d = 64,
+ * 10 % validation) where they differ from the components' own.
  */
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { parseInput } from '../errors.js';
+import { xgbRegressorParamsSchema } from '../gbdt/params.js';
+import { autoencoderSettingsSchema } from '../nn/config.js';
 
-const autoencoderSchema = z
-  .object({
-    /** 'attention' is RSAttAE; 'vanilla' the plain autoencoder of the paper's Fig. 4B. */
-    model: z.enum(['attention', 'vanilla']).default('attention'),
-    /** Embedding width d (paper Fig. 4A: 64 is best). */
-    dim: z.number().int().min(1).max(4096).default(64),
-    /** Full-batch epochs (reference: 1000). */
-    epochs: z.number().int().min(1).default(1000),
-    /** Stop after this many epochs without a better validation RMSE (off by default, as the reference). */
-    patience: z.number().int().min(1).optional(),
-    /** Input dropout (reference: 0.5). */
-    dropout: z.number().min(0).lt(1).default(0.5),
-    /** ADOPT learning rate (reference: 1e-3). */
-    learningRate: z.number().positive().default(1e-3),
-    /** ADOPT weight decay added to the gradient (reference: 1e-5). */
-    weightDecay: z.number().min(0).default(1e-5),
-    /** Which weights embed: the best-validation epoch's (default) or the last epoch's (reference). */
-    restore: z.enum(['best', 'last']).default('best'),
-    /** Kernels: 'wasm' (WebAssembly SIMD, default) or 'cpu' (plain TypeScript). */
-    backend: z.enum(['wasm', 'cpu']).default('wasm'),
-    /**
-     * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores).
-     * Results are identical either way; only the wall time differs.
-     */
-    parallel: z.boolean().default(true),
-  })
-  .strict();
+const autoencoderSchema = autoencoderSettingsSchema.extend({
+  /**
+   * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores).
+   * Results are identical either way; only the wall time differs.
+   */
+  parallel: z.boolean().default(true),
+});
 
+const xgb = xgbRegressorParamsSchema.shape;
+/** XGBRegressor's ranges with the paper's Table II setup 4 as defaults (tree method hist, as the reference). */
 const xgboostSchema = z
   .object({
-    nEstimators: z.number().int().min(1).default(1900),
-    maxDepth: z.number().int().min(0).default(9),
-    learningRate: z.number().positive().default(0.01),
-    subsample: z.number().gt(0).max(1).default(1),
-    colsampleBytree: z.number().gt(0).max(1).default(0.2),
-    regLambda: z.number().min(0).default(1),
-    regAlpha: z.number().min(0).default(3),
-    minChildWeight: z.number().min(0).default(1),
-    treeMethod: z.enum(['hist', 'approx', 'exact', 'auto']).default('hist'),
+    nEstimators: xgb.nEstimators.unwrap().default(1900),
+    maxDepth: xgb.maxDepth.unwrap().default(9),
+    learningRate: xgb.learningRate.unwrap().default(0.01),
+    subsample: xgb.subsample.unwrap().default(1),
+    colsampleBytree: xgb.colsampleBytree.unwrap().default(0.2),
+    regLambda: xgb.regLambda.unwrap().default(1),
+    regAlpha: xgb.regAlpha.unwrap().default(3),
+    minChildWeight: xgb.minChildWeight.unwrap().default(1),
+    treeMethod: xgb.treeMethod.unwrap().default('hist'),
     /** Threads; all cores when omitted. */
-    nThread: z.number().int().min(1).optional(),
+    nThread: xgb.nThread,
   })
   .strict();
 
@@ -85,13 +71,9 @@ export type RSAttAEConfigInput = {
 
 /**
  * Validates a partial configuration and fills the defaults.
- * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`
+ * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`,
+ *   with the issues as data (`code`, `path`)
  */
 export function resolveConfig(input: RSAttAEConfigInput = {}): RSAttAEConfig {
-  const r = configSchema.safeParse(input);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
-    throw new InputError(`invalid configuration: ${lines.join('; ')}`);
-  }
-  return r.data;
+  return parseInput(configSchema, input, 'invalid configuration', '(config)');
 }

@@ -43,6 +43,21 @@ describe('XGBRegressor parameter validation', () => {
     inputError(() => new XGBRegressor({ maxDepth: '6' as unknown as number }), /maxDepth/);
   });
 
+  test('the problems are data too: code and path of each issue', () => {
+    const issues = (fn: () => unknown): [string, readonly PropertyKey[]][] => {
+      try {
+        fn();
+      } catch (e) {
+        assert.ok(e instanceof InputError);
+        return e.issues.map((i) => [i.code, i.path]);
+      }
+      assert.fail('expected an InputError');
+    };
+    assert.deepEqual(issues(() => new XGBRegressor({ maxDepth: -1, subsample: 2 })), [['too_small', ['maxDepth']], ['too_big', ['subsample']]]);
+    assert.deepEqual(issues(() => new XGBRegressor({ foo: 1 } as unknown as XGBRegressorParams)), [['unrecognized_keys', ['foo']]]);
+    assert.deepEqual(issues(() => new XGBRegressor(7 as unknown as XGBRegressorParams)), [['invalid_type', []]]);
+  });
+
   test('defaults follow the scikit-learn wrapper; undefined means default', () => {
     const p = new XGBRegressor({ maxDepth: undefined }).params;
     assert.equal(p.nEstimators, 100);

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs-core';
-import { AdoptOptimizer, initBackend } from '../../src/nn/index.js';
 import { createContext } from '../../src/nn/backend.js';
-import { maxAbsDiff } from './helpers.js';
-
-await initBackend('cpu');
+import { AdoptOptimizer } from './adopt-tfjs.js';
+import { maxAbsDiff, tf } from './helpers.js';
 
 const cfg = { learningRate: 0.1, beta1: 0.9, beta2: 0.9999, epsilon: 1e-6, weightDecay: 0.1 };
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createRng } from '../../src/data/rng.js';
 import type { CsrMatrix } from '../../src/data/types.js';
+import { InputError } from '../../src/errors.js';
 import { loadAutoencoder, type SideData, trainAutoencoder, trainAutoencoderInWorker } from '../../src/nn/index.js';
 import { mergeCsr } from '../../src/nn/sparse.js';
 
@@ -99,10 +100,35 @@ describe('trainAutoencoder', () => {
     );
   });
 
-  it('rejects bad configurations and shapes', async () => {
-    await assert.rejects(trainAutoencoder(problem, { dim: 0 }), RangeError);
-    await assert.rejects(trainAutoencoder(problem, { dropout: 1 }), RangeError);
-    await assert.rejects(trainAutoencoder({ ...problem, features: { ...problem.features, rows: 3 } }), RangeError);
+  it('rejects bad configurations as InputErrors naming the field, with code and path as data', async () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ dim: 0 }, 'too_small', /invalid autoencoder configuration: dim: Too small/],
+      [{ dropout: 1 }, 'too_big', /dropout: Too big/],
+      [{ epochs: 2.5 }, 'invalid_type', /epochs: /],
+      [{ learningRate: 0 }, 'too_small', /learningRate: /],
+      [{ backend: 'gpu' }, 'invalid_value', /backend: /],
+      [{ dimm: 8 }, 'unrecognized_keys', /Unrecognized key: "dimm"/],
+    ];
+    for (const [config, code, message] of cases) {
+      await assert.rejects(trainAutoencoder(problem, config), (e: unknown) => {
+        assert.ok(e instanceof InputError, `${JSON.stringify(config)}: ${String(e)}`);
+        assert.equal(e.code, code, JSON.stringify(config));
+        assert.match(e.message, message);
+        if (code !== 'unrecognized_keys') assert.deepEqual(e.path, Object.keys(config));
+        return true;
+      });
+    }
+  });
+
+  it("rejects caller data that does not fit (shapes, malformed CSR, no ratings) as InputErrors", async () => {
+    const bad = (data: SideData, message: RegExp) =>
+      assert.rejects(trainAutoencoder(data, { dim: 4, epochs: 1 }), (e: unknown) => e instanceof InputError && message.test(e.message));
+    await bad({ ...problem, features: { ...problem.features, rows: 3 } }, /features have 3 rows, ratings have 150/);
+    await bad({ ...problem, validation: { ...problem.validation, cols: 91 } }, /validation is 150x91, train is 150x90/);
+    const reversed = { ...problem.train, indices: problem.train.indices.slice().reverse() };
+    await bad({ ...problem, train: reversed }, /^train: /);
+    const empty: CsrMatrix = { rows: 150, cols: 90, indptr: new Int32Array(151), indices: new Int32Array(0), values: new Float32Array(0) };
+    await bad({ ...problem, train: empty }, /no training ratings/);
   });
 
   it('save → load → embed gives identical results; embed(train+validation) equals the embeddings', async () => {
@@ -124,7 +150,35 @@ describe('trainAutoencoder', () => {
       const e = back.embed(cold);
       assert.equal(e.rows, 1);
       assert.deepEqual(e.data, res.embed(cold).data);
-      assert.throws(() => back.embed({ ...cold, cols: 91 }), RangeError);
+      assert.throws(() => back.embed({ ...cold, cols: 91 }), InputError);
+      assert.throws(() => back.embed({ ...cold, indices: Int32Array.of(4, 95) }), (e: unknown) => e instanceof InputError && /embed input: column 95/.test(e.message));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loadAutoencoder', () => {
+  it('reports missing, foreign, damaged and truncated files as InputErrors', async () => {
+    const res = await trainAutoencoder(lowRank(3), { dim: 4, epochs: 3, seed: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'rsattae-nn-'));
+    const header = join(dir, 'model.json');
+    const rejects = (message: RegExp) => assert.rejects(loadAutoencoder(dir), (e: unknown) => e instanceof InputError && message.test(e.message));
+    try {
+      await rejects(/cannot read .*model\.json/);
+      await res.save(dir);
+      const good = await readFile(header, 'utf8');
+      await writeFile(header, '{"format": ');
+      await rejects(/model\.json: not JSON/);
+      await writeFile(header, good.replace('"rsattae-autoencoder"', '"something-else"'));
+      await rejects(/model\.json is not an rsattae autoencoder header: format: /);
+      await writeFile(header, good.replace(/"dim": \d+/, '"dim": -4'));
+      await rejects(/config\.dim: Too small/);
+      await writeFile(header, good);
+      await truncate(join(dir, 'model.bin'), 4 * 10);
+      await rejects(/model\.bin is truncated \(section params\)/);
+      await truncate(join(dir, 'model.bin'), 4 * 10 + 1);
+      await rejects(/not a multiple of 4/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -150,8 +204,13 @@ describe('trainAutoencoderInWorker', () => {
     });
   }
 
-  it('rejects with the same error class as in this thread', async () => {
-    await assert.rejects(trainAutoencoderInWorker(problem, { dim: 0 }), (e: unknown) => e instanceof RangeError && /dim must be a positive integer/.test(e.message));
+  it('rejects with the same error class and data as in this thread', async () => {
+    await assert.rejects(trainAutoencoderInWorker(problem, { dim: 0 }), (e: unknown) => {
+      assert.ok(e instanceof InputError, String(e));
+      assert.match(e.message, /invalid autoencoder configuration: dim: Too small/);
+      assert.deepEqual(e.issues.map((i) => [i.code, i.path]), [['too_small', ['dim']]]);
+      return true;
+    });
   });
 
   it('aborting terminates the worker and rejects with the reason', { timeout: 60_000 }, async () => {

@@ -6,26 +6,16 @@
  *   later calls (t = 1, 2, … counted from the second call):
  *     m ← β1·m + (1−β1)·clip(g / max(√v, eps), ±t^¼);  θ ← θ − lr·m;  v ← β2·v + (1−β2)·g²
  *
- * The training loop uses the fused typed-array version ({@link Kernels.adopt}); this class serves tfjs models and is
- * the tested reference for it.
+ * The training loop uses the fused typed-array version ({@link Kernels.adopt}); this class is the test oracle for it
+ * (tfjs is a dev dependency only). It runs on the tfjs instance of ./helpers.ts.
  */
-import * as tf from '@tensorflow/tfjs-core';
-
-/** ADOPT hyper-parameters (defaults: the reference's). */
-export interface AdoptConfig {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  weightDecay: number;
-}
-
-/** Defaults of the reference implementation, with the reference run's weight decay. */
-export const defaultAdoptConfig: Readonly<AdoptConfig> = { learningRate: 1e-3, beta1: 0.9, beta2: 0.9999, epsilon: 1e-6, weightDecay: 1e-5 };
+import type * as TF from '@tensorflow/tfjs-core';
+import { type AdoptConfig, defaultAdoptConfig } from '../../src/nn/config.js';
+import { tf } from './helpers.js';
 
 interface Slot {
-  m: tf.Variable;
-  v: tf.Variable;
+  m: TF.Variable;
+  v: TF.Variable;
   step: number;
 }
 
@@ -46,8 +36,8 @@ export class AdoptOptimizer extends tf.Optimizer {
   }
 
   /** Applies one step to the named variables. */
-  applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const pairs: [string, tf.Tensor][] = Array.isArray(variableGradients)
+  applyGradients(variableGradients: TF.NamedTensorMap | { name: string; tensor: TF.Tensor }[]): void {
+    const pairs: [string, TF.Tensor][] = Array.isArray(variableGradients)
       ? variableGradients.map((v) => [v.name, v.tensor])
       : Object.entries(variableGradients);
     const { learningRate, beta1, beta2, epsilon, weightDecay } = this.config;
@@ -85,14 +75,14 @@ export class AdoptOptimizer extends tf.Optimizer {
   }
 
   /** Serializable configuration. */
-  getConfig(): tf.serialization.ConfigDict {
+  getConfig(): TF.serialization.ConfigDict {
     return { ...this.config };
   }
 
   /** Rebuilds from {@link AdoptOptimizer.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
+  static override fromConfig<T extends TF.serialization.Serializable>(
+    cls: TF.serialization.SerializableConstructor<T>,
+    config: TF.serialization.ConfigDict,
   ): T {
     return new cls(config);
   }

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { InputError } from '../../src/errors.js';
+import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
+import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
+import { configSchema, resolveConfig } from '../../src/pipeline/config.js';
+
+/** The code and path of every issue resolveConfig reports for `input`. */
+function issues(input: unknown): [string, readonly PropertyKey[]][] {
+  try {
+    resolveConfig(input as never);
+  } catch (e) {
+    assert.ok(e instanceof InputError, String(e));
+    assert.match(e.message, /^invalid configuration: /);
+    return e.issues.map((i) => [i.code, i.path]);
+  }
+  return assert.fail('expected an InputError');
+}
+
+describe('resolveConfig', () => {
+  test("defaults are the paper's (Table II setup 4, d = 64, 10 % validation) and the reference's", () => {
+    assert.deepEqual(resolveConfig(), {
+      seed: 42,
+      valFraction: 0.1,
+      embeddings: 'in-sample',
+      folds: 5,
+      autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
+      xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
+    });
+  });
+
+  test('the autoencoder section uses the nn defaults (one source)', () => {
+    const { parallel, ...ae } = resolveConfig().autoencoder;
+    const { seed, ...nn } = defaultAutoencoderConfig;
+    assert.equal(parallel, true);
+    assert.equal(seed, 42);
+    assert.deepEqual(ae, nn);
+  });
+
+  test("ranges come from the components' schemas", () => {
+    // maxDepth's upper bound and nEstimators' are written only in src/gbdt/params.ts, dim's only in src/nn/config.ts
+    assert.ok(!xgbRegressorParamsSchema.safeParse({ maxDepth: 1001 }).success);
+    assert.deepEqual(issues({ xgboost: { maxDepth: 1001, nEstimators: 0 } }), [
+      ['too_small', ['xgboost', 'nEstimators']],
+      ['too_big', ['xgboost', 'maxDepth']],
+    ]);
+    assert.ok(!autoencoderSettingsSchema.safeParse({ dim: 4097 }).success);
+    assert.deepEqual(issues({ autoencoder: { dim: 4097 } }), [['too_big', ['autoencoder', 'dim']]]);
+  });
+
+  test('pipeline-only fields and unknown keys are reported with their paths', () => {
+    assert.deepEqual(issues({ valFraction: 1.5, folds: 1 }), [
+      ['too_big', ['valFraction']],
+      ['too_small', ['folds']],
+    ]);
+    assert.deepEqual(issues({ autoencoder: { seed: 3 } }), [['unrecognized_keys', ['autoencoder']]]);
+    assert.deepEqual(issues({ xgboost: { objective: 'reg:gamma' } }), [['unrecognized_keys', ['xgboost']]]);
+    assert.deepEqual(issues(null), [['invalid_type', []]]);
+  });
+
+  test('configSchema.parse fills nested defaults of a partial section', () => {
+    const c = configSchema.parse({ xgboost: { nThread: 2 } });
+    assert.equal(c.xgboost.nThread, 2);
+    assert.equal(c.xgboost.nEstimators, 1900);
+  });
+});
