@@ -15,10 +15,10 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDataset, prepareSplit } from '../../src/data/dataset.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { type BackendName, initBackend, trainAutoencoder } from '../../src/nn/index.js';
 import { type Side, sideData } from '../../src/nn/sides.js';
+import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,11 +53,10 @@ const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 await initBackend(backend);
 const dataDir = resolveDataDir(args['data-dir']);
-const ds = await openDataset('ml-100k', { dataDir, fetch: false });
+const split = (seed: number) => loadMovieLensSplit({ dataset: 'ml-100k', split: 'u1', valFraction: 0.15, seed, dataDir, fetch: false });
 
 async function timeOurs(side: Side, seed: number): Promise<{ compute: number; wall: number }> {
-  const split = await prepareSplit(ds, { split: 'u1', valFraction: 0.15, seed });
-  const data = sideData(ds, split, side);
+  const data = sideData((await split(seed)).data, side);
   const t0 = performance.now();
   const res = await trainAutoencoder(data, { dim: 64, epochs, seed, backend });
   const wall = (performance.now() - t0) / epochs;
@@ -115,8 +114,7 @@ if (args.full) {
     const bestEpoch: number[] = [];
     const alpha: number[] = [];
     for (const seed of seeds) {
-      const split = await prepareSplit(ds, { split: 'u1', valFraction: 0.15, seed });
-      const res = await trainAutoencoder(sideData(ds, split, side), { dim: 64, epochs: 1000, seed, backend });
+      const res = await trainAutoencoder(sideData((await split(seed)).data, side), { dim: 64, epochs: 1000, seed, backend });
       best.push(res.bestValidationRmse);
       bestEpoch.push(res.bestEpoch);
       alpha.push(res.alpha);

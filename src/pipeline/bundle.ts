@@ -10,7 +10,7 @@ import { join, relative, sep } from 'node:path';
 import type { TableEncoder } from '../data/encoding.js';
 import { IdMap, type RatingScale } from '../data/model.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
-import { InputError } from '../errors.js';
+import { InputError, parseInput } from '../errors.js';
 import { XGBRegressor, xgboostVersion } from '../gbdt/index.js';
 import { loadAutoencoder, type TrainedAutoencoder } from '../nn/index.js';
 import { KERNELS_WASM_BASE64 } from '../nn/wasm-binary.js';
@@ -174,9 +174,8 @@ export async function readManifest(dir: string): Promise<BundleManifest> {
     throw bad(dir, `bundle format version ${m.formatVersion} is not supported by rsattae ${VERSION} (it reads version ${BUNDLE_FORMAT_VERSION}); re-train the model or use the rsattae version that wrote it (${m.versions?.rsattae ?? 'unknown'})`);
   }
   if (!m.files || typeof m.files !== 'object' || !m.shapes || !m.config) throw bad(dir, 'manifest.json lacks files, shapes or config');
-  const cfg = configSchema.safeParse(m.config);
-  if (!cfg.success) throw bad(dir, `manifest.json config is invalid: ${cfg.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { ...(m as BundleManifest), config: cfg.data };
+  const config = parseInput(configSchema, m.config, `model bundle ${dir}: manifest.json config is invalid`, '(config)');
+  return { ...(m as BundleManifest), config };
 }
 
 /** Loads a bundle written by {@link saveBundle}, verifying every file's size and checksum first. */
