@@ -162,7 +162,7 @@ describe('fetchDataset', () => {
   });
 
   test('unknown dataset names are an InputError listing the known ones', async () => {
-    await assert.rejects(fetchDataset('ml-1m' as DatasetName, { dataDir: freshDir() }), /unknown dataset "ml-1m"; known datasets: ml-100k/);
+    await assert.rejects(fetchDataset('ml-2m' as DatasetName, { dataDir: freshDir() }), /unknown dataset "ml-2m"; known datasets: ml-100k, ml-1m, ml-10m, ml-20m, ml-25m, ml-latest-small/);
   });
 });
 
