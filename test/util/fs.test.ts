@@ -1,31 +1,22 @@
 /**
  * Durability of the atomic writes: every file is fsynced before the rename that publishes it, and the folder
  * holding the rename after it. A power loss can't be simulated here, so the test watches the fsync calls
- * themselves: it wraps FileHandle.sync and resolves each fsynced descriptor to its path through /proc.
+ * themselves (see fsync-spy.ts).
  */
 import assert from 'node:assert/strict';
-import { readlinkSync } from 'node:fs';
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, mock, test } from 'node:test';
 import { writeDirAtomic, writeFileAtomic } from '../../src/util/fs.js';
 import { tempDir } from '../data/helpers.js';
+import { needsProcFd, watchFsyncs } from './fsync-spy.js';
 
-const skip = process.platform !== 'linux' && 'needs /proc/self/fd to name fsynced descriptors';
-
-describe('atomic writes fsync before they rename', { skip }, () => {
+describe('atomic writes fsync before they rename', { skip: needsProcFd }, () => {
   let tmp: { path: string; cleanup: () => Promise<void> };
-  const synced: string[] = [];
+  let synced: string[] = [];
   before(async () => {
     tmp = await tempDir();
-    const probe = await open(join(tmp.path, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(probe) as { sync: (this: { fd: number }) => Promise<void> };
-    await probe.close();
-    const real = proto.sync;
-    mock.method(proto, 'sync', function (this: { fd: number }) {
-      synced.push(readlinkSync(`/proc/self/fd/${this.fd}`));
-      return real.call(this);
-    });
+    synced = await watchFsyncs(tmp.path);
   });
   after(async () => {
     mock.restoreAll();
