@@ -9,6 +9,9 @@ import { mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import { type Unzipped, unzipSync } from 'fflate';
 import { InputError } from '../errors.js';
+import { CRASH_POINTS, crashPoint } from '../util/crash.js';
+import { removeStaleSiblings, syncPath, syncTree } from '../util/fs.js';
+import { removeOnSignal } from '../util/signals.js';
 import { type DatasetName, datasetSpec } from './registry.js';
 
 /** A download failed: network error, HTTP error, timeout, truncation, corrupt archive or checksum mismatch. */
@@ -119,6 +122,7 @@ async function download(url: string, file: string, timeoutMs: number, onProgress
         if (chunk.done) break;
         arm();
         await fh.write(chunk.value);
+        crashPoint(CRASH_POINTS.fetchReceiving);
         received += chunk.value.byteLength;
         onProgress?.(received, total);
       }
@@ -176,9 +180,10 @@ function extractVerified(
 
 /**
  * Downloads a dataset into `<dataDir>/<name>` and returns that folder. The archive is streamed to a temp folder
- * (`<dataDir>/.<name>.partial-XXXXXX`), unzipped with fflate, every kept file is checked against its SHA-256, and
- * the folder is renamed into place only then; on any failure the temp folder is removed and a
- * {@link DownloadError} says what failed (HTTP status, timeout, truncation, corruption).
+ * (`<dataDir>/.<name>.partial-<pid>-XXXXXX`), unzipped with fflate, every kept file is checked against its SHA-256,
+ * fsynced, and the folder is renamed into place only then; on any failure, SIGINT or SIGTERM the temp folder is
+ * removed and a {@link DownloadError} says what failed (HTTP status, timeout, truncation, corruption). Temp folders
+ * of processes that died mid-download (killed, power loss) are removed first.
  *
  * @throws InputError for an unknown dataset or when `<dataDir>/<name>` already exists
  * @throws DownloadError when the download or its verification fails
@@ -192,7 +197,9 @@ export async function fetchDataset(name: DatasetName, opts: FetchOptions): Promi
   const target = join(opts.dataDir, spec.name);
   if (await isDirectory(target)) throw new InputError(`${target} already exists; remove it to download again`);
   await mkdir(opts.dataDir, { recursive: true });
-  const temp = await mkdtemp(join(opts.dataDir, `.${spec.name}.partial-`));
+  await removeStaleSiblings(target, 'partial');
+  const temp = await mkdtemp(join(opts.dataDir, `.${spec.name}.partial-${process.pid}-`));
+  const stopWatching = removeOnSignal(temp);
   try {
     const archivePath = join(temp, 'archive.zip');
     await download(url, archivePath, timeoutMs, opts.onProgress);
@@ -200,14 +207,18 @@ export async function fetchDataset(name: DatasetName, opts: FetchOptions): Promi
     const staged = join(temp, spec.name);
     await mkdir(staged);
     for (const [file, bytes] of files) await writeFile(join(staged, file), bytes);
+    await syncTree(staged);
+    crashPoint(CRASH_POINTS.fetchStaged);
     try {
       // same filesystem (both under dataDir), so this is atomic: readers see no folder or a complete one
       await rename(staged, target);
     } catch (err) {
       throw new DownloadError(`cannot move the downloaded ${spec.name} into ${target}: ${describe(err)}`);
     }
+    await syncPath(opts.dataDir, true);
     return target;
   } finally {
+    stopWatching();
     await rm(temp, { recursive: true, force: true });
   }
 }

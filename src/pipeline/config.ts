@@ -26,10 +26,11 @@ const autoencoderSchema = z
     /** Kernels: 'wasm' (WebAssembly SIMD, default) or 'cpu' (plain TypeScript). */
     backend: z.enum(['wasm', 'cpu']).default('wasm'),
     /**
-     * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores).
+     * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores;
+     * 'always' uses the threads on one core too, so tests can check the worker path anywhere).
      * Results are identical either way; only the wall time differs.
      */
-    parallel: z.boolean().default(true),
+    parallel: z.union([z.boolean(), z.literal('always')]).default(true),
   })
   .strict();
 
