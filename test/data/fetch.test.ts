@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, mock, test } from 'node:test';
@@ -15,7 +15,7 @@ import { loadMovieLens100K } from '../../src/data/movielens.js';
 import type { DatasetName } from '../../src/data/registry.js';
 import { CRASH_ENV, CRASH_POINTS } from '../../src/util/crash.js';
 import { needsProcFd, watchFsyncs } from '../util/fsync-spy.js';
-import { fixtureFiles, REPO_ROOT, tempDir } from './helpers.js';
+import { fixtureFiles, localServer, REPO_ROOT, tempDir } from './helpers.js';
 
 const files = Object.fromEntries(Object.entries(fixtureFiles()).map(([k, v]) => [k, Buffer.from(v, 'latin1')]));
 const hashes = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, createHash('sha256').update(v).digest('hex')]));
@@ -31,7 +31,7 @@ const good = zipOf(files);
 const corrupt = zipOf({ ...files, 'u.data': Buffer.from(files['u.data'].toString('latin1').replace('5', '4'), 'latin1') });
 const missingFile = zipOf(Object.fromEntries(Object.entries(files).filter(([k]) => k !== 'u.item')));
 
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let tmp: { path: string; cleanup: () => Promise<void> };
 let n = 0;
@@ -39,7 +39,7 @@ const freshDir = (): string => join(tmp.path, `d${n++}`);
 
 before(async () => {
   tmp = await tempDir();
-  server = createServer((req, res) => {
+  ({ base, close: closeServer } = await localServer((req, res) => {
     const send = (body: Buffer): void => {
       res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': body.length });
       res.end(body);
@@ -72,14 +72,11 @@ before(async () => {
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         res.end('not found');
     }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
 
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await closeServer();
   await tmp.cleanup();
 });
 

@@ -1,5 +1,7 @@
 /** Shared test helpers for the data layer: a tiny valid ML-100K-shaped fixture and the real data location. */
 import { existsSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,4 +79,17 @@ export function needsRealData(): string | false {
   if (realDataDir() !== undefined) return false;
   const where = realDataCandidates().map((c) => join(c, 'ml-100k')).join(' or ');
   return `real ML-100K not found in ${where}: set RSATTAE_DATA_DIR to a folder holding ml-100k/`;
+}
+
+/** A local HTTP server on 127.0.0.1 for download tests: its base URL, and a close that drops open connections. */
+export async function localServer(handler: RequestListener): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
