@@ -37,6 +37,23 @@ export {
   type VerifyResult,
   verifyDataset,
 } from './fetch.js';
+export {
+  COLUMN_ALIASES,
+  type DelimitedOptions,
+  type FeatureTableRead,
+  inferScale,
+  parseColumnSpecs,
+  parseDecimal,
+  parseTimestamp,
+  type RatingColumns,
+  type ReadRatingsOptions,
+  type ReadRatingsResult,
+  readFeatureTable,
+  readFeatureTableWithLines,
+  readRatingsFile,
+  SEPARATORS,
+  type Separator,
+} from './delimited.js';
 export { DATA_DIR_ENV, resolveDataDir } from './location.js';
 export {
   type DatasetCounts,
@@ -55,6 +72,18 @@ export {
   type SplitName,
   type UserRecord,
 } from './movielens.js';
+export {
+  isPresetName,
+  type LoadPresetOptions,
+  loadPreset,
+  ML1M_AGES,
+  ML1M_GENRES,
+  ML1M_OCCUPATIONS,
+  MOVIELENS_GENRES,
+  PRESET_NAMES,
+  type PresetName,
+  titleYear,
+} from './presets.js';
 export { DATASET_NAMES, DATASETS, type DatasetName, type DatasetSpec, datasetSpec, isDatasetName } from './registry.js';
 export { createRng, type Rng } from './rng.js';
 

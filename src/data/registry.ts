@@ -1,21 +1,69 @@
-/** The datasets rsattae knows how to download, with the SHA-256 of every file it keeps from each archive. */
+/**
+ * The datasets rsattae knows how to download: where from, the archive's size and SHA-256 (or, for ml-100k, the
+ * SHA-256 of every file kept), which files to keep, and the split each is evaluated on by default.
+ */
 import { InputError } from '../errors.js';
 
 /** Names of the datasets rsattae can fetch and load. */
-export type DatasetName = 'ml-100k';
+export type DatasetName = 'ml-100k' | 'ml-1m' | 'ml-10m' | 'ml-20m' | 'ml-25m' | 'ml-latest-small';
 
 /** Everything needed to download and verify one dataset. */
 export interface DatasetSpec {
-  /** Folder name under the data folder, and the top folder inside the archive. */
+  /** Folder name under the data folder. */
   readonly name: DatasetName;
+  /** The top folder inside the archive (usually the name; `ml-10M100K` for ml-10m). */
+  readonly topFolder: string;
   /** Where the archive is downloaded from by default. */
   readonly url: string;
   /** Environment variable that overrides {@link DatasetSpec.url} (mirrors, tests). */
   readonly urlEnv: string;
   /** Size of the archive at {@link DatasetSpec.url}, in bytes (for progress when the server sends no length). */
   readonly archiveBytes: number;
-  /** SHA-256 (hex) of every file kept from the archive, by file name. Only these files are extracted. */
+  /**
+   * SHA-256 (hex) of the archive as downloaded, checked while it streams in; absent when no trustworthy published
+   * value is known (then only {@link DatasetSpec.sha256} protects the download, if anything).
+   */
+  readonly archiveSha256?: string;
+  /** The files kept from the archive (below {@link DatasetSpec.topFolder}); only these are extracted. */
+  readonly files: readonly string[];
+  /** SHA-256 (hex) of kept files, by file name, checked after extraction (all of ml-100k's; empty for the others). */
   readonly sha256: Readonly<Record<string, string>>;
+  /**
+   * The split used when none is asked for: `u1` (ML-100K's predefined split, as in the paper), or `random:0.1`
+   * (10 % of the ratings at random held out: the GC-MC / IGMC / GLocal-K protocol on ML-1M).
+   */
+  readonly defaultSplit: string;
+}
+
+const GROUPLENS = 'https://files.grouplens.org/datasets/movielens';
+
+/**
+ * Archive sizes and SHA-256 values of the GroupLens archives, copied from TensorFlow Datasets' checksum list,
+ * https://github.com/tensorflow/datasets/blob/1c076ac3c19c8ea83e1d1a75e0623c9a699e0d7c/tensorflow_datasets/url_checksums/movielens.txt
+ * (lines `<url> <size> <sha256> <file>`). That list has no entry for ml-10m.zip, so ml-10m has no archive hash.
+ */
+const TFDS_MOVIELENS = {
+  'ml-1m': { bytes: 5_917_549, sha256: 'a6898adb50b9ca05aa231689da44c217cb524e7ebd39d264c56e2832f2c54e20' }, // TFDS movielens.txt
+  'ml-20m': { bytes: 198_702_078, sha256: '96f243c338a8665f6bcc89c53edf6ee39162a846940de6b7c8c48aeada765ff3' }, // TFDS movielens.txt
+  'ml-25m': { bytes: 261_978_986, sha256: '8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa' }, // TFDS movielens.txt
+  'ml-latest-small': { bytes: 978_202, sha256: '696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436' }, // TFDS movielens.txt
+} as const;
+
+/** A spec for a GroupLens archive of the MovieLens family (all but ml-100k). */
+function grouplens(name: Exclude<DatasetName, 'ml-100k'>, urlEnv: string, files: readonly string[], topFolder: string = name): DatasetSpec {
+  const known = name === 'ml-10m' ? undefined : TFDS_MOVIELENS[name];
+  return Object.freeze({
+    name,
+    topFolder,
+    url: `${GROUPLENS}/${name}.zip`,
+    urlEnv,
+    // ml-10m.zip: size not in the TFDS list either; 0 means unknown (progress then relies on Content-Length)
+    archiveBytes: known?.bytes ?? 0,
+    ...(known === undefined ? {} : { archiveSha256: known.sha256 }),
+    files: Object.freeze([...files]),
+    sha256: Object.freeze({}),
+    defaultSplit: 'random:0.1',
+  });
 }
 
 /** Hashes of the files of ml-100k.zip as published by GroupLens (hashes only: the data itself is never committed). */
@@ -47,11 +95,20 @@ const ML_100K_SHA256: Readonly<Record<string, string>> = Object.freeze({
 export const DATASETS: Readonly<Record<DatasetName, DatasetSpec>> = Object.freeze({
   'ml-100k': Object.freeze({
     name: 'ml-100k',
-    url: 'https://files.grouplens.org/datasets/movielens/ml-100k.zip',
+    topFolder: 'ml-100k',
+    url: `${GROUPLENS}/ml-100k.zip`,
     urlEnv: 'RSATTAE_ML100K_URL',
     archiveBytes: 4_924_029,
+    // no archiveSha256: the per-file hashes pin every kept byte (TFDS lists the archive as 50d2a982…c6a3229)
+    files: Object.freeze(Object.keys(ML_100K_SHA256)),
     sha256: ML_100K_SHA256,
+    defaultSplit: 'u1',
   }),
+  'ml-1m': grouplens('ml-1m', 'RSATTAE_ML1M_URL', ['ratings.dat', 'users.dat', 'movies.dat']),
+  'ml-10m': grouplens('ml-10m', 'RSATTAE_ML10M_URL', ['ratings.dat', 'movies.dat'], 'ml-10M100K'),
+  'ml-20m': grouplens('ml-20m', 'RSATTAE_ML20M_URL', ['ratings.csv', 'movies.csv']),
+  'ml-25m': grouplens('ml-25m', 'RSATTAE_ML25M_URL', ['ratings.csv', 'movies.csv']),
+  'ml-latest-small': grouplens('ml-latest-small', 'RSATTAE_ML_LATEST_SMALL_URL', ['ratings.csv', 'movies.csv']),
 });
 
 /** The known dataset names, for messages and help. */

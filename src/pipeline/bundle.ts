@@ -14,7 +14,7 @@ import { InputError, parseInput } from '../errors.js';
 import { XGBRegressor, xgboostVersion } from '../gbdt/index.js';
 import { loadAutoencoder, type TrainedAutoencoder } from '../nn/index.js';
 import { KERNELS_WASM_BASE64 } from '../nn/wasm-binary.js';
-import { sha256, writeDirAtomic } from '../util/fs.js';
+import { recoverDir, sha256, writeDirAtomic } from '../util/fs.js';
 import { VERSION } from '../version.js';
 import { configSchema, type RSAttAEConfig } from './config.js';
 import { type AutoencoderSummary, type DataSource, type FitReport, RSAttAE } from './model.js';
@@ -153,8 +153,12 @@ function bad(dir: string, what: string): InputError {
   return new InputError(`model bundle ${dir}: ${what}`);
 }
 
-/** Reads and validates manifest.json (format, version), without checking the other files. */
+/**
+ * Reads and validates manifest.json (format, version), without checking the other files. First repairs what a
+ * save killed half-way left behind (see `recoverDir`).
+ */
 export async function readManifest(dir: string): Promise<BundleManifest> {
+  await recoverDir(dir);
   let text: string;
   try {
     text = await readFile(join(dir, 'manifest.json'), 'utf8');

@@ -11,10 +11,11 @@ import { autoencoderSettingsSchema } from '../nn/config.js';
 
 const autoencoderSchema = autoencoderSettingsSchema.extend({
   /**
-   * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores).
+   * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores;
+   * 'always' uses the threads on one core too, so tests can check the worker path anywhere).
    * Results are identical either way; only the wall time differs.
    */
-  parallel: z.boolean().default(true),
+  parallel: z.union([z.boolean(), z.literal('always')]).default(true),
 });
 
 const xgb = xgbRegressorParamsSchema.shape;

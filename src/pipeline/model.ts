@@ -217,7 +217,7 @@ export class RSAttAE {
       backend: ae.backend,
     };
 
-    const parallel = ae.parallel && availableParallelism() > 1;
+    const parallel = ae.parallel === 'always' || (ae.parallel && availableParallelism() > 1);
     const train = parallel ? trainAutoencoderInWorker : trainAutoencoder;
     // one failing module stops the other instead of leaving it to run on
     const abort = new AbortController();

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { zipSync } from 'fflate';
 import { InputError } from '../../src/errors.js';
 import { DownloadError, ensureDataset, fetchDataset, verifyDataset } from '../../src/data/fetch.js';
 import { loadMovieLens100K } from '../../src/data/movielens.js';
 import type { DatasetName } from '../../src/data/registry.js';
-import { fixtureFiles, tempDir } from './helpers.js';
+import { CRASH_ENV, CRASH_POINTS } from '../../src/util/crash.js';
+import { needsProcFd, watchFsyncs } from '../util/fsync-spy.js';
+import { fixtureFiles, localServer, REPO_ROOT, tempDir } from './helpers.js';
 
 const files = Object.fromEntries(Object.entries(fixtureFiles()).map(([k, v]) => [k, Buffer.from(v, 'latin1')]));
 const hashes = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, createHash('sha256').update(v).digest('hex')]));
@@ -26,7 +31,7 @@ const good = zipOf(files);
 const corrupt = zipOf({ ...files, 'u.data': Buffer.from(files['u.data'].toString('latin1').replace('5', '4'), 'latin1') });
 const missingFile = zipOf(Object.fromEntries(Object.entries(files).filter(([k]) => k !== 'u.item')));
 
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let tmp: { path: string; cleanup: () => Promise<void> };
 let n = 0;
@@ -34,7 +39,7 @@ const freshDir = (): string => join(tmp.path, `d${n++}`);
 
 before(async () => {
   tmp = await tempDir();
-  server = createServer((req, res) => {
+  ({ base, close: closeServer } = await localServer((req, res) => {
     const send = (body: Buffer): void => {
       res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': body.length });
       res.end(body);
@@ -67,14 +72,11 @@ before(async () => {
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         res.end('not found');
     }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
 
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await closeServer();
   await tmp.cleanup();
 });
 
@@ -161,8 +163,23 @@ describe('fetchDataset', () => {
     assert.deepEqual(await readdir(dataDir), []);
   });
 
+  test('every extracted file and the folders are fsynced before and after the rename', { skip: needsProcFd }, async () => {
+    const dataDir = freshDir();
+    await mkdir(dataDir);
+    const synced = await watchFsyncs(dataDir);
+    try {
+      await fetchDataset('ml-100k', { dataDir, url: `${base}/good.zip`, expectedHashes: hashes });
+    } finally {
+      mock.restoreAll();
+    }
+    const staged = synced.find((p) => p.endsWith('/ml-100k') && p.includes('/.ml-100k.partial-'));
+    assert.ok(staged, synced.join(', '));
+    for (const f of Object.keys(files)) assert.ok(synced.includes(`${staged}/${f}`), `${f} fsynced before the rename`);
+    assert.equal(synced.at(-1), dataDir, 'the data folder is fsynced after the rename');
+  });
+
   test('unknown dataset names are an InputError listing the known ones', async () => {
-    await assert.rejects(fetchDataset('ml-1m' as DatasetName, { dataDir: freshDir() }), /unknown dataset "ml-1m"; known datasets: ml-100k/);
+    await assert.rejects(fetchDataset('ml-2m' as DatasetName, { dataDir: freshDir() }), /unknown dataset "ml-2m"; known datasets: ml-100k, ml-1m, ml-10m, ml-20m, ml-25m, ml-latest-small/);
   });
 });
 
@@ -178,5 +195,65 @@ describe('ensureDataset', () => {
     assert.equal(dir, join(dataDir, 'ml-100k'));
     // present now: no download is attempted (this URL would 404)
     assert.equal(await ensureDataset('ml-100k', { dataDir, fetch: true, url: `${base}/nope.zip` }), dir);
+  });
+});
+
+// fetches argv[3] into the data folder argv[2] with the fixture's hashes (argv[4]), printing "receiving" once
+const FETCH_CHILD = `
+const { fetchDataset } = await import(${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist', 'src', 'data', 'fetch.js')).href)});
+let said = false;
+await fetchDataset('ml-100k', {
+  dataDir: process.argv[2], url: process.argv[3], expectedHashes: JSON.parse(process.argv[4]), timeoutMs: 60000,
+  onProgress: () => { if (!said) { said = true; process.stdout.write('receiving\\n'); } },
+});
+`;
+
+describe('interrupted downloads', () => {
+  let child: string;
+  before(async () => {
+    child = join(tmp.path, 'fetch-child.mjs');
+    await writeFile(child, FETCH_CHILD);
+  });
+
+  /** Starts a child fetching `path` into `dataDir`; spawned asynchronously, as this process serves the download. */
+  function startFetch(dataDir: string, path: string, crashAt?: string) {
+    const env = { ...process.env, [CRASH_ENV]: crashAt ?? '' };
+    return spawn(process.execPath, [child, dataDir, `${base}${path}`, JSON.stringify(hashes)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  for (const point of [CRASH_POINTS.fetchReceiving, CRASH_POINTS.fetchStaged]) {
+    test(`killed at ${point}: no dataset folder; the next fetch removes the dead one's partial folder`, async () => {
+      const dataDir = freshDir();
+      const proc = startFetch(dataDir, '/good.zip', point);
+      const [, signal] = (await once(proc, 'exit')) as [number | null, string | null];
+      assert.equal(signal, 'SIGKILL');
+      const left = await readdir(dataDir);
+      assert.equal(left.length, 1, left.join());
+      assert.match(left[0], new RegExp(`^\\.ml-100k\\.partial-${proc.pid}-`));
+      await fetchDataset('ml-100k', { dataDir, url: `${base}/good.zip`, expectedHashes: hashes });
+      assert.deepEqual(await readdir(dataDir), ['ml-100k']);
+    });
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} mid-download removes the partial folder and still ends the process`, async () => {
+      const dataDir = freshDir();
+      const proc = startFetch(dataDir, '/hang-body.zip');
+      const exited = once(proc, 'exit');
+      await once(proc.stdout, 'data');
+      assert.equal((await readdir(dataDir)).length, 1, 'the partial folder exists while receiving');
+      proc.kill(signal);
+      const [, got] = (await exited) as [number | null, string | null];
+      assert.equal(got, signal, 'the process dies of the signal as it would without the cleanup');
+      assert.deepEqual(await readdir(dataDir), []);
+    });
+  }
+
+  test("a live process's partial folder is left alone", async () => {
+    const dataDir = freshDir();
+    const live = `.ml-100k.partial-${process.pid}-abcdef`;
+    await mkdir(join(dataDir, live), { recursive: true });
+    await fetchDataset('ml-100k', { dataDir, url: `${base}/good.zip`, expectedHashes: hashes });
+    assert.deepEqual((await readdir(dataDir)).sort(), [live, 'ml-100k'].sort());
   });
 });

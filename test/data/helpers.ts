@@ -1,5 +1,7 @@
 /** Shared test helpers for the data layer: a tiny valid ML-100K-shaped fixture and the real data location. */
 import { existsSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,19 +61,35 @@ export async function tempDir(prefix = 'rsattae-test-'): Promise<{ path: string;
 /** The repository root (tests run from dist/test/data). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/**
- * The folder holding the real `ml-100k/`: `$RSATTAE_DATA_DIR` when it has it, else `../shared/datasets` beside the
- * repository; undefined when neither has it (real-data tests then skip).
- */
-export function realDataDir(): string | undefined {
-  const candidates = [process.env.RSATTAE_DATA_DIR, join(REPO_ROOT, '..', 'shared', 'datasets')];
-  for (const c of candidates) if (c && existsSync(join(c, 'ml-100k', 'u.info'))) return c;
-  return undefined;
+/** Where the real-data tests look for `ml-100k/`, in order. Every real-data test goes through this one list. */
+function realDataCandidates(): string[] {
+  return [process.env.RSATTAE_DATA_DIR, join(REPO_ROOT, '..', 'shared', 'datasets')].filter((c): c is string => !!c);
 }
 
-/** The skip reason for tests needing the real ML-100K, or false when it is available. */
+/**
+ * The folder holding the real `ml-100k/`: `$RSATTAE_DATA_DIR` when it has it, else `../shared/datasets` beside the
+ * repository; undefined when neither has it (real-data tests then skip). Tests pass it on with `--data-dir`.
+ */
+export function realDataDir(): string | undefined {
+  return realDataCandidates().find((c) => existsSync(join(c, 'ml-100k', 'u.info')));
+}
+
+/** The skip reason for tests needing the real ML-100K, naming the folders searched; false when it is available. */
 export function needsRealData(): string | false {
-  return realDataDir() === undefined
-    ? 'real ML-100K not found: set RSATTAE_DATA_DIR to a folder holding ml-100k/ (or place it in ../shared/datasets)'
-    : false;
+  if (realDataDir() !== undefined) return false;
+  const where = realDataCandidates().map((c) => join(c, 'ml-100k')).join(' or ');
+  return `real ML-100K not found in ${where}: set RSATTAE_DATA_DIR to a folder holding ml-100k/`;
+}
+
+/** A local HTTP server on 127.0.0.1 for download tests: its base URL, and a close that drops open connections. */
+export async function localServer(handler: RequestListener): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { resolveDataDir } from '../../src/data/location.js';
+import { needsRealData, REPO_ROOT, realDataDir } from '../data/helpers.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'rsattae');
+const bin = join(REPO_ROOT, 'bin', 'rsattae');
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-const hasData = existsSync(join(resolveDataDir(), 'ml-100k', 'u1.base'));
 
 describe('rsattae embed', () => {
   it('exits 2 on bad options', () => {
@@ -18,10 +16,10 @@ describe('rsattae embed', () => {
     assert.equal(run(['embed', '--backend', 'gpu']).status, 2);
   });
 
-  it('trains both sides and prints one JSON object; --out writes embeddings and curves', { skip: !hasData && 'ml-100k not in the data folder' }, () => {
+  it('trains both sides and prints one JSON object; --out writes embeddings and curves', { skip: needsRealData() }, () => {
     const out = mkdtempSync(join(tmpdir(), 'rsattae-embed-'));
     try {
-      const r = run(['embed', '--epochs', '3', '--dim', '8', '--json', '--out', out]);
+      const r = run(['embed', '--epochs', '3', '--dim', '8', '--json', '--out', out, '--data-dir', realDataDir()!]);
       assert.equal(r.status, 0, r.stderr);
       const report = JSON.parse(r.stdout);
       for (const side of ['users', 'movies']) {

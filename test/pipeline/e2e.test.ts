@@ -1,93 +1,36 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  concatRatings,
-  createRng,
-  type FeatureMatrix,
-  leaveOneOutEmbeddings,
-  type Ratings,
-  RSAttAE,
-  type RecommenderData,
-  ratingsToCsr,
-  selectRatings,
-} from 'rsattae';
+import { concatRatings, createRng, leaveOneOutEmbeddings, type Ratings, RSAttAE, type RSAttAEFitOptions, ratingsToCsr, selectRatings } from 'rsattae';
 import { needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
+import { meanRmse, synthetic } from './synthetic.js';
 
-/** A small low-rank rating problem with features that explain part of it. */
-function synthetic(nUsers: number, nItems: number, seed: number): { data: RecommenderData; test: Ratings } {
-  const rng = createRng(seed);
-  const k = 3;
-  const groupsU = 4;
-  const groupsI = 3;
-  const gu = Array.from({ length: nUsers }, () => rng.nextInt(groupsU));
-  const gi = Array.from({ length: nItems }, () => rng.nextInt(groupsI));
-  const pu = Array.from({ length: nUsers }, (_, u) => Array.from({ length: k }, (_, f) => rng.nextNormal() * 0.6 + (f === gu[u] % k ? 0.8 : 0)));
-  const qi = Array.from({ length: nItems }, (_, i) => Array.from({ length: k }, (_, f) => rng.nextNormal() * 0.6 + (f === gi[i] % k ? 0.8 : 0)));
-  // per-entity biases, partly explained by the features, are what an autoencoder row picks up first
-  const bu = gu.map((g) => (g - 1.5) * 0.4 + rng.nextNormal() * 0.4);
-  const bi = gi.map((g) => (g - 1) * 0.5 + rng.nextNormal() * 0.4);
-  const rows: [number, number, number][] = [];
-  for (let u = 0; u < nUsers; u++) {
-    for (let i = 0; i < nItems; i++) {
-      if (rng.next() > 0.3) continue;
-      let s = 3 + bu[u] + bi[i];
-      for (let f = 0; f < k; f++) s += pu[u][f] * qi[i][f];
-      rows.push([u, i, Math.min(5, Math.max(1, Math.round(s + rng.nextNormal() * 0.3)))]);
-    }
-  }
-  rng.shuffle(rows);
-  const part = (a: number, b: number): Ratings => {
-    const s = rows.slice(a, b);
-    return {
-      user: Int32Array.from(s, (r) => r[0]),
-      item: Int32Array.from(s, (r) => r[1]),
-      rating: Float32Array.from(s, (r) => r[2]),
-      timestamp: new Int32Array(s.length),
-    };
-  };
-  const n = rows.length;
-  const oneHot = (groups: number[], g: number, prefix: string): FeatureMatrix => {
-    const data = new Float32Array(groups.length * g);
-    groups.forEach((v, r) => {
-      data[r * g + v] = 1;
-    });
-    return { rows: groups.length, cols: g, data, names: Array.from({ length: g }, (_, j) => `${prefix}=${j}`) };
-  };
-  return {
-    data: {
-      nUsers,
-      nItems,
-      train: part(0, Math.floor(n * 0.7)),
-      validation: part(Math.floor(n * 0.7), Math.floor(n * 0.8)),
-      userFeatures: oneHot(gu, groupsU, 'group'),
-      itemFeatures: oneHot(gi, groupsI, 'kind'),
-      itemTitles: Array.from({ length: nItems }, (_, i) => `Item ${i + 1}`),
-      source: { dataset: 'synthetic', split: 's1', files: {} },
-    },
-    test: part(Math.floor(n * 0.8), n),
-  };
-}
-
-function meanRmse(train: Ratings, test: Ratings): number {
-  const mean = train.rating.reduce((a, b) => a + b, 0) / train.rating.length;
-  return Math.sqrt(test.rating.reduce((a, r) => a + (r - mean) ** 2, 0) / test.rating.length);
-}
-
+// parallel 'always': the main model trains in worker threads even on a 1-core machine (compared below with sequential)
 const CONFIG = {
   seed: 3,
-  autoencoder: { dim: 8, epochs: 100, learningRate: 0.01 },
+  autoencoder: { dim: 8, epochs: 100, learningRate: 0.01, parallel: 'always' as const },
   xgboost: { nEstimators: 60, learningRate: 0.1, maxDepth: 4, colsampleBytree: 0.8, nThread: 2 },
 };
+
+/** Fit hooks that log stage starts and user-side epochs: the order tells the worker path from the sequential one. */
+function logEvents(log: string[]): RSAttAEFitOptions {
+  return {
+    onStage: (s) => log.push(`start ${s}`),
+    onProgress: (p) => {
+      if (p.stage === 'users') log.push('users epoch');
+    },
+  };
+}
 
 describe('RSAttAE end to end on synthetic data', () => {
   const { data, test: testSet } = synthetic(60, 80, 11);
   let model: RSAttAE;
   let tmp: { path: string; cleanup: () => Promise<void> };
+  const mainEvents: string[] = [];
   before(async () => {
-    model = await RSAttAE.fit(data, CONFIG);
+    model = await RSAttAE.fit(data, CONFIG, logEvents(mainEvents));
     tmp = await tempDir();
   });
   after(async () => {
@@ -126,10 +69,13 @@ describe('RSAttAE end to end on synthetic data', () => {
     assert.throws(() => model.recommend(5, 0), /k must be a positive integer/);
   });
 
-  test('same seed, same model; the autoencoders trained one after the other (not in parallel) give it too', async () => {
-    const again = await RSAttAE.fit(data, { ...CONFIG, autoencoder: { ...CONFIG.autoencoder, parallel: false } });
+  test('same seed, same model: worker threads (parallel) and one after the other (sequential) agree bit for bit', async () => {
+    const events: string[] = [];
+    const again = await RSAttAE.fit(data, { ...CONFIG, autoencoder: { ...CONFIG.autoencoder, parallel: false } }, logEvents(events));
     try {
-      assert.equal(model.config.autoencoder.parallel, true);
+      // in the workers both modules start before the first epoch; one after the other, movies waits for all 100
+      assert.deepEqual(mainEvents.slice(0, 3), ['start users', 'start movies', 'users epoch']);
+      assert.equal(events.indexOf('start movies'), 101);
       assert.deepEqual(again.parts.blocks.userEmbeddings.data, model.parts.blocks.userEmbeddings.data);
       assert.deepEqual(again.parts.blocks.itemEmbeddings.data, model.parts.blocks.itemEmbeddings.data);
       const a = model.predictIndices(testSet.user, testSet.item);
@@ -154,9 +100,28 @@ describe('RSAttAE end to end on synthetic data', () => {
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { formatVersion: number; metrics: { test: unknown } };
     assert.deepEqual(manifest.metrics.test, { rmse: 1, mae: 1 });
 
-    // saving again over an existing bundle replaces it whole
-    await model.save(dir);
-    await RSAttAE.load(dir).then((m) => m.dispose());
+    // saving another model over an existing bundle replaces it whole: new content in, every old file gone
+    await writeFile(join(dir, 'stray-old-file.txt'), 'from the old bundle');
+    const other = await RSAttAE.fit(data, { ...CONFIG, seed: 4, autoencoder: { ...CONFIG.autoencoder, parallel: false } });
+    try {
+      await other.save(dir);
+      const replaced = await RSAttAE.load(dir);
+      try {
+        const want = other.predictIndices(testSet.user, testSet.item);
+        assert.deepEqual(replaced.predictIndices(testSet.user, testSet.item), want);
+        assert.notDeepEqual(want, model.predictIndices(testSet.user, testSet.item), 'the two models differ');
+        assert.equal(replaced.config.seed, 4);
+      } finally {
+        replaced.dispose();
+      }
+    } finally {
+      other.dispose();
+    }
+    const m2 = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { metrics: { test?: unknown } };
+    assert.equal(m2.metrics.test, undefined, 'the old manifest (with test metrics) is gone');
+    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('stray')), []);
+    assert.deepEqual(await readdir(tmp.path), ['model'], 'no staging or old folders left beside it');
+    await model.save(dir, { metrics: { test: { rmse: 1, mae: 1 } } });
 
     const emb = join(dir, 'item-embeddings.f32');
     const original = await readFile(emb);
@@ -240,7 +205,10 @@ describe('RSAttAE end to end on synthetic data', () => {
 });
 
 describe('RSAttAE on the real ML-100K u1 (few epochs and trees)', { skip: needsRealData() }, () => {
-  test('beats the global-mean predictor by a clear margin', async () => {
+  // Measured 2026-11-29: seeds 42, 1, 2 reach 0.9696, 0.9682, 0.9681 (global mean 1.1537). Defects measured on the
+  // same run: user embeddings misaligned by one row 1.047, item embeddings 1.093, 5 trees instead of 80 2.11. The
+  // bound leaves 0.01 for seeds and machines, well short of any of those.
+  test('reaches the RMSE a correct few-epoch run reaches', async () => {
     const { loadMovieLensSplit } = await import('rsattae');
     const { data, test: testSet } = await loadMovieLensSplit({
       dataset: 'ml-100k',
@@ -257,7 +225,8 @@ describe('RSAttAE on the real ML-100K u1 (few epochs and trees)', { skip: needsR
     try {
       const m = model.evaluate(testSet);
       const base = meanRmse(data.train, testSet);
-      assert.ok(m.rmse < base - 0.08, `test rmse ${m.rmse} vs global mean ${base}`);
+      assert.ok(m.rmse < 0.98, `test rmse ${m.rmse} (a correct run: 0.968-0.970; global mean ${base})`);
+      assert.ok(m.rmse > 0.9, `test rmse ${m.rmse} is better than the full paper configuration: leakage?`);
     } finally {
       model.dispose();
     }

@@ -1,0 +1,121 @@
+/**
+ * `rsattae train` and `rsattae evaluate` run as a user runs them, on the real ML-100K u1 with tiny settings: the
+ * --json report field by field, the metrics recomputed here from the saved bundle, evaluate reproducing train, and
+ * the manifest's data fingerprint checked against the real files.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadMovieLensSplit, RSAttAE } from 'rsattae';
+import { needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
+
+const bin = join(REPO_ROOT, 'bin', 'rsattae');
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const EPOCHS = 3;
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown, keys: string[], where: string): Json => {
+  assert.ok(v !== null && typeof v === 'object' && !Array.isArray(v), `${where} is an object`);
+  assert.deepEqual(Object.keys(v).sort(), [...keys].sort(), `${where} has exactly ${keys.join(', ')}`);
+  return v as Json;
+};
+const positive = (v: unknown, where: string): number => {
+  assert.ok(typeof v === 'number' && Number.isFinite(v) && v > 0, `${where} = ${v} is a positive number`);
+  return v as number;
+};
+
+test('train exits 2 on a bad option, before reading any data', () => {
+  const r = run('train', '--epochs', '0', '--data-dir', '/nonexistent');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /epochs/);
+});
+
+describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip: needsRealData() }, () => {
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  let out: string;
+  let report: Json;
+  const dataDir = realDataDir()!;
+
+  before(async () => {
+    tmp = await tempDir();
+    out = join(tmp.path, 'model');
+    const r = run('train', '--data-dir', dataDir, '--epochs', `${EPOCHS}`, '--dim', '8', '--n-estimators', '5', '--json', '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    report = JSON.parse(r.stdout) as Json; // stdout is exactly one JSON object, or this throws
+  });
+  after(async () => {
+    await tmp?.cleanup();
+  });
+
+  test('train --json: every field of the documented schema, and nothing else', () => {
+    obj(report, ['dataset', 'split', 'seed', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
+    assert.equal(report.dataset, 'ml-100k');
+    assert.equal(report.split, 'u1');
+    assert.equal(report.seed, 42);
+    assert.equal(report.model, out);
+    assert.ok(Number.isInteger(positive(report.peakRssMB, 'peakRssMB')));
+    const metrics = obj(report.metrics, ['validation', 'test'], 'metrics');
+    for (const part of ['validation', 'test']) {
+      const m = obj(metrics[part], ['rmse', 'mae'], `metrics.${part}`);
+      assert.ok(positive(m.mae, `${part}.mae`) <= positive(m.rmse, `${part}.rmse`), 'MAE never exceeds RMSE');
+    }
+    const ae = obj(report.autoencoders, ['users', 'movies'], 'autoencoders');
+    for (const side of ['users', 'movies']) {
+      const s = obj(ae[side], ['epochs', 'bestEpoch', 'bestValidationRmse', 'msPerEpoch', 'alpha'], `autoencoders.${side}`);
+      assert.equal(s.epochs, EPOCHS);
+      assert.ok(Number.isInteger(s.bestEpoch) && (s.bestEpoch as number) >= 1 && (s.bestEpoch as number) <= EPOCHS);
+      positive(s.bestValidationRmse, `${side}.bestValidationRmse`);
+      positive(s.msPerEpoch, `${side}.msPerEpoch`);
+      // the attention model's learned mixing weight
+      assert.ok(typeof s.alpha === 'number' && s.alpha > 0 && s.alpha < 1, `${side}.alpha = ${s.alpha}`);
+    }
+    const sec = obj(report.seconds, ['users', 'movies', 'xgboost', 'total'], 'seconds');
+    for (const k of ['users', 'movies', 'xgboost']) assert.ok(positive(sec[k], `seconds.${k}`) <= positive(sec.total, 'seconds.total'));
+  });
+
+  test('the reported test RMSE and MAE equal the ones computed here from the saved bundle', async () => {
+    const { test: testSet } = await loadMovieLensSplit({ dataset: 'ml-100k', split: 'u1', valFraction: 0.1, seed: 42, dataDir, fetch: false });
+    const model = await RSAttAE.load(out);
+    let se = 0;
+    let ae = 0;
+    try {
+      const p = model.predictIndices(testSet.user, testSet.item);
+      for (let k = 0; k < p.length; k++) {
+        const e = p[k] - testSet.rating[k];
+        se += e * e;
+        ae += Math.abs(e);
+      }
+    } finally {
+      model.dispose();
+    }
+    const n = testSet.rating.length;
+    assert.equal(n, 20_000);
+    const got = (report.metrics as { test: { rmse: number; mae: number } }).test;
+    // the report rounds to 4 decimals
+    assert.ok(Math.abs(got.rmse - Math.sqrt(se / n)) <= 5e-5 + 1e-9, `rmse ${got.rmse} vs ${Math.sqrt(se / n)}`);
+    assert.ok(Math.abs(got.mae - ae / n) <= 5e-5 + 1e-9, `mae ${got.mae} vs ${ae / n}`);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { metrics: { test: { rmse: number; mae: number } } };
+    assert.ok(Math.abs(manifest.metrics.test.mae - ae / n) < 1e-6, 'the manifest keeps the unrounded MAE');
+  });
+
+  test('evaluate on the saved bundle reproduces train’s test RMSE and MAE', () => {
+    const r = run('evaluate', '--model', out, '--json', '--data-dir', dataDir);
+    assert.equal(r.status, 0, r.stderr);
+    const ev = JSON.parse(r.stdout) as { dataset: string; split: string; test: { rmse: number; mae: number; count: number } };
+    const want = (report.metrics as { test: { rmse: number; mae: number } }).test;
+    assert.deepEqual(ev, { dataset: 'ml-100k', split: 'u1', test: { ...want, count: 20_000 } });
+  });
+
+  test("the manifest's data.files are the SHA-256 of the real files read", async () => {
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { data: { files: Record<string, string> } };
+    const files = manifest.data.files;
+    assert.deepEqual(Object.keys(files).sort(), ['u.genre', 'u.info', 'u.item', 'u.occupation', 'u.user', 'u1.base', 'u1.test']);
+    for (const [name, hash] of Object.entries(files)) {
+      const real = createHash('sha256').update(await readFile(join(dataDir, 'ml-100k', name))).digest('hex');
+      assert.equal(hash, real, name);
+    }
+  });
+});
