@@ -23,7 +23,8 @@ import { loadMovieLens100KDataset } from './ml100k.js';
 import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './model.js';
 import { loadPreset } from './presets.js';
 import { DATASET_NAMES, datasetSpec } from './registry.js';
-import { checkDisjoint } from './split.js';
+import { isSplitName, SPLIT_NAMES } from './movielens.js';
+import { checkDisjoint, SPLIT_KINDS } from './split.js';
 import type { Ratings } from './types.js';
 
 const sepSchema = z.enum(['auto', ...SEPARATORS] as [string, ...string[]]);
@@ -95,7 +96,12 @@ export const descriptorSchema = z
     userFeatures: featureFileSchema.optional(),
     itemFeatures: featureFileSchema.optional(),
     /** `u1`…`ub` (ML-100K), `random:F`, `temporal:F` or `user:F`; default: the preset's, else `random:0.1`. */
-    split: z.string().min(1).optional(),
+    split: z
+      .string()
+      .refine((v) => isSplitName(v) || /^(random|temporal|user):(0?\.\d*[1-9]\d*)$/.test(v), {
+        message: `expected KIND:F with KIND one of ${SPLIT_KINDS.join(', ')} and F in (0, 1), e.g. random:0.1, or an ML-100K split (${SPLIT_NAMES.join(', ')})`,
+      })
+      .optional(),
     /** Share of the training part held out for validation. */
     valFraction: z.number().gt(0).lt(1).optional(),
     /** Seed of the split and the hold-out. */
