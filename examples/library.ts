@@ -14,10 +14,10 @@ const model = await RSAttAE.fit(data, {
   xgboost: { nEstimators: 400, learningRate: 0.05 },
 });
 console.log('test', model.evaluate(test)); // { rmse, mae, count }
-console.log('user 1, item 50:', model.predict(1, 50));
-console.log(model.recommend(1, 5)); // [{ item, title, score }, …]
+console.log('user 1, item 50:', model.predict('1', '50'));
+console.log(model.recommend('1', 5)); // [{ item: '…', title, score }, …]
 await model.save('models/example');
 const again = await RSAttAE.load('models/example');
-console.log(again.predict(1, 50) === model.predict(1, 50)); // true
+console.log(again.predict('1', '50') === model.predict('1', '50')); // true
 model.dispose();
 again.dispose();

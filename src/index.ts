@@ -1,32 +1,109 @@
 /**
- * rsattae: RSAttAE (attention-based autoencoders + XGBoost) for rating prediction with side information.
+ * rsattae: RSAttAE (attention-based autoencoders + XGBoost) for rating prediction with side information, on any
+ * explicit-ratings data. This file is the public API; everything else is internal and may change.
  * @packageDocumentation
  */
-export { InputError, ParseError } from './errors.js';
-export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './data/types.js';
-export * from './data/index.js';
+
+// errors: bad input is an InputError (code, path and issues as data), with one formatter
+export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError } from './errors.js';
 export { VERSION } from './version.js';
-export { XGBoostError, XGBoostNotFoundError, XGBRegressor, xgboostLibraryPath, xgboostVersion } from './gbdt/index.js';
-export type {
-  EvalsResult,
-  FitAsyncOptions,
-  FitOptions,
-  ImportanceType,
-  IterationInfo,
-  Labels,
-  ModelFormat,
-  ResolvedXGBRegressorParams,
-  XGBRegressorParams,
+
+// the dataset model
+export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './data/types.js';
+export { type FeatureColumnSpec, type FeatureKind, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './data/model.js';
+
+// reading: your own files, descriptors, MovieLens presets, downloads
+export {
+  type DelimitedOptions,
+  inferScale,
+  parseColumnSpecs,
+  type RatingColumns,
+  type ReadRatingsOptions,
+  type ReadRatingsResult,
+  readFeatureTable,
+  readRatingsFile,
+  SEPARATORS,
+  type Separator,
+} from './data/delimited.js';
+export {
+  type DatasetDescriptor,
+  descriptorSchema,
+  type LoadDatasetOptions,
+  loadDataset,
+  parseDescriptor,
+  readDescriptorFile,
+} from './data/descriptor.js';
+export { loadMovieLens100KDataset } from './data/ml100k.js';
+export { loadPreset, PRESET_NAMES, type PresetName } from './data/presets.js';
+export { DATASET_NAMES, type DatasetName } from './data/registry.js';
+export { DownloadError, ensureDataset, fetchDataset, type FetchOptions, verifyDataset } from './data/fetch.js';
+export { DATA_DIR_ENV, resolveDataDir } from './data/location.js';
+
+// features, splits and other building blocks
+export {
+  type ColumnEncoder,
+  DEFAULT_NUMERIC_BINS,
+  encodeRecord,
+  encodeTable,
+  fitTableEncoder,
+  type LevelsEncoder,
+  type NumericEncoder,
+  type TableEncoder,
+} from './data/encoding.js';
+export { concatRatings, holdout, parseSplitSpec, type SplitSpec, selectRatings, splitRatings } from './data/split.js';
+export { ratingsToCsr, transposeCsr } from './data/csr.js';
+export { createRng, type Rng } from './data/rng.js';
+
+// the recommender
+export {
+  type AlignedRatings,
+  alignRatings,
+  type ColdTest,
+  type LoadDataOptions,
+  loadData,
+  type PreparedData,
+  type PrepareOptions,
+  prepareData,
+} from './pipeline/data.js';
+export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './pipeline/movielens.js';
+export { configSchema, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
+export {
+  type AutoencoderSummary,
+  type DataSource,
+  type FitProgress,
+  type FitReport,
+  type Recommendation,
+  type RecommenderData,
+  RSAttAE,
+  type RSAttAEFitOptions,
+} from './pipeline/model.js';
+export { BUNDLE_FORMAT_VERSION, type BundleManifest, type LoadOptions, readManifest, type SaveOptions } from './pipeline/bundle.js';
+export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
+
+// the parts, for those who build on them
+export {
+  type EvalsResult,
+  type FitAsyncOptions,
+  type FitOptions,
+  type ImportanceType,
+  type IterationInfo,
+  type Labels,
+  type ModelFormat,
+  type ResolvedXGBRegressorParams,
+  XGBoostError,
+  XGBoostNotFoundError,
+  XGBRegressor,
+  type XGBRegressorParams,
+  xgboostLibraryPath,
+  xgboostVersion,
 } from './gbdt/index.js';
 export {
   type AutoencoderConfig,
   defaultAutoencoderConfig,
   type EpochInfo,
-  initBackend,
   loadAutoencoder,
   type SideData,
   TrainedAutoencoder,
   type TrainingHistory,
   trainAutoencoder,
 } from './nn/index.js';
-export * from './pipeline/index.js';

@@ -110,15 +110,9 @@ export function registerDataCommands(program: Command): void {
   infoCmd.action(async (name: string | undefined, opts: InfoOptions) => {
     if (name !== undefined) datasetSpec(name); // InputError listing the known names
     const desc = await descriptorFromOptions({ ...opts, ...(name === undefined ? {} : { dataset: name }) });
-    let progress: ReturnType<typeof createProgress> | undefined;
-    const ds = await loadDataset(desc, {
-      dataDir: resolveDataDir(opts.dataDir),
-      onDownload: (received, total) => {
-        progress ??= createProgress(`downloading ${desc.preset ?? 'dataset'}`, { unit: 'bytes' });
-        progress.update(received, total);
-      },
-    });
-    progress?.stop();
+    // a preset is obtained as `data fetch` does it (progress, then a line saying it was verified)
+    if (desc.preset !== undefined) await obtain(desc.preset, opts);
+    const ds = await loadDataset(desc, { dataDir: resolveDataDir(opts.dataDir), fetch: false });
     const all = ds.test === undefined ? ds.ratings : concatRatings(ds.ratings, ds.test);
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
@@ -173,6 +167,6 @@ export function registerDataCommands(program: Command): void {
     if (s !== undefined) {
       rows.push([`split ${s.name}`, `train ${s.train}, validation ${s.validation} (${s.valFraction} of the training part, seed ${s.seed}), test ${s.test}`]);
     }
-    process.stdout.write(rows.map(([k, v]) => `${k.padEnd(14)}${v}\n`).join(''));
+    process.stdout.write(rows.map(([k, v]) => `${k.padEnd(13)} ${v}\n`).join(''));
   });
 }

@@ -51,7 +51,12 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
   });
 
   test('train --json: every field of the documented schema, and nothing else', () => {
-    obj(report, ['dataset', 'split', 'seed', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
+    obj(report, ['dataset', 'split', 'seed', 'data', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
+    const data = obj(report.data, ['users', 'items', 'train', 'validation', 'test', 'coldTest'], 'data');
+    assert.deepEqual([data.users, data.items, data.train, data.validation, data.test], [943, 1682, 72_000, 8000, 20_000]);
+    // 32 ratings of u1.test are of items with no rating in u1.base (counted with awk on the real files)
+    const cold = obj(data.coldTest, ['users', 'items', 'ratings'], 'data.coldTest');
+    assert.deepEqual(cold, { users: 0, items: 32, ratings: 32 });
     assert.equal(report.dataset, 'ml-100k');
     assert.equal(report.split, 'u1');
     assert.equal(report.seed, 42);
@@ -106,7 +111,7 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     assert.equal(r.status, 0, r.stderr);
     const ev = JSON.parse(r.stdout) as { dataset: string; split: string; test: { rmse: number; mae: number; count: number } };
     const want = (report.metrics as { test: { rmse: number; mae: number } }).test;
-    assert.deepEqual(ev, { dataset: 'ml-100k', split: 'u1', test: { ...want, count: 20_000 } });
+    assert.deepEqual(ev, { dataset: 'ml-100k', split: 'u1', test: { ...want, count: 20_000 }, unknown: { ratings: 0, users: 0, items: 0 } });
   });
 
   test("the manifest's data.files are the SHA-256 of the real files read", async () => {

@@ -57,7 +57,7 @@ describe('rsattae data (no data needed)', () => {
     const cases: [string[], RegExp][] = [
       [['--val-fraction', '1.5'], /--val-fraction .*'1\.5' is invalid\. expected a number strictly between 0 and 1/],
       [['--seed', '4.2'], /--seed .*'4\.2' is invalid\. expected a whole number/],
-      [['--split', 'u9'], /'u9' is invalid\. expected one of u1, u2, u3, u4, u5, ua, ub/],
+      [['--split', 'u9'], /split: expected KIND:F with KIND one of random, temporal, user .* or an ML-100K split \(u1, u2, u3, u4, u5, ua, ub\)/],
       [['--timeout', '0'], /--timeout .*'0' is invalid/],
     ];
     for (const [opts, message] of cases) {
@@ -91,9 +91,11 @@ describe('rsattae data on the real ML-100K', { skip: needsRealData() }, () => {
       ratings: 100000,
       density: 0.063047,
       ratingScale: [1, 5],
+      ratingStep: 1,
+      timestamps: true,
       userFeatures: 27,
       itemFeatures: 23,
-      split: { name: 'u1', valFraction: 0.1, seed: 42, train: 72000, validation: 8000, test: 20000 },
+      split: { name: 'u1', valFraction: 0.1, seed: 42, train: 72000, validation: 8000, test: 20000, coldTest: { users: 0, items: 32, ratings: 32 } },
     });
     assert.equal(info.split.train + info.split.validation, 80000);
   });
