@@ -12,7 +12,8 @@
  *   --large N  also read an N-rating plain CSV (ML-20M size: 20000263), to show memory stays bounded by the arrays
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,7 +51,19 @@ interface Measurement {
   readonly engine?: string;
 }
 
-const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+/**
+ * Peak RSS of this process in MB: VmHWM from /proc (Linux), which starts afresh at exec; getrusage's maxRSS would
+ * carry over the parent's peak through fork + exec.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Math.round(Number(m[1]) / 1024);
+  } catch {
+    // not Linux
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
 
 async function child(mode: string, file: string): Promise<Measurement> {
   const t = performance.now();
@@ -90,8 +103,11 @@ async function generate(n: number, plain: string, quoted: string | null): Promis
       pa.push(`${id},${item},${rating},${ts}\n`);
       pb.push(`"${id}","${item}","${rating}","${ts}"\n`);
       if (pa.length === 10_000) {
-        a.write(pa.join(''));
-        b.write(pb.join(''));
+        // respect backpressure: the parent's memory must not grow with the file (nor its peak show in the children)
+        const fa = a.write(pa.join(''));
+        const fb = b.write(pb.join(''));
+        if (!fa) await once(a, 'drain');
+        if (!fb) await once(b, 'drain');
         pa = [];
         pb = [];
       }
