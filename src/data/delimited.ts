@@ -46,8 +46,8 @@ export interface DelimitedOptions {
    * ratings ({@link readRatingsFile}): yes when columns are named, or when the first record names a user, an item
    * and a rating column ({@link COLUMN_ALIASES}), or when the first record's rating field (position 2 unless given)
    * is not a decimal number while the second record's is (or there is no second record);
-   * feature tables ({@link readFeatureTable}): yes exactly when every column spec's name is one of the first
-   * record's fields.
+   * feature tables ({@link readFeatureTable}): yes exactly when some column spec's name is one of the first
+   * record's fields (then every spec but `ignore` ones must name a column).
    */
   readonly header?: 'auto' | 'yes' | 'no';
   /** Text encoding. Default `'utf8'` (a BOM is skipped); `'latin1'` for ISO-8859-1 files. */
@@ -297,7 +297,9 @@ async function readHead(path: string, name: string, encoding: 'utf8' | 'latin1')
     throw new InputError(`cannot read ${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   try {
-    const size = (await fh.stat()).size;
+    const info = await fh.stat();
+    if (!info.isFile()) throw new InputError(`cannot read ${name}: not a file`);
+    const size = info.size;
     const buf = Buffer.alloc(Math.min(size, SNIFF_BYTES));
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     let text = buf.toString(encoding, 0, bytesRead);
@@ -1069,7 +1071,8 @@ export async function readFeatureTableWithLines(
   const { sep, records } = await sniff(path, name, opts, 2);
   const first = records[0] ?? [];
   const mode = opts.header ?? 'auto';
-  const header = mode === 'auto' ? columns.every((c) => first.includes(c.name)) : mode === 'yes';
+  // one name in the first record is enough: reading a header as data would silently make its names an entity
+  const header = mode === 'auto' ? columns.some((c) => first.includes(c.name)) : mode === 'yes';
   // position of every spec in the file (-1: an ignored column that is absent)
   const pos = columns.map((c, k) => {
     if (!header) return k;

@@ -212,6 +212,7 @@ describe('readRatingsFile: errors', () => {
     await rejectsInput(read(await file('a,b|c,d|e|f\n')), /cannot tell the separator of r\.csv: its first lines split on "," and on "\|"; give it with --sep/);
     await rejectsInput(read(await file('abc\ndef\n')), /cannot tell the separator of r\.csv.*--sep/);
     await rejectsInput(read(join(root.path, 'nope.csv')), /cannot read r\.csv: no such file/);
+    await rejectsInput(read(root.path), /^cannot read r\.csv: not a file$/);
   });
 
   test('a malformed quote → ParseError at its line', async () => {
@@ -300,6 +301,10 @@ describe('readFeatureTable', () => {
     await rejectsInput(
       readFeatureTable(await file('id,age,gender\n1,2,M\n'), parseColumnSpecs('id:id,age:numeric,occupation:category'), { header: 'yes', name: 'u.csv' }),
       /^u\.csv: no column "occupation"; its columns are "id", "age", "gender"$/,
+    );
+    await rejectsInput(
+      readFeatureTable(await file('userId,age\n1,2\n'), parseColumnSpecs('id:id,age:numeric'), { name: 'u.csv' }),
+      /^u\.csv: no column "id"; its columns are "userId", "age"$/,
     );
     await rejectsParse(readFeatureTable(await file('1,2,M\n,3,F\n'), parseColumnSpecs('id:id,age:numeric'), { name: 'u.csv' }), 'u.csv:2: empty id in column 1', 2);
     await rejectsParse(readFeatureTable(await file('1,2,M\n2,3\n'), parseColumnSpecs('id:id,age:numeric,g:category'), { name: 'u.csv' }), 'u.csv:2: expected at least 3 fields, found 2', 2);
