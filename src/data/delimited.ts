@@ -58,8 +58,11 @@ export interface DelimitedOptions {
 
 /** Which fields hold what: a header name, or a 0-based position (the only choice without a header). */
 export interface RatingColumns {
+  /** The user id column. */
   readonly user: string | number;
+  /** The item id column. */
   readonly item: string | number;
+  /** The rating column (plain decimal numbers). */
   readonly rating: string | number;
   /** Absent: the file has no timestamps (all 0, {@link ReadRatingsResult.hasTimestamps} false). */
   readonly timestamp?: string | number;
@@ -1040,7 +1043,9 @@ export interface FeatureTableRead {
   readonly lines: readonly number[];
   /** SHA-256 (hex) of the file's bytes. */
   readonly sha256: string;
+  /** The separator used (detected or given). */
   readonly sep: Separator;
+  /** Whether the first record was taken as a header. */
   readonly header: boolean;
 }
 
