@@ -8,10 +8,12 @@
  * timestamps; users rate 1..200 items each, items come from 60 000.
  *
  * Usage: flock /tmp/rsattae-bench.lock node dist/bench/data/bench.js [--ratings 1000000] [--repeats 3]
- *          [--out bench/data/results.json] [--data-dir DIR]
+ *          [--large 20000000] [--out bench/data/results.json] [--data-dir DIR]
+ *   --large N  also read an N-rating plain CSV (ML-20M size: 20000263), to show memory stays bounded by the arrays
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     ratings: { type: 'string', default: '1000000' },
     repeats: { type: 'string', default: '3' },
     out: { type: 'string' },
+    large: { type: 'string', default: '0' },
     'data-dir': { type: 'string', default: process.env.RSATTAE_DATA_DIR ?? path.join(ROOT, '..', 'shared', 'datasets') },
     // child modes
     child: { type: 'string' },
@@ -48,7 +51,19 @@ interface Measurement {
   readonly engine?: string;
 }
 
-const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+/**
+ * Peak RSS of this process in MB: VmHWM from /proc (Linux), which starts afresh at exec; getrusage's maxRSS would
+ * carry over the parent's peak through fork + exec.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Math.round(Number(m[1]) / 1024);
+  } catch {
+    // not Linux
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
 
 async function child(mode: string, file: string): Promise<Measurement> {
   const t = performance.now();
@@ -67,10 +82,10 @@ async function child(mode: string, file: string): Promise<Measurement> {
   return { ms: performance.now() - t, cpuMs: cpuMs(), ratings: r.rating.length, peakRssMB: peakRssMB() };
 }
 
-/** Writes the plain and the all-quoted variant of an `n`-rating CSV. */
-async function generate(n: number, plain: string, quoted: string): Promise<void> {
+/** Writes the plain and (unless null) the all-quoted variant of an `n`-rating CSV. */
+async function generate(n: number, plain: string, quoted: string | null): Promise<void> {
   const a = createWriteStream(plain);
-  const b = createWriteStream(quoted);
+  const b = createWriteStream(quoted ?? '/dev/null');
   const rng = createRng(42);
   const u = (): number => rng.next();
   a.write('userId,movieId,rating,timestamp\n');
@@ -88,8 +103,11 @@ async function generate(n: number, plain: string, quoted: string): Promise<void>
       pa.push(`${id},${item},${rating},${ts}\n`);
       pb.push(`"${id}","${item}","${rating}","${ts}"\n`);
       if (pa.length === 10_000) {
-        a.write(pa.join(''));
-        b.write(pb.join(''));
+        // respect backpressure: the parent's memory must not grow with the file (nor its peak show in the children)
+        const fa = a.write(pa.join(''));
+        const fb = b.write(pb.join(''));
+        if (!fa) await once(a, 'drain');
+        if (!fb) await once(b, 'drain');
         pa = [];
         pb = [];
       }
@@ -145,6 +163,13 @@ async function main(): Promise<void> {
       plainCsvThroughCsvParse: measure('plain CSV (csv-parse)', 'read', plain, 'csv', repeats),
       quotedCsv: measure('quoted CSV (csv-parse)', 'read', quoted, 'auto', repeats),
     };
+    const large = Number(args.large);
+    if (large > 0) {
+      const big = path.join(dir, 'large.csv');
+      await generate(large, big, null);
+      results.largeCsv = measure(`${large}-rating CSV (fast path)`, 'read', big, 'auto', repeats);
+      rmSync(big);
+    }
     const ml = path.join(args['data-dir'], 'ml-100k');
     try {
       results.ml100kLoader = measure('ML-100K u.data, loadMovieLens100K', 'ml100k', ml, 'auto', repeats);
@@ -156,7 +181,7 @@ async function main(): Promise<void> {
       benchmark: 'data-readers',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage: loadavg() },
-      command: `node dist/bench/data/bench.js --ratings ${n} --repeats ${repeats}`,
+      command: `node dist/bench/data/bench.js --ratings ${n} --repeats ${repeats}${large > 0 ? ` --large ${large}` : ''}`,
       ratings: n,
       repeats,
       results,

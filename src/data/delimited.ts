@@ -46,8 +46,8 @@ export interface DelimitedOptions {
    * ratings ({@link readRatingsFile}): yes when columns are named, or when the first record names a user, an item
    * and a rating column ({@link COLUMN_ALIASES}), or when the first record's rating field (position 2 unless given)
    * is not a decimal number while the second record's is (or there is no second record);
-   * feature tables ({@link readFeatureTable}): yes exactly when every column spec's name is one of the first
-   * record's fields.
+   * feature tables ({@link readFeatureTable}): yes exactly when some column spec's name is one of the first
+   * record's fields (then every spec but `ignore` ones must name a column).
    */
   readonly header?: 'auto' | 'yes' | 'no';
   /** Text encoding. Default `'utf8'` (a BOM is skipped); `'latin1'` for ISO-8859-1 files. */
@@ -58,8 +58,11 @@ export interface DelimitedOptions {
 
 /** Which fields hold what: a header name, or a 0-based position (the only choice without a header). */
 export interface RatingColumns {
+  /** The user id column. */
   readonly user: string | number;
+  /** The item id column. */
   readonly item: string | number;
+  /** The rating column (plain decimal numbers). */
   readonly rating: string | number;
   /** Absent: the file has no timestamps (all 0, {@link ReadRatingsResult.hasTimestamps} false). */
   readonly timestamp?: string | number;
@@ -133,7 +136,7 @@ export const COLUMN_ALIASES: Readonly<Record<keyof RatingColumns, readonly strin
 
 const SNIFF_BYTES = 64 * 1024;
 const SNIFF_RECORDS = 20;
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 64 * 1024;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const QUOTE = 34;
@@ -297,7 +300,9 @@ async function readHead(path: string, name: string, encoding: 'utf8' | 'latin1')
     throw new InputError(`cannot read ${name}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   try {
-    const size = (await fh.stat()).size;
+    const info = await fh.stat();
+    if (!info.isFile()) throw new InputError(`cannot read ${name}: not a file`);
+    const size = info.size;
     const buf = Buffer.alloc(Math.min(size, SNIFF_BYTES));
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     let text = buf.toString(encoding, 0, bytesRead);
@@ -425,9 +430,12 @@ class Grow<T extends Int32Array | Float32Array> {
     }
     this.a[this.n++] = v;
   }
-  /** The filled part; copied when the spare capacity is large, so the rest can be freed. */
+  /**
+   * The filled part: a view when the spare capacity is under a quarter (the usual case, arrays being sized from the
+   * file), else a copy so the rest can be freed. A copy briefly holds both, which for 20M ratings is 80 MB an array.
+   */
   done(): T {
-    return (this.a.length > this.n * 1.1 + 1024 ? this.a.slice(0, this.n) : this.a.subarray(0, this.n)) as T;
+    return (this.a.length > this.n * 1.25 + 1024 ? this.a.slice(0, this.n) : this.a.subarray(0, this.n)) as T;
   }
 }
 
@@ -560,38 +568,46 @@ class RatingSink {
     return s;
   }
 
+  private error(line: number, text: () => string, reason: string): ParseError {
+    return new ParseError(this.name, line, reason, text());
+  }
+
+  /** Field `k` as a string (error messages only). */
+  private field(k: number): string {
+    return this.src[k].slice(this.from[k], this.to[k]);
+  }
+
   /** One record whose first `count` fields (at most `cols.need`) are in src/from/to. */
   add(count: number, line: number, text: () => string): void {
+    // no closures in here: this runs once per rating
     const c = this.cols;
-    const fail = (reason: string): never => {
-      throw new ParseError(this.name, line, reason, text());
-    };
-    if (count < c.need) fail(`expected at least ${c.need} fields, found ${count}`);
+    if (count < c.need) throw this.error(line, text, `expected at least ${c.need} fields, found ${count}`);
     const us = this.trim(c.user);
     const ua = this.from[c.user];
     const ub = this.to[c.user];
-    if (ua === ub) fail(`empty user id in ${c.labels.user}`);
+    if (ua === ub) throw this.error(line, text, `empty user id in ${c.labels.user}`);
     const is = this.trim(c.item);
-    if (this.from[c.item] === this.to[c.item]) fail(`empty item id in ${c.labels.item}`);
-    const rsrc = this.trim(c.rating);
-    const r = parseDecimalAt(rsrc, this.from[c.rating], this.to[c.rating]);
-    const rs = (): string => rsrc.slice(this.from[c.rating], this.to[c.rating]);
-    if (Number.isNaN(r)) fail(`rating ${JSON.stringify(rs())} in ${c.labels.rating} is not a number`);
+    if (this.from[c.item] === this.to[c.item]) throw this.error(line, text, `empty item id in ${c.labels.item}`);
+    const r = parseDecimalAt(this.trim(c.rating), this.from[c.rating], this.to[c.rating]);
+    if (Number.isNaN(r)) throw this.error(line, text, `rating ${JSON.stringify(this.field(c.rating))} in ${c.labels.rating} is not a number`);
     const s = this.scale;
     if (s !== undefined) {
-      if (r < s.min || r > s.max) fail(`rating ${rs()} in ${c.labels.rating} is outside the scale ${s.min}..${s.max}`);
+      if (r < s.min || r > s.max) throw this.error(line, text, `rating ${this.field(c.rating)} in ${c.labels.rating} is outside the scale ${s.min}..${s.max}`);
       if (s.step !== undefined && Math.abs((r - s.min) / s.step - Math.round((r - s.min) / s.step)) > 1e-6) {
-        fail(`rating ${rs()} in ${c.labels.rating} is not on the scale's grid (${s.min}..${s.max} in steps of ${s.step})`);
+        const why = `rating ${this.field(c.rating)} in ${c.labels.rating} is not on the scale's grid (${s.min}..${s.max} in steps of ${s.step})`;
+        throw this.error(line, text, why);
       }
     }
     let t = 0;
     if (c.timestamp >= 0) {
-      const tsrc = this.trim(c.timestamp);
-      t = parseTimestampAt(tsrc, this.from[c.timestamp], this.to[c.timestamp]);
-      const ts = (): string => tsrc.slice(this.from[c.timestamp], this.to[c.timestamp]);
-      if (Number.isNaN(t)) fail(`timestamp ${JSON.stringify(ts())} in ${c.labels.timestamp} is neither whole seconds nor an ISO-8601 date`);
+      t = parseTimestampAt(this.trim(c.timestamp), this.from[c.timestamp], this.to[c.timestamp]);
+      if (Number.isNaN(t)) {
+        const why = `timestamp ${JSON.stringify(this.field(c.timestamp))} in ${c.labels.timestamp} is neither whole seconds nor an ISO-8601 date`;
+        throw this.error(line, text, why);
+      }
       if (t < INT32_MIN || t > INT32_MAX) {
-        fail(`timestamp ${ts()} in ${c.labels.timestamp} is outside the 32-bit range of seconds (milliseconds?)`);
+        const why = `timestamp ${this.field(c.timestamp)} in ${c.labels.timestamp} is outside the 32-bit range of seconds (milliseconds?)`;
+        throw this.error(line, text, why);
       }
     }
     // ratings usually come grouped by user: a repeated user costs one comparison
@@ -694,20 +710,30 @@ async function readFast(
       read += chunk.length;
       hash.update(chunk);
       if (!allowQuotes && chunk.indexOf(QUOTE) >= 0) throw new NeedsCsv();
-      const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+      progress(read);
       let p = 0;
       if (first) {
         first = false;
-        if (encoding === 'utf8' && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+        if (encoding === 'utf8' && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) p = 3;
       }
-      // decode up to the last newline only, so no UTF-8 character is cut in two
-      const nl = buf.lastIndexOf(NL);
-      if (nl >= p) {
-        lines(buf.toString(encoding, p, nl + 1), false);
+      if (carry !== null) {
+        // the line cut by the previous chunk: finish it alone rather than copying this whole chunk behind it
+        const nl = chunk.indexOf(NL);
+        if (nl < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        lines(Buffer.concat([carry, chunk.subarray(0, nl + 1)]).toString(encoding), false);
+        carry = null;
         p = nl + 1;
       }
-      carry = p < buf.length ? Buffer.from(buf.subarray(p)) : null;
-      progress(read);
+      // decode up to the last newline only, so no UTF-8 character is cut in two
+      const nl = chunk.lastIndexOf(NL);
+      if (nl >= p) {
+        lines(chunk.toString(encoding, p, nl + 1), false);
+        p = nl + 1;
+      }
+      carry = p < chunk.length ? Buffer.from(chunk.subarray(p)) : null;
     }
     if (carry !== null) lines(carry.toString(encoding), true);
   } catch (err) {
@@ -792,6 +818,19 @@ async function readCsv(
   }
 }
 
+/** Files larger than this get their lines counted before reading, to size the arrays exactly. */
+const LARGE_FILE = 64 * 1024 * 1024;
+
+/** The number of LF bytes in a file. */
+async function countLines(path: string): Promise<number> {
+  let n = 0;
+  for await (const raw of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const chunk = raw as Buffer;
+    for (let k = chunk.indexOf(NL); k >= 0; k = chunk.indexOf(NL, k + 1)) n++;
+  }
+  return n;
+}
+
 /** Sniffs separator and header, resolving `'auto'`s. */
 async function sniff(
   path: string,
@@ -844,7 +883,14 @@ export async function readRatingsFile(path: string, opts: ReadRatingsOptions): P
 
   const total = head.bytes;
   const progress = (n: number): void => opts.onProgress?.(n, total);
-  const capacity = Math.max(1024, Math.ceil(total / 24));
+  // size the arrays so a large file needs no regrowth (which briefly holds old and new) and little slack: from the
+  // line count for a large file (a quick extra pass, from the page cache), else from the sample's bytes per line
+  let capacity: number;
+  if (total > LARGE_FILE) capacity = (await countLines(path)) + 1;
+  else {
+    const sample = head.text.split('\n', SNIFF_RECORDS * 4);
+    capacity = Math.max(1024, Math.ceil((total / Math.max(4, Buffer.byteLength(sample.join('\n')) / sample.length)) * 1.05));
+  }
   const engine = opts.engine ?? 'auto';
   let sink = new RatingSink(name, cols, opts.scale, capacity);
   let hash = createHash('sha256');
@@ -997,7 +1043,9 @@ export interface FeatureTableRead {
   readonly lines: readonly number[];
   /** SHA-256 (hex) of the file's bytes. */
   readonly sha256: string;
+  /** The separator used (detected or given). */
   readonly sep: Separator;
+  /** Whether the first record was taken as a header. */
   readonly header: boolean;
 }
 
@@ -1028,7 +1076,8 @@ export async function readFeatureTableWithLines(
   const { sep, records } = await sniff(path, name, opts, 2);
   const first = records[0] ?? [];
   const mode = opts.header ?? 'auto';
-  const header = mode === 'auto' ? columns.every((c) => first.includes(c.name)) : mode === 'yes';
+  // one name in the first record is enough: reading a header as data would silently make its names an entity
+  const header = mode === 'auto' ? columns.some((c) => first.includes(c.name)) : mode === 'yes';
   // position of every spec in the file (-1: an ignored column that is absent)
   const pos = columns.map((c, k) => {
     if (!header) return k;

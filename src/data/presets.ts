@@ -7,6 +7,7 @@
  * seen only in the ratings, in first-seen order. Item titles are those of the movies file ('' for an item that
  * only occurs in the ratings).
  */
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, ParseError } from '../errors.js';
 import { readFeatureTableWithLines, readRatingsFile } from './delimited.js';
@@ -92,6 +93,30 @@ export function titleYear(title: string): string {
   return m === null ? '' : m[1];
 }
 
+/**
+ * The encoding of a `.dat` file: UTF-8 when its bytes are valid UTF-8, else latin-1 (ML-1M's are latin-1; reading
+ * both ways keeps a re-encoded copy working). Looks at the first 4 MiB, the whole of any MovieLens movies/users file.
+ */
+async function datEncoding(path: string): Promise<'utf8' | 'latin1'> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return 'latin1'; // the reader reports the missing file
+  }
+  try {
+    const buf = Buffer.alloc(4 << 20);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    // a character cut at the end of the sample is not an error
+    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, bytesRead), { stream: true });
+    return 'utf8';
+  } catch {
+    return 'latin1';
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The item feature table of a movies file: genres (multi, fixed levels) and the year from the title. */
 interface Movies {
   readonly table: FeatureTable;
@@ -111,7 +136,7 @@ async function readMovies(dir: string, file: string, format: 'dat' | 'csv', genr
     name: path,
     sep: format === 'dat' ? '::' : ',',
     header: format === 'dat' ? 'no' : 'yes',
-    encoding: format === 'dat' ? 'latin1' : 'utf8',
+    encoding: format === 'dat' ? await datEncoding(path) : 'utf8',
   });
   const [titles, rawGenres] = read.table.values;
   const known = new Set(genres);
@@ -149,7 +174,7 @@ async function readMl1mUsers(dir: string): Promise<{ table: FeatureTable; sha256
     { name: 'occupation', kind: 'category' },
     { name: 'zip', kind: 'ignore' },
   ];
-  const read = await readFeatureTableWithLines(path, specs, { name: path, sep: '::', header: 'no', encoding: 'latin1' });
+  const read = await readFeatureTableWithLines(path, specs, { name: path, sep: '::', header: 'no', encoding: await datEncoding(path) });
   const [gender, age, occupation] = read.table.values;
   const occupations = occupation.map((code, r) => {
     const fail = (reason: string): never => {
@@ -192,7 +217,8 @@ export function isPresetName(name: string): name is PresetName {
 /**
  * Loads a MovieLens preset from its dataset folder (as `rsattae data fetch` leaves it):
  * - `ml-1m`: ratings.dat (`UserID::MovieID::Rating::Timestamp`, 1–5), users.dat (gender, age code, occupation
- *   code → name; zip ignored), movies.dat (latin-1; genres from the 18 of the README, year from the title);
+ *   code → name; zip ignored), movies.dat (genres from the 18 of the README, year from the title);
+ *   `.dat` files are read as UTF-8 when valid UTF-8, else as latin-1 (ML-1M's encoding);
  * - `ml-10m`: ratings.dat (half stars) and movies.dat; no user features;
  * - `ml-20m`, `ml-25m`, `ml-latest-small`: ratings.csv (`userId,movieId,rating,timestamp`, half stars) and
  *   movies.csv (`movieId,title,genres`, titles quoted when they hold commas); no user features.

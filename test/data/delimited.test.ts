@@ -14,7 +14,8 @@ import {
 } from '../../src/data/delimited.js';
 import { IdMap } from '../../src/data/model.js';
 import { InputError, ParseError } from '../../src/errors.js';
-import { tempDir } from './helpers.js';
+import { needsRealData, realDataDir, tempDir } from './helpers.js';
+import { loadMovieLens100K } from '../../src/data/movielens.js';
 
 let root: { path: string; cleanup: () => Promise<void> };
 before(async () => {
@@ -212,6 +213,7 @@ describe('readRatingsFile: errors', () => {
     await rejectsInput(read(await file('a,b|c,d|e|f\n')), /cannot tell the separator of r\.csv: its first lines split on "," and on "\|"; give it with --sep/);
     await rejectsInput(read(await file('abc\ndef\n')), /cannot tell the separator of r\.csv.*--sep/);
     await rejectsInput(read(join(root.path, 'nope.csv')), /cannot read r\.csv: no such file/);
+    await rejectsInput(read(root.path), /^cannot read r\.csv: not a file$/);
   });
 
   test('a malformed quote → ParseError at its line', async () => {
@@ -301,6 +303,10 @@ describe('readFeatureTable', () => {
       readFeatureTable(await file('id,age,gender\n1,2,M\n'), parseColumnSpecs('id:id,age:numeric,occupation:category'), { header: 'yes', name: 'u.csv' }),
       /^u\.csv: no column "occupation"; its columns are "id", "age", "gender"$/,
     );
+    await rejectsInput(
+      readFeatureTable(await file('userId,age\n1,2\n'), parseColumnSpecs('id:id,age:numeric'), { name: 'u.csv' }),
+      /^u\.csv: no column "id"; its columns are "userId", "age"$/,
+    );
     await rejectsParse(readFeatureTable(await file('1,2,M\n,3,F\n'), parseColumnSpecs('id:id,age:numeric'), { name: 'u.csv' }), 'u.csv:2: empty id in column 1', 2);
     await rejectsParse(readFeatureTable(await file('1,2,M\n2,3\n'), parseColumnSpecs('id:id,age:numeric,g:category'), { name: 'u.csv' }), 'u.csv:2: expected at least 3 fields, found 2', 2);
     await rejectsInput(readFeatureTable(await file('1,2\n'), [{ name: 'a', kind: 'numeric' }]), /exactly one id column, found 0/);
@@ -338,5 +344,28 @@ describe('parseColumnSpecs', () => {
     assert.throws(() => parseColumnSpecs('id:id,age:numeric(min=2)'), /numeric takes bins, edges, fill, label, not "min"/);
     assert.throws(() => parseColumnSpecs('a:category'), /exactly one id column, found 0/);
     assert.throws(() => parseColumnSpecs('id:id,a:category,a:numeric'), /column "a" is listed twice/);
+  });
+});
+
+describe('readRatingsFile on the real ML-100K', () => {
+  test('u.data reads as the ML-100K parser reads it', { skip: needsRealData() }, async () => {
+    const dir = join(realDataDir() ?? '', 'ml-100k');
+    const expected = await (await loadMovieLens100K(dir)).readRatings('u.data');
+    const r = await read(join(dir, 'u.data'));
+    assert.equal(r.sep, '\t');
+    assert.equal(r.header, false);
+    assert.equal(r.engine, 'fast');
+    assert.deepEqual(r.scale, { min: 1, max: 5, step: 1 });
+    assert.equal(r.ratings.rating.length, 100_000);
+    for (let k = 0; k < expected.rating.length; k++) {
+      if (
+        r.users.id(r.ratings.user[k]) !== String(expected.user[k] + 1) ||
+        r.items.id(r.ratings.item[k]) !== String(expected.item[k] + 1) ||
+        r.ratings.rating[k] !== expected.rating[k] ||
+        r.ratings.timestamp[k] !== expected.timestamp[k]
+      ) {
+        assert.fail(`rating ${k} (line ${r.lineOf(k)}) differs`);
+      }
+    }
   });
 });

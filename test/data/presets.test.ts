@@ -17,11 +17,11 @@ after(async () => {
 });
 
 let counter = 0;
-/** Writes files (`.dat` as latin-1, `.csv` as UTF-8, as the real archives) into a fresh folder. */
-async function folder(files: Record<string, string>): Promise<string> {
+/** Writes files (`.dat` as latin-1 as in ML-1M unless `datEncoding` says otherwise, `.csv` as UTF-8) into a fresh folder. */
+async function folder(files: Record<string, string>, datEncoding: 'latin1' | 'utf8' = 'latin1'): Promise<string> {
   const dir = join(root.path, `p${counter++}`);
   await mkdir(dir);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), Buffer.from(text, name.endsWith('.dat') ? 'latin1' : 'utf8'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), Buffer.from(text, name.endsWith('.dat') ? datEncoding : 'utf8'));
   return dir;
 }
 
@@ -94,11 +94,14 @@ describe('ml-1m', () => {
 });
 
 describe('ml-10m', () => {
-  test('half stars, :: separated, no user features', async () => {
-    const dir = await folder({
-      'ratings.dat': '1::122::5::838985046\n1::185::4.5::838983525\n2::122::0.5::868245777\n',
-      'movies.dat': '122::Boomerang (1992)::Comedy|Romance\n185::Net, The (1995)::Action|Crime|Thriller\n4::Hoop Dreams (1994)::Children|IMAX\n',
-    });
+  test('half stars, :: separated, no user features; a UTF-8 movies.dat is read as UTF-8', async () => {
+    const dir = await folder(
+      {
+        'ratings.dat': '1::122::5::838985046\n1::185::4.5::838983525\n2::122::0.5::868245777\n',
+        'movies.dat': '122::Boomerang (1992)::Comedy|Romance\n185::Net, The (1995)::Action|Crime|Thriller\n4::Am\u00e9lie (2001)::Children|IMAX\n',
+      },
+      'utf8',
+    );
     const ds = await loadPreset('ml-10m', dir);
     assert.deepEqual(ds.scale, { min: 0.5, max: 5, step: 0.5 });
     assert.deepEqual([...ds.ratings.rating], [5, 4.5, 0.5]);
@@ -106,6 +109,7 @@ describe('ml-10m', () => {
     assert.deepEqual(ds.users.ids(), ['1', '2']);
     assert.equal(ds.userFeatures, undefined);
     assert.deepEqual(ds.itemFeatures?.values[0], ['Comedy|Romance', 'Action|Crime|Thriller', 'Children|IMAX']);
+    assert.equal(ds.itemTitles?.[2], 'Am\u00e9lie (2001)');
     assert.ok(ds.itemFeatures?.columns[0].levels?.includes('IMAX'));
     assert.deepEqual(Object.keys(ds.files).sort(), ['movies.dat', 'ratings.dat']);
   });
