@@ -193,6 +193,12 @@ function featureSpecs(columns: string | readonly FeatureColumnSpec[]): readonly 
   return typeof columns === 'string' ? parseColumnSpecs(columns) : columns;
 }
 
+/** The smallest scale holding both; a step only when both have the same one. */
+function widen(a: RatingScale, b: RatingScale): RatingScale {
+  const step = a.step !== undefined && a.step === b.step && (b.min - a.min) % a.step === 0 ? a.step : undefined;
+  return { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), ...(step === undefined ? {} : { step }) };
+}
+
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions {
   /** The data folder of the presets (see resolveDataDir). */
@@ -219,8 +225,10 @@ function remap(r: Ratings, fromUsers: IdMap, fromItems: IdMap, users: IdMap, ite
   };
 }
 
-async function readTable(spec: NonNullable<DatasetDescriptor['userFeatures']>, ids: IdMap, files: Record<string, string>): Promise<FeatureTable> {
-  const read = await readFeatureTableWithLines(spec.file, featureSpecs(spec.columns as string | FeatureColumnSpec[]), {
+type FeatureFile = NonNullable<DatasetDescriptor['userFeatures']>;
+
+async function readTable(spec: FeatureFile, columns: readonly FeatureColumnSpec[], ids: IdMap, files: Record<string, string>): Promise<FeatureTable> {
+  const read = await readFeatureTableWithLines(spec.file, columns, {
     sep: spec.sep as never,
     header: spec.header,
     encoding: spec.encoding,
@@ -246,6 +254,9 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
     return loadPreset(spec.name, dir);
   }
   const path = d.ratings as string;
+  // bad column specs are reported before any file is read
+  const userSpecs = d.userFeatures ? featureSpecs(d.userFeatures.columns as string | FeatureColumnSpec[]) : undefined;
+  const itemSpecs = d.itemFeatures ? featureSpecs(d.itemFeatures.columns as string | FeatureColumnSpec[]) : undefined;
   const users = new IdMap();
   const items = new IdMap();
   const columns = typeof d.columns === 'string' ? parseRatingColumns(d.columns) : d.columns;
@@ -254,10 +265,13 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
   const train = await readRatingsFile(path, { ...reading, scale, users, items, onProgress: opts.onRead });
   const files: Record<string, string> = { [basename(path)]: train.sha256 };
   let test: Ratings | undefined;
+  let scaleRead = train.scale;
   if (d.test !== undefined) {
     const tu = new IdMap();
     const ti = new IdMap();
-    const t = await readRatingsFile(d.test, { ...reading, scale: train.scale, users: tu, items: ti });
+    // an inferred scale is the data's range, so the test file widens it rather than being held to the training file's
+    const t = await readRatingsFile(d.test, { ...reading, scale, users: tu, items: ti });
+    if (scale === undefined) scaleRead = widen(train.scale, t.scale);
     files[basename(d.test)] = t.sha256;
     test = remap(t.ratings, tu, ti, users, items);
     checkDisjoint(train.ratings, test, {
@@ -267,8 +281,8 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
       test: (k) => `${d.test}:${t.lineOf(k)}`,
     });
   }
-  const userFeatures = d.userFeatures ? await readTable(d.userFeatures, users, files) : undefined;
-  const itemFeatures = d.itemFeatures ? await readTable(d.itemFeatures, items, files) : undefined;
+  const userFeatures = d.userFeatures && userSpecs ? await readTable(d.userFeatures, userSpecs, users, files) : undefined;
+  const itemFeatures = d.itemFeatures && itemSpecs ? await readTable(d.itemFeatures, itemSpecs, items, files) : undefined;
   return {
     name: d.name ?? basename(path, extname(path)),
     users,
@@ -276,7 +290,7 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
     ratings: train.ratings,
     test,
     hasTimestamps: train.hasTimestamps,
-    scale: train.scale,
+    scale: scaleRead,
     userFeatures,
     itemFeatures,
     files,

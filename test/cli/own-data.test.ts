@@ -58,12 +58,13 @@ describe('your own CSV files end to end (the README example)', () => {
       'train', '--ratings', join(sample, 'ratings.csv'),
       '--item-features', join(sample, 'items.csv'), '--item-columns', ITEM_COLUMNS,
       '--user-features', join(sample, 'users.csv'), '--user-columns', USER_COLUMNS,
-      '--split', 'temporal:0.1', '--epochs', '30', '--dim', '8', '--n-estimators', '40', '--out', model, '--json',
+      '--split', 'temporal:0.1', '--epochs', '30', '--dim', '8', '--n-estimators', '300', '--out', model, '--json',
     );
     assert.equal(r.status, 0, r.stderr);
     trainReport = JSON.parse(r.stdout);
     assert.equal(trainReport.split, 'temporal:0.1');
-    assert.ok(trainReport.metrics.test.rmse > 0.3 && trainReport.metrics.test.rmse < 1.5, `test rmse ${trainReport.metrics.test.rmse}`);
+    // the sample's ratings spread 0.98 around their mean; these settings reach about 0.92 (0.9166 measured)
+    assert.ok(trainReport.metrics.test.rmse > 0.5 && trainReport.metrics.test.rmse < 0.95, `test rmse ${trainReport.metrics.test.rmse}`);
     const p = run('predict', '--model', model, '--user', 'u_0042', '--item', 'tt0100037', '--json');
     assert.equal(p.status, 0, p.stderr);
     const pj = JSON.parse(p.stdout) as { user: string; item: string; rating: number };
