@@ -20,7 +20,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readRatingsFile } from '../../src/data/delimited.js';
+import { loadDataset } from '../../src/data/descriptor.js';
 import { IdMap } from '../../src/data/model.js';
+import { prepareData } from '../../src/pipeline/data.js';
 import { loadMovieLens100K } from '../../src/data/movielens.js';
 import { createRng } from '../../src/data/rng.js';
 
@@ -77,9 +79,31 @@ async function child(mode: string, file: string): Promise<Measurement> {
     const r = await readRatingsFile(file, { users: new IdMap(), items: new IdMap(), engine });
     return { ms: performance.now() - t, cpuMs: cpuMs(), ratings: r.ratings.rating.length, peakRssMB: peakRssMB(), engine: r.engine };
   }
+  if (mode === 'prepare') {
+    // the whole way to RSAttAE.fit's input: ratings + item table read, split, validation held out, features encoded
+    const ds = await loadDataset(
+      { ratings: file, itemFeatures: { file: path.join(path.dirname(file), 'items.csv'), columns: 'movieId:id,genres:multi(|),year:numeric' } },
+      { dataDir: tmpdir(), fetch: false },
+    );
+    const p = prepareData(ds, { split: 'random:0.1', valFraction: 0.1, seed: 42 });
+    const n = p.data.train.rating.length + p.data.validation.rating.length + p.test.rating.length;
+    return { ms: performance.now() - t, cpuMs: cpuMs(), ratings: n, peakRssMB: peakRssMB() };
+  }
   const ds = await loadMovieLens100K(file);
   const r = await ds.readRatings('u.data');
   return { ms: performance.now() - t, cpuMs: cpuMs(), ratings: r.rating.length, peakRssMB: peakRssMB() };
+}
+
+/** Writes items.csv beside `ratings` for the 60 000 generated items: genres and a release year. */
+function generateItems(dir: string): void {
+  const rng = createRng(7);
+  const genres = ['Action', 'Comedy', 'Drama', 'Horror', 'Romance', 'Sci-Fi', 'Thriller', 'Animation'];
+  const lines = ['movieId,genres,year'];
+  for (let i = 0; i < 60_000; i++) {
+    const g = genres.filter(() => rng.next() < 0.2).join('|');
+    lines.push(`tt${String(i).padStart(7, '0')},${g},${1920 + rng.nextInt(100)}`);
+  }
+  writeFileSync(path.join(dir, 'items.csv'), `${lines.join('\n')}\n`);
 }
 
 /** Writes the plain and (unless null) the all-quoted variant of an `n`-rating CSV. */
@@ -158,10 +182,12 @@ async function main(): Promise<void> {
     const plain = path.join(dir, 'ratings.csv');
     const quoted = path.join(dir, 'ratings-quoted.csv');
     await generate(n, plain, quoted);
+    generateItems(dir);
     const results: Record<string, unknown> = {
       plainCsv: measure('plain CSV (fast path)', 'read', plain, 'auto', repeats),
       plainCsvThroughCsvParse: measure('plain CSV (csv-parse)', 'read', plain, 'csv', repeats),
       quotedCsv: measure('quoted CSV (csv-parse)', 'read', quoted, 'auto', repeats),
+      readAndEncode: measure('plain CSV + items.csv, read, split and encoded (prepareData)', 'prepare', plain, 'auto', repeats),
     };
     const large = Number(args.large);
     if (large > 0) {

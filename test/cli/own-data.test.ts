@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
@@ -179,5 +179,43 @@ describe('bad input: exit 2, naming the file, line and field', () => {
     const cols = run('data', 'info', '--ratings', 'x.csv', '--item-features', 'i.csv', '--item-columns', 'id:id,genre:multiple');
     assert.equal(cols.status, 2);
     assert.match(cols.stderr, /genre:multiple/);
+  });
+});
+
+describe('a MovieLens preset other than ML-100K through the CLI (ML-1M format, built here)', () => {
+  let tmp: { path: string; cleanup: () => Promise<void> };
+  before(async () => {
+    tmp = await tempDir();
+    const dir = join(tmp.path, 'ml-1m');
+    await mkdir(dir);
+    const ages = ['1', '18', '25', '35', '45', '50', '56'];
+    const users: string[] = [];
+    for (let u = 1; u <= 60; u++) users.push(`${u}::${u % 2 ? 'F' : 'M'}::${ages[u % 7]}::${u % 21}::${10000 + u}`);
+    const genres = ['Action', 'Comedy', 'Drama', "Children's"];
+    const movies: string[] = [];
+    for (let m = 1; m <= 40; m++) movies.push(`${m}::Caf\u00e9 ${m} (${1950 + m})::${genres[m % 4]}|${genres[(m + 1) % 4]}`);
+    const ratings: string[] = [];
+    for (let u = 1; u <= 60; u++) for (let m = 1; m <= 40; m++) if ((u * 7 + m * 3) % 5 < 2) ratings.push(`${u}::${m}::${1 + ((u + m) % 5)}::${978300000 + u * 100 + m}`);
+    await writeFile(join(dir, 'users.dat'), Buffer.from(`${users.join('\n')}\n`, 'latin1'));
+    await writeFile(join(dir, 'movies.dat'), Buffer.from(`${movies.join('\n')}\n`, 'latin1'));
+    await writeFile(join(dir, 'ratings.dat'), Buffer.from(`${ratings.join('\n')}\n`, 'latin1'));
+  });
+  after(() => tmp?.cleanup());
+
+  test('data info and train read it with its default split (random:0.1) and its features', () => {
+    const info = run('data', 'info', 'ml-1m', '--data-dir', tmp.path, '--split', 'random:0.1', '--json');
+    assert.equal(info.status, 0, info.stderr);
+    const i = JSON.parse(info.stdout) as { users: number; items: number; ratings: number; userFeatures: number; itemFeatures: number; split: { test: number } };
+    assert.deepEqual([i.users, i.items, i.ratings], [60, 40, 960]);
+    assert.ok(i.userFeatures > 0 && i.itemFeatures > 0);
+    assert.equal(i.split.test, 96);
+    const out = join(tmp.path, 'model');
+    const r = run('train', '--dataset', 'ml-1m', '--data-dir', tmp.path, '--epochs', '3', '--dim', '4', '--n-estimators', '5', '--out', out, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { dataset: string; split: string; data: { users: number; test: number } };
+    assert.deepEqual([j.dataset, j.split, j.data.users, j.data.test], ['ml-1m', 'random:0.1', 60, 96]);
+    const rec = run('recommend', '--model', out, '--user', '7', '-k', '2', '--json');
+    assert.equal(rec.status, 0, rec.stderr);
+    assert.match((JSON.parse(rec.stdout) as { items: { title: string }[] }).items[0].title, /^Caf\u00e9 \d+ \(\d{4}\)$/);
   });
 });
