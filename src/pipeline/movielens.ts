@@ -1,11 +1,19 @@
 /** Turns a MovieLens-100K split into {@link RecommenderData} (the preset path of the general dataset model). */
 import { ensureDataset } from '../data/fetch.js';
-import type { OpenOptions } from '../data/dataset.js';
+import type { ProgressCallback } from '../data/fetch.js';
 import { loadMovieLens100KDataset } from '../data/ml100k.js';
 import { type PreparedData, prepareData } from './data.js';
 
 /** Options of {@link loadMovieLensSplit}. */
-export interface MovieLensSplitOptions extends OpenOptions {
+export interface MovieLensSplitOptions {
+  /** The data folder holding dataset folders (see resolveDataDir). */
+  readonly dataDir: string;
+  /** Download the dataset when it is missing (default true). */
+  readonly fetch?: boolean;
+  /** Download progress. */
+  readonly onProgress?: ProgressCallback;
+  /** Download idle timeout in ms. */
+  readonly timeoutMs?: number;
   /** Dataset name: `ml-100k`. */
   readonly dataset: string;
   /** A predefined split (`u1`…`u5`, `ua`, `ub`) or a split spec (`random:0.1`, `temporal:0.1`, `user:0.1`). */

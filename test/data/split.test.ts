@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { addCsr, ratingsToCsr } from '../../src/data/csr.js';
-import { prepareSplit } from '../../src/data/dataset.js';
+import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
 import { loadMovieLens100K, readSplit } from '../../src/data/movielens.js';
 import { createRng } from '../../src/data/rng.js';
 import { concatRatings, holdout, selectRatings } from '../../src/data/split.js';
@@ -88,18 +88,19 @@ describe('holdout', () => {
   });
 });
 
-describe('prepareSplit on the real data', { skip: needsRealData() }, () => {
+describe('the ML-100K u1 split on the real data', { skip: needsRealData() }, () => {
   test('u1 with 10% validation: 72000 / 8000 / 20000, train + validation = u1.base', async () => {
     const ds = await loadMovieLens100K(join(realDataDir()!, 'ml-100k'));
-    const s = await prepareSplit(ds, { split: 'u1', valFraction: 0.1, seed: 42 });
-    assert.deepEqual([s.train.user.length, s.validation.user.length, s.test.user.length], [72000, 8000, 20000]);
-    assert.deepEqual([s.nUsers, s.nItems], [943, 1682]);
+    const load = (valFraction: number) => loadMovieLensSplit({ dataset: 'ml-100k', split: 'u1', valFraction, seed: 42, dataDir: realDataDir()!, fetch: false });
+    const s = await load(0.1);
+    assert.deepEqual([s.data.train.user.length, s.data.validation.user.length, s.test.user.length], [72000, 8000, 20000]);
+    assert.deepEqual([s.data.nUsers, s.data.nItems], [943, 1682]);
     const { base } = await readSplit(ds, 'u1');
-    const union = addCsr(ratingsToCsr(s.train, 943, 1682, 'user'), ratingsToCsr(s.validation, 943, 1682, 'user'));
+    const union = addCsr(ratingsToCsr(s.data.train, 943, 1682, 'user'), ratingsToCsr(s.data.validation, 943, 1682, 'user'));
     assert.deepEqual(union, ratingsToCsr(base, 943, 1682, 'user'));
-    const again = await prepareSplit(ds, { split: 'u1', valFraction: 0.1, seed: 42 });
-    assert.deepEqual(again.validation, s.validation);
-    const r15 = await prepareSplit(ds, { split: 'u1', valFraction: 0.15, seed: 42 });
-    assert.equal(r15.validation.user.length, 12000);
+    const again = await load(0.1);
+    assert.deepEqual(again.data.validation, s.data.validation);
+    const r15 = await load(0.15);
+    assert.equal(r15.data.validation.user.length, 12000);
   });
 });
