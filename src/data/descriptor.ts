@@ -297,7 +297,11 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
   };
 }
 
-/** The split a descriptor asks for: its own, else the preset's default, else `random:0.1`. */
-export function descriptorSplit(d: DatasetDescriptor): string {
-  return d.split ?? (d.preset !== undefined ? datasetSpec(d.preset).defaultSplit : 'random:0.1');
+/**
+ * The split a descriptor asks for: `test-file` when it has a test file, else `override`, its own, the preset's
+ * default, or `random:0.1`, in that order.
+ */
+export function descriptorSplit(d: DatasetDescriptor, override?: string): string {
+  if (d.test !== undefined) return 'test-file';
+  return override ?? d.split ?? (d.preset !== undefined ? datasetSpec(d.preset).defaultSplit : 'random:0.1');
 }

@@ -133,8 +133,9 @@ export interface LoadDataOptions extends LoadDatasetOptions {
  * recorded in the data's source, so a saved model can rebuild the same test set.
  */
 export async function loadData(d: DatasetDescriptor, opts: LoadDataOptions): Promise<PreparedData> {
-  const split = d.test !== undefined ? 'test-file' : (opts.split ?? descriptorSplit(d));
-  const desc: DatasetDescriptor = { ...d, split };
+  const split = descriptorSplit(d, opts.split);
+  // 'test-file' names what happened, it is not a split to ask for
+  const desc: DatasetDescriptor = d.test !== undefined ? d : { ...d, split };
   const ds = await loadDataset(desc, opts);
   const prepared = prepareData(ds, { split, valFraction: opts.valFraction ?? d.valFraction, seed: opts.seed ?? d.seed }, split);
   return { ...prepared, data: { ...prepared.data, source: { ...prepared.data.source!, descriptor: desc } } };

@@ -167,6 +167,20 @@ describe('bad input: exit 2, naming the file, line and field', () => {
     assert.ok(r.stderr.includes(`${testFile}:3: the rating of item "i2" by user "u2" is also in the training data (${train}:4)`), r.stderr);
   });
 
+  test('ids seen only in --test stay in the model and are counted as cold-start ratings', async () => {
+    const train = join(tmp.path, 'train2.csv');
+    const testFile = join(tmp.path, 'test2.csv');
+    await writeFile(train, 'user,item,rating\nu1,i1,4\nu2,i1,3\nu2,i2,5\nu3,i2,2\nu3,i1,1\nu1,i3,2\nu4,i3,5\nu4,i1,4\nu5,i2,3\nu5,i3,3\n');
+    await writeFile(testFile, 'user,item,rating\nu1,i2,4\nnewcomer,i1,3\nu2,new-item,2\n');
+    const r = run('data', 'info', '--ratings', train, '--test', testFile, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout) as { users: number; items: number; split: { name: string; test: number; coldTest: Record<string, number> } };
+    assert.deepEqual([info.users, info.items], [6, 4], 'the test-only user and item are in the id maps');
+    assert.equal(info.split.name, 'test-file');
+    assert.equal(info.split.test, 3);
+    assert.deepEqual(info.split.coldTest, { users: 1, items: 1, ratings: 2 });
+  });
+
   test('bad option values and descriptor fields are named', async () => {
     const bad = run('data', 'info', '--ratings', 'x.csv', '--split', 'fold:0.1');
     assert.equal(bad.status, 2);
