@@ -77,7 +77,28 @@ export {
   RSAttAE,
   type RSAttAEFitOptions,
 } from './pipeline/model.js';
-export { BUNDLE_FORMAT_VERSION, type BundleManifest, type LoadOptions, readManifest, type SaveOptions } from './pipeline/bundle.js';
+export {
+  BUNDLE_FORMAT_VERSION,
+  type BundleManifest,
+  boosterFormat,
+  type ImportedBooster,
+  importBooster,
+  type LoadOptions,
+  manifestRowWidth,
+  readManifest,
+  type SaveOptions,
+} from './pipeline/bundle.js';
+export {
+  DEFAULT_ROWS_PER_SHARD,
+  EXPORT_SPLITS,
+  type ExportOptions,
+  type ExportSchema,
+  type ExportSplit,
+  exportRows,
+  featureColumns,
+  type WriteRowsOptions,
+  writeRowsParquet,
+} from './pipeline/export.js';
 export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
 
 // the parts, for those who build on them

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerDataCommands } from './data.js';
 import { registerEmbedCommand } from './embed.js';
+import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
 
 /** Builds the commander program; each sub-command module registers itself here. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerEmbedCommand(program);
   registerModelCommands(program);
+  registerExportCommands(program);
   return program;
 }
 

@@ -5,8 +5,8 @@
  * encoders. Saved through a staging directory and a rename; loading verifies every checksum first.
  */
 import { endianness } from 'node:os';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import type { TableEncoder } from '../data/encoding.js';
 import { IdMap, type RatingScale } from '../data/model.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
@@ -52,8 +52,25 @@ export interface BundleManifest {
   readonly metrics: Readonly<Record<string, StoredMetrics>>;
   readonly autoencoders?: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
   readonly seconds?: FitReport['seconds'];
+  /** Set when xgboost.ubj was replaced by `rsattae import-booster` (a booster trained elsewhere). */
+  readonly booster?: ImportedBooster;
   /** SHA-256 and size of every other file, by path relative to the bundle (forward slashes). */
   readonly files: Readonly<Record<string, { readonly sha256: string; readonly bytes: number }>>;
+}
+
+/** Provenance of an imported booster, recorded in the manifest. */
+export interface ImportedBooster {
+  readonly imported: true;
+  /** The file it was imported from, as given. */
+  readonly source: string;
+  /** SHA-256 of that file's bytes (before re-encoding to UBJSON). */
+  readonly sourceSha256: string;
+  /** Its encoding, detected from the content. */
+  readonly sourceFormat: 'json' | 'ubj';
+  readonly importedAt: string;
+  readonly nFeatures: number;
+  /** The manifest's metrics before the import: they were measured with the replaced booster. */
+  readonly previousMetrics: Readonly<Record<string, StoredMetrics>>;
 }
 
 /** Extra facts to record in the manifest, e.g. the test metrics measured after training. */
@@ -182,9 +199,8 @@ export async function readManifest(dir: string): Promise<BundleManifest> {
   return { ...(m as BundleManifest), config };
 }
 
-/** Loads a bundle written by {@link saveBundle}, verifying every file's size and checksum first. */
-export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
-  const m = await readManifest(dir);
+/** Reads every file the manifest lists, checking its size and SHA-256. */
+async function readVerified(dir: string, m: BundleManifest): Promise<Map<string, Buffer>> {
   const contents = new Map<string, Buffer>();
   for (const [name, expect] of Object.entries(m.files)) {
     let data: Buffer;
@@ -198,6 +214,13 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     if (sha256(data) !== expect.sha256) throw bad(dir, `file ${name} does not match its checksum in manifest.json (edited or corrupted)`);
     contents.set(name, data);
   }
+  return contents;
+}
+
+/** Loads a bundle written by {@link saveBundle}, verifying every file's size and checksum first. */
+export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
+  const m = await readManifest(dir);
+  const contents = await readVerified(dir, m);
   const need = (name: string): Buffer => {
     const d = contents.get(name);
     if (!d) throw bad(dir, `manifest.json does not list ${name}`);
@@ -255,6 +278,88 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     scale: m.scale,
     source: m.data,
   });
+}
+
+/**
+ * The encoding of an XGBoost model file, from its content: both JSON and UBJSON start with `{`; in JSON the next
+ * non-blank byte opens a key (`"`) or closes the object, in UBJSON it is a length's type marker (e.g. `L`, `i`).
+ * @throws InputError when it starts with neither (e.g. the legacy binary format, or not a model at all)
+ */
+export function boosterFormat(bytes: Uint8Array, where: string): 'json' | 'ubj' {
+  const blank = (b: number | undefined): boolean => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+  let k = 0;
+  while (blank(bytes[k])) k++;
+  if (bytes[k] !== 0x7b) {
+    throw new InputError(`${where}: not an XGBoost model in JSON or UBJSON (it does not start with "{"); save it with booster.save_model('model.ubj') or 'model.json'`);
+  }
+  k++;
+  while (blank(bytes[k])) k++;
+  return bytes[k] === 0x22 || bytes[k] === 0x7d ? 'json' : 'ubj';
+}
+
+/** Width of the rows a bundle's booster takes: d_u + f_u + d_m + f_m, from the manifest's shapes. */
+export function manifestRowWidth(m: BundleManifest): number {
+  const s = m.shapes;
+  return s.userEmbeddingDim + s.userFeatureNames.length + s.itemEmbeddingDim + s.itemFeatureNames.length;
+}
+
+/**
+ * Replaces the booster of the bundle in `dir` with an XGBoost model trained elsewhere (`bytes`, JSON or UBJSON, read
+ * from `source`): checks every file's checksum and that the booster takes the bundle's row width, then rewrites the
+ * bundle atomically with the booster as UBJSON, every other file byte-identical, and the manifest updated (new
+ * checksum, provenance in `booster`; the old metrics move to `booster.previousMetrics`, as they measured the old
+ * booster).
+ * @throws InputError for a damaged bundle, a file that is no XGBoost model, or a feature count that does not fit
+ */
+export async function importBooster(dir: string, bytes: Uint8Array, source: string): Promise<ImportedBooster> {
+  const m = await readManifest(dir);
+  const contents = await readVerified(dir, m);
+  const sourceFormat = boosterFormat(bytes, source);
+  let xgb: XGBRegressor;
+  try {
+    xgb = XGBRegressor.loadModelFromBuffer(bytes);
+  } catch (err) {
+    throw new InputError(`${source}: XGBoost cannot load it as a ${sourceFormat === 'json' ? 'JSON' : 'UBJSON'} model (${(err as Error).message})`);
+  }
+  let ubj: Uint8Array;
+  let nFeatures: number;
+  try {
+    nFeatures = xgb.nFeatures;
+    const width = manifestRowWidth(m);
+    if (nFeatures !== width) {
+      throw new InputError(
+        `${source}: the booster takes ${nFeatures} features, but the rows of model bundle ${dir} have ${width} (` +
+          `${m.shapes.userEmbeddingDim} + ${m.shapes.userFeatureNames.length} + ${m.shapes.itemEmbeddingDim} + ${m.shapes.itemFeatureNames.length}: E_u, F_u, E_m, F_m); train it on the columns schema.json lists`,
+      );
+    }
+    ubj = xgb.saveModelToBuffer('ubj');
+  } finally {
+    xgb.dispose();
+  }
+  const booster: ImportedBooster = {
+    imported: true,
+    source,
+    sourceSha256: sha256(bytes),
+    sourceFormat,
+    importedAt: new Date().toISOString(),
+    nFeatures,
+    previousMetrics: m.booster?.previousMetrics ?? m.metrics,
+  };
+  const manifest: BundleManifest = {
+    ...m,
+    metrics: {},
+    booster,
+    files: { ...m.files, 'xgboost.ubj': { sha256: sha256(ubj), bytes: ubj.length } },
+  };
+  await writeDirAtomic(dir, async (tmp) => {
+    for (const [name, data] of contents) {
+      const to = join(tmp, name);
+      await mkdir(dirname(to), { recursive: true });
+      await writeFile(to, name === 'xgboost.ubj' ? ubj : data);
+    }
+    await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
+  return booster;
 }
 
 /** Whether `dir` exists at all (for friendlier CLI messages). */
