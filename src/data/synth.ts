@@ -440,10 +440,15 @@ class StagedWriter {
   private readonly tmp: string;
   private readonly stream: WriteStream;
   private buf = '';
+  /** A write error (e.g. a full disk), kept so the next write or commit throws it instead of it going unheard. */
+  private failure: Error | undefined;
 
   constructor(readonly path: string) {
     this.tmp = stagingName(path, 'tmp');
     this.stream = createWriteStream(this.tmp);
+    this.stream.on('error', (err) => {
+      this.failure ??= err;
+    });
   }
 
   /** Appends text; waits for the stream to drain when its buffer is full. */
@@ -453,6 +458,7 @@ class StagedWriter {
   }
 
   private async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     const chunk = this.buf;
     this.buf = '';
     if (chunk.length > 0 && !this.stream.write(chunk, 'latin1')) await once(this.stream, 'drain');
@@ -463,6 +469,7 @@ class StagedWriter {
     await this.flush();
     this.stream.end();
     await once(this.stream, 'finish');
+    if (this.failure) throw this.failure;
     await syncPath(this.tmp);
     await rename(this.tmp, this.path);
   }
