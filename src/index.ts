@@ -38,6 +38,18 @@ export { loadPreset, PRESET_NAMES, type PresetName } from './data/presets.js';
 export { DATASET_NAMES, type DatasetName } from './data/registry.js';
 export { DownloadError, ensureDataset, fetchDataset, type FetchOptions, verifyDataset } from './data/fetch.js';
 export { DATA_DIR_ENV, resolveDataDir } from './data/location.js';
+export {
+  MIN_RATINGS_PER_USER,
+  resolveSynthOptions,
+  SYNTH_FORMATS,
+  SYNTH_SHAPES,
+  type SynthFormat,
+  type SynthOptions,
+  type SynthProgress,
+  type SynthShape,
+  type SynthSummary,
+  synthesize,
+} from './data/synth.js';
 
 // features, splits and other building blocks
 export {

@@ -3,6 +3,7 @@
  *
  *   rsattae data fetch <dataset> [--data-dir DIR] [--timeout S]
  *   rsattae data info [<preset>] [dataset options, as train] [--val-fraction F] [--seed S] [--json] [--data-dir DIR]
+ *   rsattae data synth --users N --items M --ratings R --seed S --out DIR [--format csv|ml-100k] [--shape SHAPE] [--json]
  *
  * `info` downloads a missing dataset first, like `fetch`. Progress goes to stderr; stdout carries only the report
  * (with `--json`, exactly one JSON object).
@@ -16,13 +17,16 @@ import { fetchDataset, verifyDataset } from '../data/fetch.js';
 import { resolveDataDir } from '../data/location.js';
 import { DATASET_NAMES, datasetSpec } from '../data/registry.js';
 import { concatRatings } from '../data/split.js';
+import { SYNTH_FORMATS, SYNTH_SHAPES, type SynthFormat, type SynthShape, synthesize } from '../data/synth.js';
 import { prepareData } from '../pipeline/data.js';
 import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 import {
   addDataDirOption,
   createProgress,
   note,
+  parseChoice,
   parseFraction,
+  parsePositiveInt,
   parsePositiveNumber,
   parseSeed,
   writeJson,
@@ -82,7 +86,18 @@ function addTimeoutOption(cmd: Command): Command {
   return cmd.option('--timeout <seconds>', 'give up a download after this many seconds without data', parsePositiveNumber, 60);
 }
 
-/** Registers `data fetch` and `data info` on the program. */
+interface SynthCliOptions {
+  users?: number;
+  items?: number;
+  ratings?: number;
+  seed: number;
+  out: string;
+  format: SynthFormat;
+  shape?: SynthShape;
+  json?: boolean;
+}
+
+/** Registers `data fetch`, `data info` and `data synth` on the program. */
 export function registerDataCommands(program: Command): void {
   const data = program
     .command('data')
@@ -186,4 +201,28 @@ export function registerDataCommands(program: Command): void {
     }
     process.stdout.write(rows.map(([k, v]) => `${k.padEnd(13)} ${v}\n`).join(''));
   });
+
+  data
+    .command('synth')
+    .description('write a synthetic MovieLens-shaped dataset (skewed popularity and activity, correlated features) with its dataset.json')
+    .option('--users <n>', 'number of users (overrides --shape)', parsePositiveInt)
+    .option('--items <n>', 'number of items (overrides --shape)', parsePositiveInt)
+    .option('--ratings <n>', 'number of ratings, at least 20 per user (overrides --shape)', parsePositiveInt)
+    .option('--seed <n>', 'seed of every random draw: the same seed writes the same bytes', parseSeed, 42)
+    .requiredOption('--out <dir>', 'output folder (for --format ml-100k, name it ml-100k to use it with --dataset ml-100k)')
+    .option('--format <format>', `file layout (${SYNTH_FORMATS.join(', ')})`, parseChoice(SYNTH_FORMATS), 'csv')
+    .option('--shape <shape>', `real MovieLens sizes and rating scale (${SYNTH_SHAPES.join(', ')})`, parseChoice(SYNTH_SHAPES))
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (opts: SynthCliOptions) => {
+      const progress = createProgress('synth', { unit: 'count' });
+      let summary: Awaited<ReturnType<typeof synthesize>>;
+      try {
+        summary = await synthesize(opts, (done, total) => progress.update(done, total));
+      } catch (err) {
+        progress.stop();
+        throw err;
+      }
+      progress.stop(`wrote ${summary.ratings} ratings of ${summary.users} users and ${summary.items} items (mean ${summary.mean.toFixed(3)}) to ${summary.out}`);
+      if (opts.json) writeJson(summary);
+    });
 }
