@@ -3,8 +3,7 @@ import { after, describe, test } from 'node:test';
 import type { Float32Matrix } from '../../src/data/types.js';
 import { InputError } from '../../src/errors.js';
 import { matrixSource, type RowSource, XGBRegressor, type XGBRegressorParams } from '../../src/gbdt/index.js';
-import { type DataIterCallbacks, loadXGBoost } from '../../src/gbdt/library.js';
-import { nonlinear } from './helpers.js';
+import { nonlinear, spyCallbacks } from './helpers.js';
 
 const train = nonlinear(6000, 8, 11, { missing: 0.01 });
 const valid = nonlinear(1500, 8, 12, { missing: 0.01 });
@@ -36,21 +35,6 @@ function reusingSource(X: Float32Matrix, batchRows: number): RowSource {
       }
     },
   };
-}
-
-/** Counts callback registrations and releases on the shared library object. */
-function spyCallbacks(): { registered: number; released: number; restore(): void } {
-  const xgb = loadXGBoost();
-  const original = xgb.dataIterCallbacks;
-  const counts = { registered: 0, released: 0, restore: () => Object.assign(xgb, { dataIterCallbacks: original }) };
-  Object.assign(xgb, {
-    dataIterCallbacks: (next: () => number, reset: () => void): DataIterCallbacks => {
-      const cb = original(next, reset);
-      counts.registered++;
-      return { ...cb, release: () => { counts.released++; cb.release(); } };
-    },
-  });
-  return counts;
 }
 
 describe('RowSource (callback-fed QuantileDMatrix)', () => {
