@@ -19,6 +19,8 @@ import { parseArgs } from 'node:util';
 import type { Float32Matrix } from '../../src/data/types.js';
 import { XGBRegressor } from '../../src/gbdt/index.js';
 import { buildRows, pairRowSource, type RowBlocks } from '../../src/pipeline/rows.js';
+// the tests' seeded mulberry32, so the data is identical in every child
+import { rng } from '../../test/gbdt/helpers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,18 +33,6 @@ const { values: args } = parseArgs({
 });
 const rows = Number(args.rows);
 const trees = Number(args.trees);
-
-/** mulberry32, seeded: the data is identical in every child. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function table(n: number, dim: number, oneHot: number, u: () => number): [Float32Matrix, Float32Matrix] {
   const emb = Float32Array.from({ length: n * dim }, () => u() * 2 - 1);
