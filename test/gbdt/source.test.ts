@@ -54,11 +54,13 @@ describe('RowSource (callback-fed QuantileDMatrix)', () => {
     assert.equal(fitted(reusingSource(train.X, 700)).model, dense.model);
   });
 
-  test('an eval set given as a source shares the training cuts: same eval curve and model', () => {
-    const viaSource = fitted(matrixSource(train.X, 2000), { evalSource: true });
-    assert.equal(viaSource.evals.length, params.nEstimators);
-    assert.deepEqual(viaSource.evals, dense.evals);
-    assert.equal(viaSource.model, dense.model);
+  test('an eval set given as a source shares the training cuts (dense or source training): same eval curve and model', () => {
+    for (const X of [matrixSource(train.X, 2000), train.X]) {
+      const viaSource = fitted(X, { evalSource: true });
+      assert.equal(viaSource.evals.length, params.nEstimators);
+      assert.deepEqual(viaSource.evals, dense.evals);
+      assert.equal(viaSource.model, dense.model);
+    }
   });
 
   test('fitAsync takes a source too', async () => {
