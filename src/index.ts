@@ -81,6 +81,7 @@ export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } f
 export { configSchema, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
 export {
   type AutoencoderSummary,
+  BATCHED_ROWS_FROM,
   type DataSource,
   type FitProgress,
   type FitReport,
@@ -121,8 +122,13 @@ export {
   type ImportanceType,
   type IterationInfo,
   type Labels,
+  isRowSource,
+  matrixSource,
   type ModelFormat,
   type ResolvedXGBRegressorParams,
+  type RowBatch,
+  type Rows,
+  type RowSource,
   XGBoostError,
   XGBoostNotFoundError,
   XGBRegressor,

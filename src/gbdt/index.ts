@@ -20,5 +20,7 @@ export {
   type IterationInfo,
   type Labels,
   type ModelFormat,
+  type Rows,
   XGBRegressor,
 } from './regressor.js';
+export { isRowSource, matrixSource, type RowBatch, type RowSource } from './source.js';

@@ -77,6 +77,17 @@ export interface XGBoostApi {
   ): void;
   XGDMatrixSetFloatInfo(handle: Pointer, field: string, values: Float32Array, len: number): void;
   XGDMatrixFree(handle: Pointer): void;
+  XGProxyDMatrixCreate(out: [Pointer | null]): void;
+  XGProxyDMatrixSetDataDense(handle: Pointer, arrayInterface: string): void;
+  XGQuantileDMatrixCreateFromCallback(
+    iter: Pointer | null,
+    proxy: Pointer,
+    ref: Pointer | null,
+    reset: Pointer,
+    next: Pointer,
+    config: string,
+    out: [Pointer | null],
+  ): void;
   XGBoosterCreate(dmats: Pointer[], len: number, out: [Pointer | null]): void;
   XGBoosterFree(handle: Pointer): void;
   XGBoosterSetParam(handle: Pointer, name: string, value: string): void;
@@ -138,6 +149,20 @@ export interface XGBoost {
    * `...FromDense` functions. Valid only while `data` is alive and not detached: use it within one synchronous call.
    */
   arrayInterface(data: Float32Array, rows: number, cols: number): string;
+  /**
+   * Registers JS functions as a DataIter's `next` (returns 1 while there is a batch, 0 at the end) and `reset`
+   * callbacks, for `XGQuantileDMatrixCreateFromCallback`. They must not throw (a throw inside a native call cannot
+   * unwind through C): catch and record instead. Call `release` once the native call has returned.
+   */
+  dataIterCallbacks(next: () => number, reset: () => void): DataIterCallbacks;
+}
+
+/** Function pointers of registered DataIter callbacks; valid until {@link DataIterCallbacks.release}. */
+export interface DataIterCallbacks {
+  readonly next: Pointer;
+  readonly reset: Pointer;
+  /** Unregisters both callbacks. Idempotent. */
+  release(): void;
 }
 
 /** C prototypes, in koffi's C-like syntax. `DMatrixHandle`/`BoosterHandle` are opaque pointers declared in {@link bind}. */
@@ -146,6 +171,10 @@ const PROTOTYPES: Record<keyof XGBoostApi, string> = {
     'int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ DMatrixHandle *out, int nthread)',
   XGDMatrixSetFloatInfo: 'int XGDMatrixSetFloatInfo(DMatrixHandle handle, const char *field, const float *array, uint64_t len)',
   XGDMatrixFree: 'int XGDMatrixFree(DMatrixHandle handle)',
+  XGProxyDMatrixCreate: 'int XGProxyDMatrixCreate(_Out_ DMatrixHandle *out)',
+  XGProxyDMatrixSetDataDense: 'int XGProxyDMatrixSetDataDense(DMatrixHandle handle, const char *c_interface_str)',
+  XGQuantileDMatrixCreateFromCallback:
+    'int XGQuantileDMatrixCreateFromCallback(void *iter, DMatrixHandle proxy, DMatrixHandle ref, DataIterResetCallback *reset, XGDMatrixCallbackNext *next, const char *config, _Out_ DMatrixHandle *out)',
   XGBoosterCreate: 'int XGBoosterCreate(const DMatrixHandle *dmats, uint64_t len, _Out_ BoosterHandle *out)',
   XGBoosterFree: 'int XGBoosterFree(BoosterHandle handle)',
   XGBoosterSetParam: 'int XGBoosterSetParam(BoosterHandle handle, const char *name, const char *value)',
@@ -169,6 +198,12 @@ const PROTOTYPES: Record<keyof XGBoostApi, string> = {
   XGBoosterFeatureScore:
     'int XGBoosterFeatureScore(BoosterHandle handle, const char *config, _Out_ uint64_t *out_n_features, _Out_ void **out_features, _Out_ uint64_t *out_dim, _Out_ void **out_shape, _Out_ void **out_scores)',
 };
+
+/** The DataIter callback types, declared once per process like the handle types. */
+const CALLBACK_PROTOTYPES: readonly [string, string][] = [
+  ['XGDMatrixCallbackNext', 'int XGDMatrixCallbackNext(void *iter)'],
+  ['DataIterResetCallback', 'void DataIterResetCallback(void *iter)'],
+];
 
 let koffiModule: Koffi | undefined;
 let loaded: XGBoost | undefined;
@@ -284,6 +319,14 @@ function bind(koffi: Koffi, lib: KoffiModule.LibraryHandle): { api: XGBoostApi; 
       koffi.pointer(name, koffi.opaque());
     }
   }
+  // c_api.h: `typedef int XGDMatrixCallbackNext(DataIterHandle iter)`, `typedef void DataIterResetCallback(DataIterHandle)`.
+  for (const [name, proto] of CALLBACK_PROTOTYPES) {
+    try {
+      koffi.type(name);
+    } catch {
+      koffi.proto(proto);
+    }
+  }
   const versionFn: (a: [number], b: [number], c: [number]) => void = lib.func(
     'void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)',
   );
@@ -352,6 +395,27 @@ function tryLoad(koffi: Koffi, candidate: string, attempts: string[]): XGBoost |
       void data.buffer;
       const address = koffi.address(data).toString();
       return `{"data":[${address},true],"shape":[${rows},${cols}],"strides":null,"typestr":"<f4","version":3}`;
+    },
+    dataIterCallbacks: (next, reset) => {
+      const nextPtr = koffi.register(next, koffi.pointer('XGDMatrixCallbackNext'));
+      let resetPtr: Pointer;
+      try {
+        resetPtr = koffi.register(reset, koffi.pointer('DataIterResetCallback'));
+      } catch (e) {
+        koffi.unregister(nextPtr);
+        throw e;
+      }
+      let live = true;
+      return {
+        next: nextPtr,
+        reset: resetPtr,
+        release: () => {
+          if (!live) return;
+          live = false;
+          koffi.unregister(nextPtr);
+          koffi.unregister(resetPtr);
+        },
+      };
     },
   };
 }

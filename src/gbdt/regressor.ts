@@ -8,6 +8,10 @@ import type { Float32Matrix } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { loadXGBoost, type Pointer, type XGBoost } from './library.js';
 import { nativeParams, resolveParams, type ResolvedXGBRegressorParams, type XGBRegressorParams } from './params.js';
+import { checkedBatches, checkSource, createQuantileDMatrix, isRowSource, type RowSource } from './source.js';
+
+/** Training or prediction rows: one dense matrix, or a {@link RowSource} read batch by batch. */
+export type Rows = Float32Matrix | RowSource;
 
 /** Labels: one finite value per row. Converted to float32, as Python's xgboost does. */
 export type Labels = Float32Array | Float64Array | readonly number[];
@@ -32,8 +36,11 @@ export interface IterationInfo {
 
 /** Options of {@link XGBRegressor.fit}. */
 export interface FitOptions {
-  /** Validation data `[X, y]`, evaluated after every round (like Python's `eval_set=[(X, y)]`). */
-  readonly evalSet?: readonly [Float32Matrix, Labels];
+  /**
+   * Validation data `[X, y]`, evaluated after every round (like Python's `eval_set=[(X, y)]`). A {@link RowSource}
+   * becomes a QuantileDMatrix sharing the training data's histogram cuts.
+   */
+  readonly evalSet?: readonly [Rows, Labels];
   /**
    * Stop when the eval metric has not improved for this many rounds; {@link XGBRegressor.predict} then uses the
    * trees up to the best round (Python's `best_iteration`). Requires `evalSet`.
@@ -141,12 +148,14 @@ export class XGBRegressor {
    * Trains from scratch (replacing any previous model), synchronously: the event loop is blocked until training
    * ends (about a minute for the paper's 1900-tree setup on 68k rows, 2 cores). Use {@link fitAsync} to keep timers and
    * progress bars alive.
-   * @param X training features, row-major float32; NaN marks a missing value
+   * @param X training features, row-major float32; NaN marks a missing value. A {@link RowSource} is fed to
+   *   XGBoost batch by batch through `XGQuantileDMatrixCreateFromCallback` (needs `treeMethod` `'hist'` or `'auto'`),
+   *   so the rows never exist as one float matrix; the booster only keeps their histogram bins.
    * @param y one finite label per row
    * @throws InputError for malformed inputs (shapes, empty data, non-finite labels or features, bad options)
    * @throws XGBoostError if the native library reports a failure
    */
-  fit(X: Float32Matrix, y: Labels, options: FitOptions = {}): this {
+  fit(X: Rows, y: Labels, options: FitOptions = {}): this {
     const steps = this.train(X, y, options);
     while (!steps.next().done) {
       // Each step is one boosting round.
@@ -159,7 +168,7 @@ export class XGBRegressor {
    * bars render and timers fire. Each round still runs synchronously on the main thread (about 30 ms for
    * the paper's setup), because XGBoost reports errors per thread and must be driven from one thread.
    */
-  async fitAsync(X: Float32Matrix, y: Labels, options: FitAsyncOptions = {}): Promise<this> {
+  async fitAsync(X: Rows, y: Labels, options: FitAsyncOptions = {}): Promise<this> {
     const { signal } = options;
     signal?.throwIfAborted();
     const steps = this.train(X, y, options);
@@ -177,16 +186,30 @@ export class XGBRegressor {
 
   /**
    * Predicts one value per row, using the trees up to {@link bestIteration} when early stopping found one.
-   * Zero rows give an empty array.
+   * Zero rows give an empty array. A {@link RowSource} is predicted batch by batch, so memory beyond the result
+   * stays bounded by one batch.
    * @throws InputError when X is malformed or its column count differs from the training data
    */
-  predict(X: Float32Matrix): Float32Array {
+  predict(X: Rows): Float32Array {
     const state = this.state();
-    checkMatrix(X, 'X', true);
+    if (isRowSource(X)) checkSource(X, 'X', true);
+    else checkMatrix(X, 'X', true);
     if (X.cols !== state.nFeatures) {
       throw new InputError(`X has ${X.cols} columns but the model was trained on ${state.nFeatures} features`);
     }
     if (X.rows === 0) return new Float32Array(0);
+    if (!isRowSource(X)) return this.predictDense(state, X);
+    const out = new Float32Array(X.rows);
+    let at = 0;
+    for (const b of checkedBatches(X, 'X')) {
+      out.set(this.predictDense(state, { rows: b.rows, cols: X.cols, data: b.data }), at);
+      at += b.rows;
+    }
+    return out;
+  }
+
+  /** In-place prediction of a checked, non-empty dense matrix. */
+  private predictDense(state: BoosterState, X: Float32Matrix): Float32Array {
     const xgb = loadXGBoost();
     // In-place prediction straight from X's memory, as Python's XGBRegressor.predict does (no DMatrix copy).
     // JSON has no NaN, but XGBoost's parser accepts it, and Python's json.dumps writes the same.
@@ -303,16 +326,16 @@ export class XGBRegressor {
   }
 
   /** The training loop as a generator: one `yield` per boosting round, cleanup in `finally`. */
-  private *train(X: Float32Matrix, y: Labels, options: FitOptions): Generator<void, void, undefined> {
+  private *train(X: Rows, y: Labels, options: FitOptions): Generator<void, void, undefined> {
     if (this.disposed) throw new Error('XGBRegressor has been disposed');
     if (this.training) throw new Error('XGBRegressor is already training (fitAsync in progress)');
     const { evalSet, earlyStoppingRounds, onIteration } = options;
-    checkMatrix(X, 'X', false);
+    checkRows(X, 'X');
     const labels = checkLabels(y, X.rows, 'y');
-    let evalData: [Float32Matrix, Float32Array] | undefined;
+    let evalData: [Rows, Float32Array] | undefined;
     if (evalSet !== undefined) {
       if (!Array.isArray(evalSet) || evalSet.length !== 2) throw new InputError('evalSet must be a pair [X, y]');
-      checkMatrix(evalSet[0], 'evalSet X', false);
+      checkRows(evalSet[0], 'evalSet X');
       if (evalSet[0].cols !== X.cols) {
         throw new InputError(`evalSet X has ${evalSet[0].cols} columns but X has ${X.cols}`);
       }
@@ -325,10 +348,14 @@ export class XGBRegressor {
       if (!evalData) throw new InputError('earlyStoppingRounds needs an evalSet to monitor');
     }
     if (onIteration !== undefined && typeof onIteration !== 'function') throw new InputError('onIteration must be a function');
+    const p = this.params;
+    if ((isRowSource(X) || (evalData && isRowSource(evalData[0]))) && p.treeMethod !== 'hist' && p.treeMethod !== 'auto') {
+      // XGBoost 1.7 builds callback-fed in-memory data only as a QuantileDMatrix, which only the hist method reads.
+      throw new InputError(`a RowSource needs treeMethod 'hist' (or 'auto'), not '${p.treeMethod}'`);
+    }
 
     const xgb = loadXGBoost();
     const { api } = xgb;
-    const p = this.params;
     this.release(); // like sklearn, fit() starts from scratch
     this.history = { train: [], eval: [] };
     const dmats: Pointer[] = [];
@@ -336,8 +363,18 @@ export class XGBRegressor {
     let done = false;
     this.training = true;
     try {
-      dmats.push(createDMatrix(xgb, X, labels, p.nThread));
-      if (evalData) dmats.push(createDMatrix(xgb, evalData[0], evalData[1], p.nThread));
+      const quantile = { maxBin: p.maxBin, nThread: p.nThread };
+      dmats.push(
+        isRowSource(X) ? createQuantileDMatrix(xgb, X, labels, quantile, 'X') : createDMatrix(xgb, X, labels, p.nThread),
+      );
+      if (evalData) {
+        const [eX, eY] = evalData;
+        dmats.push(
+          isRowSource(eX)
+            ? createQuantileDMatrix(xgb, eX, eY, { ...quantile, ref: dmats[0]! }, 'evalSet X')
+            : createDMatrix(xgb, eX, eY, p.nThread),
+        );
+      }
       const out: [Pointer | null] = [null];
       // Python caches [dtrain, *evals] in the booster the same way.
       api.XGBoosterCreate(dmats, dmats.length, out);
@@ -446,6 +483,12 @@ function parseEvalLine(line: string, metric: string): Map<string, number> {
     out.set(key.slice(0, -metric.length - 1), Number(field.slice(colon + 1)));
   }
   return out;
+}
+
+/** Validates training rows: a non-empty matrix, or a source's declared shape (its batches are checked as read). */
+function checkRows(X: Rows, what: string): void {
+  if (isRowSource(X)) checkSource(X, what, false);
+  else checkMatrix(X, what, false);
 }
 
 /** Validates a feature matrix before it reaches C. NaN is allowed (missing value); infinities are not. */

@@ -9,12 +9,12 @@ import { IdMap, type RatingScale } from '../data/model.js';
 import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
-import { XGBRegressor } from '../gbdt/index.js';
+import { type Rows, XGBRegressor } from '../gbdt/index.js';
 import { type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
-import { buildRows, errorMetrics, type PairEmbeddings, type RowBlocks } from './rows.js';
+import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 
 /** What {@link RSAttAE.fit} learns from: one split of a ratings dataset with side information. */
 export interface RecommenderData {
@@ -65,8 +65,19 @@ export type FitProgress =
     }
   | { readonly stage: 'xgboost'; readonly iteration: number; readonly nIterations: number; readonly train: number; readonly eval?: number };
 
+/**
+ * Training pairs from which {@link RSAttAE.fit} feeds XGBoost in batches (a callback-fed QuantileDMatrix) instead
+ * of one dense float matrix. Both paths give the bit-identical model (libxgboost 1.7.4 sketches them alike; see
+ * test/gbdt/source.test.ts), so the threshold only trades speed for memory: below it (ML-100K, ML-1M) the
+ * dense path is kept as it was, above it the rows (width × 4 bytes each) are never materialised at once. Only with
+ * `treeMethod` `'hist'`/`'auto'` (the default): XGBoost's other methods cannot read callback-fed data.
+ */
+export const BATCHED_ROWS_FROM = 1_000_000;
+
 /** Options of {@link RSAttAE.fit}. */
 export interface RSAttAEFitOptions {
+  /** Training pairs from which XGBoost is fed in batches; default {@link BATCHED_ROWS_FROM}. */
+  readonly batchedRowsFrom?: number;
   readonly onProgress?: (p: FitProgress) => void;
   /** Called when a stage starts. With `autoencoder.parallel`, the users and movies stages start together. */
   readonly onStage?: (stage: 'users' | 'movies' | 'xgboost') => void;
@@ -256,13 +267,12 @@ export class RSAttAE {
       itemEmbeddings: movies.embeddings,
       itemFeatures: data.itemFeatures,
     };
-    const xTrain = buildRows(data.train.user, data.train.item, blocks);
-    let xFit = xTrain;
+    let perPair: PairEmbeddings | undefined;
     if (cfg.embeddings !== 'in-sample') {
       // pairs are train + validation: both sit in the encoders' input, unlike test pairs
       const all = concatRatings(data.train, data.validation);
       const nTrain = data.train.rating.length;
-      const perPair =
+      perPair =
         cfg.embeddings === 'leave-one-out'
           ? leaveOneOutEmbeddings(
               data.train.user,
@@ -273,9 +283,14 @@ export class RSAttAE {
               movies,
             )
           : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
-      xFit = buildRows(data.train.user, data.train.item, blocks, perPair);
     }
-    const xVal = buildRows(data.validation.user, data.validation.item, blocks);
+    // only the hist method reads callback-fed data; the others keep the dense matrix whatever the size
+    const histogram = cfg.xgboost.treeMethod === 'hist' || cfg.xgboost.treeMethod === 'auto';
+    const batched = histogram && data.train.rating.length >= (opts.batchedRowsFrom ?? BATCHED_ROWS_FROM);
+    const rowsOf = (r: Ratings, pp?: PairEmbeddings): Rows =>
+      batched ? pairRowSource(r.user, r.item, blocks, pp) : buildRows(r.user, r.item, blocks, pp);
+    const xFit = rowsOf(data.train, perPair);
+    const xVal = rowsOf(data.validation);
     const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed });
     await xgb.fitAsync(xFit, data.train.rating, {
       evalSet: [xVal, data.validation.rating],
@@ -331,11 +346,15 @@ export class RSAttAE {
     return this.predictIndices(Int32Array.of(u), Int32Array.of(i))[0];
   }
 
-  /** Predicted ratings of many pairs given as 0-based indices (the batch path behind predict and evaluate). */
+  /**
+   * Predicted ratings of many pairs given as 0-based indices (the batch path behind predict and evaluate). Rows are
+   * assembled and predicted in batches, so memory stays bounded for any number of pairs; each row's prediction is
+   * independent of its batch, so results equal a one-matrix prediction.
+   */
   predictIndices(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
     if (users.length === 0) return new Float32Array(0);
-    return this.parts.xgb.predict(buildRows(users, items, this.parts.blocks));
+    return this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks));
   }
 
   /**

@@ -1,5 +1,6 @@
 /** Supervised rows for XGBoost: x = [E_u, F_u, E_m, F_m] per (user, item) pair, the reference's column order. */
 import type { Float32Matrix } from '../data/types.js';
+import type { RowSource } from '../gbdt/index.js';
 
 /** The four blocks a row is assembled from; all row-major, one row per user (E_u, F_u) or item (E_m, F_m). */
 export interface RowBlocks {
@@ -25,20 +26,70 @@ export interface PairEmbeddings {
  * those matrices (how out-of-sample embeddings give each pair its own); otherwise they come from `blocks`.
  */
 export function buildRows(user: Int32Array, item: Int32Array, blocks: RowBlocks, perPair?: PairEmbeddings): Float32Matrix {
+  checkPerPair(user.length, perPair);
+  const cols = rowWidth(blocks);
+  const data = new Float32Array(user.length * cols);
+  fillRows(user, item, blocks, perPair, 0, user.length, data);
+  return { rows: user.length, cols, data };
+}
+
+/** Rows per batch of {@link pairRowSource}: 65,536 rows of ML-100K's width are about 10 MB of float32. */
+export const PAIR_BATCH_ROWS = 65_536;
+
+/**
+ * The rows of {@link buildRows} as a {@link RowSource}: each batch of up to `batchRows` pairs is assembled into one
+ * reused buffer, so the full matrix never exists (memory: one batch, plus whatever the consumer keeps).
+ */
+export function pairRowSource(
+  user: Int32Array,
+  item: Int32Array,
+  blocks: RowBlocks,
+  perPair?: PairEmbeddings,
+  batchRows: number = PAIR_BATCH_ROWS,
+): RowSource {
+  checkPerPair(user.length, perPair);
+  if (item.length !== user.length) throw new RangeError(`pairRowSource: ${user.length} users for ${item.length} items`);
+  if (!Number.isSafeInteger(batchRows) || batchRows < 1) throw new RangeError(`pairRowSource: batchRows must be a positive integer, got ${batchRows}`);
   const n = user.length;
+  const cols = rowWidth(blocks);
+  return {
+    rows: n,
+    cols,
+    *batches() {
+      const buffer = new Float32Array(Math.min(batchRows, n) * cols);
+      for (let from = 0; from < n; from += batchRows) {
+        const to = Math.min(from + batchRows, n);
+        const data = buffer.subarray(0, (to - from) * cols);
+        fillRows(user, item, blocks, perPair, from, to, data);
+        yield { rows: to - from, data };
+      }
+    },
+  };
+}
+
+function checkPerPair(n: number, perPair: PairEmbeddings | undefined): void {
   if (perPair && (perPair.userEmbeddings.rows !== n || perPair.itemEmbeddings.rows !== n)) {
     throw new RangeError(`buildRows: per-pair embeddings have ${perPair.userEmbeddings.rows} / ${perPair.itemEmbeddings.rows} rows for ${n} pairs`);
   }
-  const cols = rowWidth(blocks);
-  const data = new Float32Array(n * cols);
-  for (let k = 0; k < n; k++) {
-    let at = k * cols;
-    at = perPair ? copyRow(perPair.userEmbeddings, k, data, at) : copyRow(blocks.userEmbeddings, user[k], data, at);
-    at = copyRow(blocks.userFeatures, user[k], data, at);
-    at = perPair ? copyRow(perPair.itemEmbeddings, k, data, at) : copyRow(blocks.itemEmbeddings, item[k], data, at);
-    copyRow(blocks.itemFeatures, item[k], data, at);
+}
+
+/** Writes the rows of pairs `from` … `to - 1` into `out` from its start. */
+function fillRows(
+  user: Int32Array,
+  item: Int32Array,
+  blocks: RowBlocks,
+  perPair: PairEmbeddings | undefined,
+  from: number,
+  to: number,
+  out: Float32Array,
+): void {
+  let at = 0;
+  for (let k = from; k < to; k++) {
+    at = perPair ? copyRow(perPair.userEmbeddings, k, out, at) : copyRow(blocks.userEmbeddings, user[k], out, at);
+    at = copyRow(blocks.userFeatures, user[k], out, at);
+    at = perPair ? copyRow(perPair.itemEmbeddings, k, out, at) : copyRow(blocks.itemEmbeddings, item[k], out, at);
+    at = copyRow(blocks.itemFeatures, item[k], out, at);
   }
-  return { rows: n, cols, data };
 }
 
 function copyRow(m: Float32Matrix, row: number, out: Float32Array, at: number): number {

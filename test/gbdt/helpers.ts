@@ -1,6 +1,7 @@
 /** Shared fixtures for the gbdt tests: seeded synthetic data and access to Python's xgboost for parity checks. */
 import { spawnSync } from 'node:child_process';
 import type { Float32Matrix } from '../../src/data/types.js';
+import { type DataIterCallbacks, loadXGBoost } from '../../src/gbdt/library.js';
 
 /** mulberry32: a tiny seeded generator, so fixtures are identical on every run. */
 export function rng(seed: number): () => number {
@@ -79,4 +80,19 @@ export function findPythonXGBoost(): { python: string; version: string } | { rea
     reasons.push(`${python}: ${r.error?.message ?? r.stderr.trim().split('\n').pop()}`);
   }
   return { reason: `no Python with xgboost and numpy (${reasons.join('; ')})` };
+}
+
+/** Counts callback registrations and releases on the shared library object. */
+export function spyCallbacks(): { registered: number; released: number; restore(): void } {
+  const xgb = loadXGBoost();
+  const original = xgb.dataIterCallbacks;
+  const counts = { registered: 0, released: 0, restore: () => Object.assign(xgb, { dataIterCallbacks: original }) };
+  Object.assign(xgb, {
+    dataIterCallbacks: (next: () => number, reset: () => void): DataIterCallbacks => {
+      const cb = original(next, reset);
+      counts.registered++;
+      return { ...cb, release: () => { counts.released++; cb.release(); } };
+    },
+  });
+  return counts;
 }
