@@ -123,6 +123,7 @@ async function train(opts: TrainOptions): Promise<void> {
       bestValidationRmse: round(s.bestValidationRmse),
       msPerEpoch: round(s.msPerEpoch, 2),
       alpha: s.alpha === null ? null : round(s.alpha),
+      groups: s.groups,
     });
     const result = {
       dataset,

@@ -62,6 +62,7 @@ export interface TrainedState {
   bestValidationRmse: number;
   epochsRun: number;
   msPerEpoch: number;
+  groups: number | null;
 }
 
 /** A trained module: its weights, the embeddings of its entities and its learning curves. */
@@ -84,6 +85,11 @@ export class TrainedAutoencoder {
   readonly epochsRun: number;
   /** Mean wall time of a training step + validation pass, in milliseconds. */
   readonly msPerEpoch: number;
+  /**
+   * G, the distinct feature rows the attention groups entities by (its cost grows as G²); null for the vanilla model
+   * and for a module saved before G was recorded. Entities without features form one group.
+   */
+  readonly groups: number | null;
   private params: Float32Array | undefined;
 
   /** @internal use {@link trainAutoencoder} or {@link loadAutoencoder}. */
@@ -98,6 +104,7 @@ export class TrainedAutoencoder {
     this.bestValidationRmse = s.bestValidationRmse;
     this.epochsRun = s.epochsRun;
     this.msPerEpoch = s.msPerEpoch;
+    this.groups = s.groups;
   }
 
   /** The attention mix α (NaN for the vanilla model). */
@@ -158,6 +165,7 @@ export class TrainedAutoencoder {
       epochsRun: this.epochsRun,
       msPerEpoch: this.msPerEpoch,
       alpha: this.alpha,
+      groups: this.groups,
     };
     await writeFileAtomic(join(dir, 'model.bin'), Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength));
     await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(header, null, 2)}\n`);
@@ -177,6 +185,7 @@ export class TrainedAutoencoder {
       bestValidationRmse: this.bestValidationRmse,
       epochsRun: this.epochsRun,
       msPerEpoch: this.msPerEpoch,
+      groups: this.groups,
     };
   }
 
@@ -205,6 +214,8 @@ const modelHeaderSchema = z.object({
   epochsRun: count,
   msPerEpoch: z.number().nullable(),
   alpha: z.number().nullable(),
+  // absent in modules saved before G was recorded
+  groups: z.number().int().min(1).nullable().optional(),
 });
 
 type ModelHeader = z.input<typeof modelHeaderSchema>;
@@ -264,6 +275,7 @@ export async function loadAutoencoder(dir: string): Promise<TrainedAutoencoder> 
     bestValidationRmse: header.bestValidationRmse ?? Number.NaN,
     epochsRun: header.epochsRun,
     msPerEpoch: header.msPerEpoch ?? Number.NaN,
+    groups: header.groups ?? null,
   });
 }
 
@@ -357,5 +369,6 @@ export async function trainAutoencoder(data: SideData, config: Partial<Autoencod
     bestValidationRmse: hasValidation ? bestScore : Number.NaN,
     epochsRun: epoch,
     msPerEpoch: computeMs / epoch,
+    groups: problem.groups ? problem.groups.count.length : null,
   });
 }

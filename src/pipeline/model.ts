@@ -92,6 +92,8 @@ export interface AutoencoderSummary {
   readonly bestValidationRmse: number;
   readonly msPerEpoch: number;
   readonly alpha: number | null;
+  /** G, distinct feature rows the attention groups entities by (null for the vanilla model). */
+  readonly groups: number | null;
   readonly seconds: number;
 }
 
@@ -146,6 +148,7 @@ function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): A
     bestValidationRmse: ae.bestValidationRmse,
     msPerEpoch: ae.msPerEpoch,
     alpha: cfg.autoencoder.model === 'attention' ? ae.alpha : null,
+    groups: ae.groups,
     seconds,
   };
 }

@@ -69,13 +69,15 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     }
     const ae = obj(report.autoencoders, ['users', 'movies'], 'autoencoders');
     for (const side of ['users', 'movies']) {
-      const s = obj(ae[side], ['epochs', 'bestEpoch', 'bestValidationRmse', 'msPerEpoch', 'alpha'], `autoencoders.${side}`);
+      const s = obj(ae[side], ['epochs', 'bestEpoch', 'bestValidationRmse', 'msPerEpoch', 'alpha', 'groups'], `autoencoders.${side}`);
       assert.equal(s.epochs, EPOCHS);
       assert.ok(Number.isInteger(s.bestEpoch) && (s.bestEpoch as number) >= 1 && (s.bestEpoch as number) <= EPOCHS);
       positive(s.bestValidationRmse, `${side}.bestValidationRmse`);
       positive(s.msPerEpoch, `${side}.msPerEpoch`);
       // the attention model's learned mixing weight
       assert.ok(typeof s.alpha === 'number' && s.alpha > 0 && s.alpha < 1, `${side}.alpha = ${s.alpha}`);
+      // distinct encoded feature rows of u1's users and movies (the attention's G)
+      assert.equal(s.groups, side === 'users' ? 109 : 316, `${side}.groups`);
     }
     const sec = obj(report.seconds, ['users', 'movies', 'xgboost', 'total'], 'seconds');
     for (const k of ['users', 'movies', 'xgboost']) assert.ok(positive(sec[k], `seconds.${k}`) <= positive(sec.total, 'seconds.total'));

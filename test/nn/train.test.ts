@@ -92,6 +92,19 @@ describe('trainAutoencoder', () => {
     assert.equal(early.epochsRun - early.bestEpoch, 5);
   });
 
+  it('groups is G, the distinct feature rows: 6 here, 1 without features, null for the vanilla model', async () => {
+    const cfg = { dim: 4, epochs: 2, seed: 1 };
+    assert.equal((await trainAutoencoder(problem, cfg)).groups, 6);
+    // a side with no feature table: every row is the empty "no features" row, one group
+    const none = { rows: 150, cols: 0, data: new Float32Array(0), names: [] };
+    assert.equal((await trainAutoencoder({ ...problem, features: none }, cfg)).groups, 1);
+    // two rows that differ in one feature split a group
+    const data = problem.features.data.slice();
+    data[6 * 6 + 3] = 0.5;
+    assert.equal((await trainAutoencoder({ ...problem, features: { ...problem.features, data } }, cfg)).groups, 7);
+    assert.equal((await trainAutoencoder(problem, { ...cfg, model: 'vanilla' })).groups, null);
+  });
+
   it('aborts through the signal', async () => {
     const ac = new AbortController();
     await assert.rejects(
@@ -145,6 +158,7 @@ describe('trainAutoencoder', () => {
       assert.deepEqual(back.history, res.history);
       assert.equal(back.bestEpoch, res.bestEpoch);
       assert.equal(back.alpha, res.alpha);
+      assert.equal(back.groups, 6);
       // a cold-start row: two ratings only
       const cold: CsrMatrix = { rows: 1, cols: 90, indptr: Int32Array.of(0, 2), indices: Int32Array.of(4, 17), values: Float32Array.of(5, 2) };
       const e = back.embed(cold);
@@ -200,6 +214,7 @@ describe('trainAutoencoderInWorker', () => {
       assert.deepEqual(there.weights().alpha, here.weights().alpha);
       assert.deepEqual(there.history.validationRmse, here.history.validationRmse);
       assert.equal(there.bestEpoch, here.bestEpoch);
+      assert.equal(there.groups, here.groups);
       assert.deepEqual(there.embed(problem.validation).data, here.embed(problem.validation).data);
     });
   }
