@@ -5,8 +5,9 @@
  * (src/data/synth.ts, seed 42) into a temp folder first (generation time reported, not part of the child's figures).
  *
  * Configuration (stated in the output): attention autoencoders, d = 64, `--epochs` with early stopping after
- * `--patience` epochs without a better validation RMSE, the two modules trained one after the other (parallel off,
- * so each stage's seconds are its own), XGBoost with the paper's parameters and `--trees` trees on all cores.
+ * `--patience` epochs without a better validation RMSE (`--patience 0`: never stop early), the two modules trained
+ * one after the other (parallel off, so each stage's seconds are its own), XGBoost with the paper's parameters and
+ * `--trees` trees on all cores.
  *
  *   flock /tmp/rsattae-bench.lock node dist/bench/scale/bench.js [--shapes ml-100k,ml-1m] [--epochs 200]
  *       [--patience 20] [--trees 300] [--dim 64] [--seed 42] [--data-dir DIR] [--out FILE]
@@ -91,6 +92,7 @@ async function child(o: ChildOptions): Promise<void> {
   const { data, test } = prepared;
   const model = await RSAttAE.fit(data, {
     seed: o.seed,
+    // always explicit, so the size default never applies here: --patience 0 = never stop early (the paper's setting)
     autoencoder: { model: 'attention', dim: o.dim, epochs: o.epochs, patience: o.patience, parallel: false },
     xgboost: { nEstimators: o.trees },
   });

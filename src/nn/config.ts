@@ -20,8 +20,8 @@ export const autoencoderSettingsSchema = z
     dim: z.number().int().min(1).max(4096).default(64),
     /** Maximum number of epochs (one full-batch step + one validation pass each). */
     epochs: z.number().int().min(1).default(1000),
-    /** Stop after this many epochs without a new best validation RMSE (unset = never, as the reference). */
-    patience: z.number().int().min(1).optional(),
+    /** Stop after this many epochs without a new best validation RMSE (unset or 0 = never, as the reference). */
+    patience: z.number().int().min(0).optional(),
     /** Input dropout probability. */
     dropout: z.number().min(0).lt(1).default(0.5),
     /** ADOPT learning rate. */

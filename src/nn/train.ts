@@ -349,7 +349,7 @@ export async function trainAutoencoder(data: SideData, config: Partial<Autoencod
       if (cfg.restore === 'best') best.set(net.params);
     }
     opts.onEpoch?.({ epoch, epochs: cfg.epochs, trainLoss: loss, validationRmse: v, bestValidationRmse: hasValidation ? bestScore : Number.NaN });
-    if (cfg.patience !== undefined && epoch - bestEpoch >= cfg.patience) break;
+    if (cfg.patience !== undefined && cfg.patience > 0 && epoch - bestEpoch >= cfg.patience) break;
     if (performance.now() - lastYield > 50) {
       await yieldToEventLoop();
       lastYield = performance.now();

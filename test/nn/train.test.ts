@@ -90,6 +90,10 @@ describe('trainAutoencoder', () => {
     const early = await trainAutoencoder(problem, { dim: 4, epochs: 2000, learningRate: 0.05, seed: 2, patience: 5 });
     assert.ok(early.epochsRun < 2000);
     assert.equal(early.epochsRun - early.bestEpoch, 5);
+    // 0 = never stop early, the same run as unset
+    const off = await trainAutoencoder(problem, { dim: 4, epochs: 60, learningRate: 0.05, seed: 2, patience: 0 });
+    assert.equal(off.epochsRun, 60);
+    assert.deepEqual(off.history.validationRmse, best.history.validationRmse);
   });
 
   it('groups is G, the distinct feature rows: 6 here, 1 without features, null for the vanilla model', async () => {
