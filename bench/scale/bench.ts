@@ -118,6 +118,8 @@ async function child(o: ChildOptions): Promise<void> {
       msPerEpoch: s.msPerEpoch,
       multiplyAddsPerEpoch: cost,
       gmacPerSecond: cost.total / (s.msPerEpoch * 1e6),
+      // per epoch, so the stop epoch of any patience can be read off a run without early stopping
+      validationCurve: Array.from(report.curves[which].validationRmse, (v) => Number(v.toFixed(6))),
     };
   };
   const result = {
