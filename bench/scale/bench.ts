@@ -92,7 +92,7 @@ async function child(o: ChildOptions): Promise<void> {
   const { data, test } = prepared;
   const model = await RSAttAE.fit(data, {
     seed: o.seed,
-    // always explicit, so the size default never applies here: --patience 0 = never stop early (the paper's setting)
+    // --patience 0 = never stop early (the paper's setting)
     autoencoder: { model: 'attention', dim: o.dim, epochs: o.epochs, patience: o.patience, parallel: false },
     xgboost: { nEstimators: o.trees },
   });

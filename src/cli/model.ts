@@ -124,6 +124,7 @@ async function train(opts: TrainOptions): Promise<void> {
       msPerEpoch: round(s.msPerEpoch, 2),
       alpha: s.alpha === null ? null : round(s.alpha),
       groups: s.groups,
+      patience: s.patience,
     });
     const result = {
       dataset,

@@ -94,6 +94,8 @@ export interface AutoencoderSummary {
   readonly alpha: number | null;
   /** G, distinct feature rows the attention groups entities by (null for the vanilla model). */
   readonly groups: number | null;
+  /** Early stopping in effect: epochs without a better validation RMSE before stopping, null = never (unset or 0). */
+  readonly patience: number | null;
   readonly seconds: number;
 }
 
@@ -149,6 +151,7 @@ function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): A
     msPerEpoch: ae.msPerEpoch,
     alpha: cfg.autoencoder.model === 'attention' ? ae.alpha : null,
     groups: ae.groups,
+    patience: cfg.autoencoder.patience || null, // unset and 0 both mean never
     seconds,
   };
 }

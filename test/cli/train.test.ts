@@ -31,6 +31,10 @@ test('train exits 2 on a bad option, before reading any data', () => {
   const r = run('train', '--epochs', '0', '--data-dir', '/nonexistent');
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /epochs/);
+  // --patience 0 is valid (never stop early); a negative one is not
+  const neg = run('train', '--patience', '-1', '--data-dir', '/nonexistent');
+  assert.equal(neg.status, 2, neg.stderr);
+  assert.match(neg.stderr, /patience/);
 });
 
 describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip: needsRealData() }, () => {
@@ -69,7 +73,9 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     }
     const ae = obj(report.autoencoders, ['users', 'movies'], 'autoencoders');
     for (const side of ['users', 'movies']) {
-      const s = obj(ae[side], ['epochs', 'bestEpoch', 'bestValidationRmse', 'msPerEpoch', 'alpha', 'groups'], `autoencoders.${side}`);
+      const s = obj(ae[side], ['epochs', 'bestEpoch', 'bestValidationRmse', 'msPerEpoch', 'alpha', 'groups', 'patience'], `autoencoders.${side}`);
+      // no --patience: never stop early, the paper's setting
+      assert.equal(s.patience, null, `${side}.patience`);
       assert.equal(s.epochs, EPOCHS);
       assert.ok(Number.isInteger(s.bestEpoch) && (s.bestEpoch as number) >= 1 && (s.bestEpoch as number) <= EPOCHS);
       positive(s.bestValidationRmse, `${side}.bestValidationRmse`);
