@@ -58,7 +58,7 @@ export interface TableEncoder {
 }
 
 /** Label of bin k of `edges`, e.g. `(18,30]`. */
-function binLabel(edges: readonly number[], k: number): string {
+export function binLabel(edges: readonly number[], k: number): string {
   return `(${edges[k]},${edges[k + 1]}]`;
 }
 
@@ -148,7 +148,7 @@ function fitNumeric(spec: FeatureColumnSpec, values: readonly string[], ids: rea
     const q = Number(quantile(sorted, k / bins).toPrecision(6));
     if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
   }
-  // binOf puts values at or below the first edge in bin 0, so the minimum needs no edge below it
+  // binIndex puts values at or below the first edge in bin 0, so the minimum needs no edge below it
   if (edges.length === 1) edges.unshift(edges[0] - 1);
   return { kind: 'numeric', name: spec.name, label, edges, fill };
 }
@@ -166,8 +166,11 @@ export function fitTableEncoder(table: FeatureTable): TableEncoder {
   return tableEncoder(columns);
 }
 
-/** Index of the right-closed bin holding `value`; values beyond the outer edges go to the nearest edge bin. */
-export function binOf(value: number, edges: readonly number[]): number {
+/**
+ * Index of the right-closed bin (edges[k], edges[k+1]] holding `value`; values at or below the first edge go to
+ * bin 0 and values above the last edge to the last bin (nearest edge bin).
+ */
+export function binIndex(value: number, edges: readonly number[]): number {
   const last = edges.length - 2;
   for (let k = 0; k < last; k++) if (value <= edges[k + 1]) return k;
   return last;
@@ -197,7 +200,7 @@ export function encodeRecord(
       else if (typeof raw === 'string') v = parseNumber(raw);
       else v = Number.NaN;
       if (!Number.isFinite(v)) throw new InputError(`${who}: ${c.name} ${JSON.stringify(raw)} is not a number`);
-      out[o + binOf(v, c.edges)] = 1;
+      out[o + binIndex(v, c.edges)] = 1;
     } else {
       let vs: readonly string[];
       if (raw === undefined) vs = [];

@@ -11,6 +11,7 @@
  * The encoders are plain JSON-able data so a saved model can encode a cold-start user or item the same way.
  */
 import { InputError } from '../errors.js';
+import { binIndex, binLabel } from './encoding.js';
 import type { MovieLens100K } from './movielens.js';
 import type { FeatureMatrix } from './types.js';
 
@@ -56,20 +57,8 @@ export interface ItemSideInfo {
   readonly genres: ArrayLike<number> | readonly string[];
 }
 
-/** Label of bin k of `edges`, e.g. `(18,30]`. */
-function binLabel(edges: readonly number[], k: number): string {
-  return `(${edges[k]},${edges[k + 1]}]`;
-}
-
-/**
- * Index of the right-closed bin (edges[k], edges[k+1]] holding `value`; values at or below the first edge go to
- * bin 0 and values above the last edge to the last bin (nearest edge bin).
- */
-export function binIndex(value: number, edges: readonly number[]): number {
-  const last = edges.length - 2;
-  for (let k = 0; k < last; k++) if (value <= edges[k + 1]) return k;
-  return last;
-}
+// the generic encoders' binning, so the reference encoding and the ML-100K preset bin alike by construction
+export { binIndex };
 
 /** A user encoder for the given occupation list (u.occupation order) and the reference's age bins. */
 export function createUserEncoder(occupations: readonly string[], ageEdges: readonly number[] = AGE_EDGES): UserEncoder {
