@@ -62,14 +62,21 @@ export {
   type NumericEncoder,
   type TableEncoder,
 } from './data/encoding.js';
-export { concatRatings, holdout, parseSplitSpec, type SplitSpec, selectRatings, splitRatings } from './data/split.js';
+export {
+  type AlignedRatings,
+  alignRatings,
+  concatRatings,
+  holdout,
+  parseSplitSpec,
+  type SplitSpec,
+  selectRatings,
+  splitRatings,
+} from './data/split.js';
 export { ratingsToCsr, transposeCsr } from './data/csr.js';
 export { createRng, type Rng } from './data/rng.js';
 
 // the recommender
 export {
-  type AlignedRatings,
-  alignRatings,
   type ColdTest,
   type LoadDataOptions,
   loadData,

@@ -4,13 +4,14 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type DatasetDescriptor, parseDescriptor, parseRatingColumns } from '../data/descriptor.js';
+import { type DatasetDescriptor, parseDescriptor, ratingsReading } from '../data/descriptor.js';
 import { readRatingsFile } from '../data/delimited.js';
 import { resolveDataDir } from '../data/location.js';
 import { IdMap } from '../data/model.js';
+import { type AlignedRatings, alignRatings } from '../data/split.js';
 import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
-import { type AlignedRatings, alignRatings, loadData } from '../pipeline/data.js';
+import { loadData } from '../pipeline/data.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import {
@@ -188,16 +189,10 @@ interface EvaluateOptions extends ModelOptions, DatasetOptions {}
 /** Reads `--test FILE` with the given reading options, falling back to those the model was trained with. */
 async function readTestFile(file: string, opts: EvaluateOptions, trained: DatasetDescriptor | undefined, model: RSAttAE): Promise<AlignedRatings> {
   const inherited = trained?.ratings !== undefined ? trained : {};
-  const d = { ...inherited, ...readingFields(opts) } as Partial<DatasetDescriptor>;
-  const columns = typeof d.columns === 'string' ? parseRatingColumns(d.columns) : d.columns;
   const users = new IdMap();
   const items = new IdMap();
   const read = await readRatingsFile(resolve(file), {
-    sep: d.sep as never,
-    header: d.header,
-    encoding: d.encoding,
-    duplicates: d.duplicates,
-    columns,
+    ...ratingsReading({ ...inherited, ...readingFields(opts) }),
     scale: model.parts.scale,
     users,
     items,

@@ -17,14 +17,21 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, parseInput } from '../errors.js';
-import { parseColumnSpecs, type RatingColumns, readFeatureTableWithLines, readRatingsFile, SEPARATORS } from './delimited.js';
+import {
+  parseColumnSpecs,
+  type RatingColumns,
+  type ReadRatingsOptions,
+  readFeatureTableWithLines,
+  readRatingsFile,
+  SEPARATORS,
+} from './delimited.js';
 import { ensureDataset, type ProgressCallback } from './fetch.js';
 import { loadMovieLens100KDataset } from './ml100k.js';
 import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './model.js';
 import { loadPreset } from './presets.js';
 import { DATASET_NAMES, datasetSpec } from './registry.js';
 import { isSplitName, SPLIT_NAMES } from './movielens.js';
-import { checkDisjoint, SPLIT_KINDS } from './split.js';
+import { alignRatings, checkDisjoint, SPLIT_KINDS } from './split.js';
 import type { Ratings } from './types.js';
 
 const sepSchema = z.enum(['auto', ...SEPARATORS] as [string, ...string[]]);
@@ -211,18 +218,13 @@ export interface LoadDatasetOptions {
   readonly onRead?: (bytesRead: number, totalBytes: number) => void;
 }
 
-/** Adds the ids of `from` (indices into `fromUsers/fromItems`) to the shared maps and re-indexes the ratings. */
-function remap(r: Ratings, fromUsers: IdMap, fromItems: IdMap, users: IdMap, items: IdMap): Ratings {
-  const u = new Int32Array(fromUsers.size);
-  for (let k = 0; k < u.length; k++) u[k] = users.add(fromUsers.id(k));
-  const i = new Int32Array(fromItems.size);
-  for (let k = 0; k < i.length; k++) i[k] = items.add(fromItems.id(k));
-  return {
-    user: Int32Array.from(r.user, (x) => u[x]),
-    item: Int32Array.from(r.item, (x) => i[x]),
-    rating: r.rating,
-    timestamp: r.timestamp,
-  };
+/**
+ * The reading options of a descriptor (or its reading fields alone, e.g. `evaluate --test`'s) as readRatingsFile
+ * takes them.
+ */
+export function ratingsReading(d: Partial<DatasetDescriptor>): Pick<ReadRatingsOptions, 'sep' | 'header' | 'encoding' | 'duplicates' | 'columns'> {
+  const columns = typeof d.columns === 'string' ? parseRatingColumns(d.columns) : d.columns;
+  return { sep: d.sep as ReadRatingsOptions['sep'], header: d.header, encoding: d.encoding, duplicates: d.duplicates, columns };
 }
 
 type FeatureFile = NonNullable<DatasetDescriptor['userFeatures']>;
@@ -259,8 +261,7 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
   const itemSpecs = d.itemFeatures ? featureSpecs(d.itemFeatures.columns as string | FeatureColumnSpec[]) : undefined;
   const users = new IdMap();
   const items = new IdMap();
-  const columns = typeof d.columns === 'string' ? parseRatingColumns(d.columns) : d.columns;
-  const reading = { sep: d.sep as never, header: d.header, encoding: d.encoding, duplicates: d.duplicates, columns };
+  const reading = ratingsReading(d);
   const scale = d.ratingScale === undefined ? undefined : parseRatingScale(d.ratingScale as RatingScale);
   const train = await readRatingsFile(path, { ...reading, scale, users, items, onProgress: opts.onRead });
   const files: Record<string, string> = { [basename(path)]: train.sha256 };
@@ -273,7 +274,10 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
     const t = await readRatingsFile(d.test, { ...reading, scale, users: tu, items: ti });
     if (scale === undefined) scaleRead = widen(train.scale, t.scale);
     files[basename(d.test)] = t.sha256;
-    test = remap(t.ratings, tu, ti, users, items);
+    // ids only in the test file join the maps after the training ids (cold start), so nothing is dropped here
+    for (const id of tu.ids()) users.add(id);
+    for (const id of ti.ids()) items.add(id);
+    test = alignRatings(t.ratings, { users: tu, items: ti }, { users, items }).ratings;
     checkDisjoint(train.ratings, test, {
       users,
       items,

@@ -1,5 +1,6 @@
 /** Seeded hold-out splits and small helpers on {@link Ratings}. */
 import { InputError } from '../errors.js';
+import type { IdMap } from './model.js';
 import { createRng } from './rng.js';
 import type { Ratings } from './types.js';
 
@@ -185,4 +186,41 @@ export function checkDisjoint(
       `${at.test(k)}: the rating of item ${JSON.stringify(at.items.id(test.item[k]))} by user ${JSON.stringify(at.users.id(test.user[k]))} is also in the training data (${at.train(first)}); a test set must not overlap the training data`,
     );
   }
+}
+
+/** Ratings re-indexed to another pair of id maps, and what had no place there. */
+export interface AlignedRatings {
+  readonly ratings: Ratings;
+  /** Ratings dropped because their user or item is not in the target maps. */
+  readonly unknown: { readonly ratings: number; readonly users: number; readonly items: number };
+}
+
+/**
+ * Re-indexes ratings read with one pair of id maps (`from`) to another (`to`, e.g. a saved model's), through the
+ * external ids; ratings of users or items that `to` does not know are dropped and counted (distinct ids).
+ */
+export function alignRatings(
+  r: Ratings,
+  from: { readonly users: IdMap; readonly items: IdMap },
+  to: { readonly users: IdMap; readonly items: IdMap },
+): AlignedRatings {
+  const mapAll = (a: IdMap, b: IdMap): Int32Array => Int32Array.from(a.ids(), (id) => b.index(id) ?? -1);
+  const u = mapAll(from.users, to.users);
+  const i = mapAll(from.items, to.items);
+  const keep: number[] = [];
+  const badUsers = new Set<number>();
+  const badItems = new Set<number>();
+  for (let k = 0; k < r.user.length; k++) {
+    const uu = u[r.user[k]];
+    const ii = i[r.item[k]];
+    if (uu < 0) badUsers.add(r.user[k]);
+    if (ii < 0) badItems.add(r.item[k]);
+    if (uu >= 0 && ii >= 0) keep.push(k);
+  }
+  const kept = selectRatings(r, keep);
+  for (let k = 0; k < keep.length; k++) {
+    kept.user[k] = u[kept.user[k]];
+    kept.item[k] = i[kept.item[k]];
+  }
+  return { ratings: kept, unknown: { ratings: r.user.length - keep.length, users: badUsers.size, items: badItems.size } };
 }

@@ -5,8 +5,8 @@
  */
 import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset } from '../data/descriptor.js';
 import { encodeTable, fitTableEncoder } from '../data/encoding.js';
-import type { IdMap, RatingsDataset } from '../data/model.js';
-import { holdout, parseSplitSpec, selectRatings, splitRatings } from '../data/split.js';
+import type { RatingsDataset } from '../data/model.js';
+import { holdout, parseSplitSpec, splitRatings } from '../data/split.js';
 import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import type { RecommenderData } from './model.js';
@@ -139,41 +139,4 @@ export async function loadData(d: DatasetDescriptor, opts: LoadDataOptions): Pro
   const ds = await loadDataset(desc, opts);
   const prepared = prepareData(ds, { split, valFraction: opts.valFraction ?? d.valFraction, seed: opts.seed ?? d.seed }, split);
   return { ...prepared, data: { ...prepared.data, source: { ...prepared.data.source!, descriptor: desc } } };
-}
-
-/** Ratings re-indexed to another pair of id maps, and what had no place there. */
-export interface AlignedRatings {
-  readonly ratings: Ratings;
-  /** Ratings dropped because their user or item is not in the target maps. */
-  readonly unknown: { readonly ratings: number; readonly users: number; readonly items: number };
-}
-
-/**
- * Re-indexes ratings read with one pair of id maps (`from`) to another (`to`, e.g. a saved model's), through the
- * external ids; ratings of users or items that `to` does not know are dropped and counted (distinct ids).
- */
-export function alignRatings(
-  r: Ratings,
-  from: { readonly users: IdMap; readonly items: IdMap },
-  to: { readonly users: IdMap; readonly items: IdMap },
-): AlignedRatings {
-  const mapAll = (a: IdMap, b: IdMap): Int32Array => Int32Array.from(a.ids(), (id) => b.index(id) ?? -1);
-  const u = mapAll(from.users, to.users);
-  const i = mapAll(from.items, to.items);
-  const keep: number[] = [];
-  const badUsers = new Set<number>();
-  const badItems = new Set<number>();
-  for (let k = 0; k < r.user.length; k++) {
-    const uu = u[r.user[k]];
-    const ii = i[r.item[k]];
-    if (uu < 0) badUsers.add(r.user[k]);
-    if (ii < 0) badItems.add(r.item[k]);
-    if (uu >= 0 && ii >= 0) keep.push(k);
-  }
-  const kept = selectRatings(r, keep);
-  for (let k = 0; k < keep.length; k++) {
-    kept.user[k] = u[kept.user[k]];
-    kept.item[k] = i[kept.item[k]];
-  }
-  return { ratings: kept, unknown: { ratings: r.user.length - keep.length, users: badUsers.size, items: badItems.size } };
 }

@@ -14,7 +14,8 @@ import { InputError } from '../errors.js';
 import { writeDirAtomic } from '../util/fs.js';
 import { VERSION } from '../version.js';
 import { readManifest } from './bundle.js';
-import { alignRatings, loadData } from './data.js';
+import { alignRatings } from '../data/split.js';
+import { loadData } from './data.js';
 import type { RSAttAE } from './model.js';
 import { buildRows, type RowBlocks } from './rows.js';
 
