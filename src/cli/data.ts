@@ -169,7 +169,7 @@ export function registerDataCommands(program: Command): void {
     // a split is shown when asked for, or when the data brings its own test set
     if (opts.split !== undefined || ds.test !== undefined) {
       const split = descriptorSplit(desc, opts.split);
-      const p = prepareData(ds, { split, valFraction: opts.valFraction, seed: opts.seed }, split);
+      const p = prepareData(ds, { split, valFraction: opts.valFraction, seed: opts.seed });
       info.split = {
         name: p.split,
         valFraction: opts.valFraction,

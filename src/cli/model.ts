@@ -4,14 +4,14 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type DatasetDescriptor, parseDescriptor, ratingsReading } from '../data/descriptor.js';
+import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
 import { readRatingsFile } from '../data/delimited.js';
 import { resolveDataDir } from '../data/location.js';
 import { IdMap } from '../data/model.js';
 import { type AlignedRatings, alignRatings } from '../data/split.js';
 import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
-import { loadData } from '../pipeline/data.js';
+import { loadData, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import {
@@ -203,7 +203,7 @@ async function readTestFile(file: string, opts: EvaluateOptions, trained: Datase
 async function evaluate(opts: EvaluateOptions): Promise<void> {
   const manifest = await readManifest(resolve(opts.model));
   const source = manifest.data;
-  const trained = source?.descriptor === undefined ? undefined : parseDescriptor(source.descriptor, `recorded in ${opts.model}`);
+  const trained = recordedDescriptor(manifest, opts.model);
   const { result, aligned } = await withModel(opts.model, async (model) => {
     let aligned: AlignedRatings;
     let split: string;
@@ -215,10 +215,8 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
     } else {
       if (!trained) throw new InputError(`model bundle ${opts.model} records no dataset; give the test ratings with --test FILE`);
       const dl = downloadProgress();
-      const prepared = await loadData(trained, {
+      const { prepared, align } = await reloadTrainedData(trained, manifest, model.parts, {
         split: opts.split,
-        valFraction: manifest.config.valFraction,
-        seed: manifest.config.seed,
         dataDir: resolveDataDir(opts.dataDir),
         onDownload: dl.onProgress,
       });
@@ -226,7 +224,7 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
       split = prepared.split;
       dataset = prepared.data.source?.dataset ?? 'dataset';
       if (source && split !== source.split) note(`warning: the model was trained on split ${source.split}; the test ratings of ${split} may overlap its training ratings`);
-      aligned = alignRatings(prepared.test, { users: prepared.data.users!, items: prepared.data.items! }, model.parts);
+      aligned = align(prepared.test);
     }
     if (aligned.ratings.rating.length === 0) throw new InputError(`none of the ${aligned.unknown.ratings} test ratings names a user and an item the model knows`);
     const m = model.evaluate(aligned.ratings);

@@ -3,19 +3,21 @@
  * random / temporal / user split), carve the validation hold-out from the training part, fit the feature encoders
  * and encode both sides.
  */
-import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset } from '../data/descriptor.js';
+import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset, parseDescriptor } from '../data/descriptor.js';
 import { encodeTable, fitTableEncoder } from '../data/encoding.js';
-import type { RatingsDataset } from '../data/model.js';
-import { holdout, parseSplitSpec, splitRatings } from '../data/split.js';
+import type { IdMap, RatingsDataset } from '../data/model.js';
+import { type AlignedRatings, alignRatings, holdout, parseSplitSpec, splitRatings } from '../data/split.js';
 import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
+import type { BundleManifest } from './bundle.js';
 import type { RecommenderData } from './model.js';
 
 /** Options of {@link prepareData}. */
 export interface PrepareOptions {
   /**
    * How to get a test set when the dataset has none: `random:F` (default `random:0.1`), `temporal:F` or `user:F`
-   * (see splitRatings). Ignored (apart from being recorded) when the dataset brings its own test set.
+   * (see splitRatings). When the dataset brings its own test set it is only recorded, as that set's name (e.g.
+   * `u1`; default `test-file`).
    */
   readonly split?: string;
   /** Share of the training part held out for validation, in (0, 1). Default 0.1. */
@@ -72,10 +74,9 @@ export function coldCounts(known: readonly Ratings[], test: Ratings, nUsers: num
  * empty and attention over its feature group supplies what is known about it (the cold-start path; counted in
  * {@link PreparedData.coldTest}).
  *
- * @param splitName the dataset's own split name when it brings a test set (e.g. `u1`), recorded in the bundle
  * @throws InputError for a bad split spec or fraction, or a split that leaves a part empty
  */
-export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}, splitName?: string): PreparedData {
+export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}): PreparedData {
   const seed = opts.seed ?? 42;
   const valFraction = opts.valFraction ?? 0.1;
   let base: Ratings;
@@ -84,7 +85,7 @@ export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}, split
   if (ds.test !== undefined) {
     base = ds.ratings;
     test = ds.test;
-    split = splitName ?? 'test-file';
+    split = opts.split ?? 'test-file';
   } else {
     split = opts.split ?? 'random:0.1';
     // a distinct stream from the validation hold-out's, which shuffles the training part with `seed`
@@ -137,6 +138,31 @@ export async function loadData(d: DatasetDescriptor, opts: LoadDataOptions): Pro
   // 'test-file' names what happened, it is not a split to ask for
   const desc: DatasetDescriptor = d.test !== undefined ? d : { ...d, split };
   const ds = await loadDataset(desc, opts);
-  const prepared = prepareData(ds, { split, valFraction: opts.valFraction ?? d.valFraction, seed: opts.seed ?? d.seed }, split);
+  const prepared = prepareData(ds, { split, valFraction: opts.valFraction ?? d.valFraction, seed: opts.seed ?? d.seed });
   return { ...prepared, data: { ...prepared.data, source: { ...prepared.data.source!, descriptor: desc } } };
+}
+
+/**
+ * The dataset descriptor a model bundle's manifest records, validated; undefined when it records none (a model
+ * fitted through the library on data built in code).
+ * @throws InputError when the recorded descriptor is invalid
+ */
+export function recordedDescriptor(manifest: BundleManifest, where: string): DatasetDescriptor | undefined {
+  const recorded = manifest.data?.descriptor;
+  return recorded === undefined ? undefined : parseDescriptor(recorded, `recorded in ${where}`);
+}
+
+/**
+ * A saved model's data read and prepared again as it was trained (its manifest's seed and validation share; `split`
+ * picks another split), with `align` re-indexing any part of it to the model's ids (see alignRatings).
+ */
+export async function reloadTrainedData(
+  descriptor: DatasetDescriptor,
+  manifest: BundleManifest,
+  model: { readonly users: IdMap; readonly items: IdMap },
+  opts: LoadDatasetOptions & { readonly split?: string },
+): Promise<{ prepared: PreparedData; align: (r: Ratings) => AlignedRatings }> {
+  const prepared = await loadData(descriptor, { ...opts, valFraction: manifest.config.valFraction, seed: manifest.config.seed });
+  const from = { users: prepared.data.users!, items: prepared.data.items! };
+  return { prepared, align: (r) => alignRatings(r, from, model) };
 }

@@ -8,14 +8,12 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileWriter, parquetWrite } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
-import { parseDescriptor } from '../data/descriptor.js';
 import type { Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { writeDirAtomic } from '../util/fs.js';
 import { VERSION } from '../version.js';
 import { readManifest } from './bundle.js';
-import { alignRatings } from '../data/split.js';
-import { loadData } from './data.js';
+import { recordedDescriptor, reloadTrainedData } from './data.js';
 import type { RSAttAE } from './model.js';
 import { buildRows, type RowBlocks } from './rows.js';
 
@@ -187,19 +185,12 @@ async function refuseForeignFolder(out: string): Promise<void> {
  */
 export async function exportRows(model: RSAttAE, modelDir: string, out: string, opts: ExportOptions): Promise<ExportSchema> {
   const manifest = await readManifest(modelDir);
-  const recorded = manifest.data?.descriptor;
-  if (recorded === undefined) {
+  const descriptor = recordedDescriptor(manifest, modelDir);
+  if (descriptor === undefined) {
     throw new InputError(`model bundle ${modelDir} records no dataset descriptor (trained through the library?), so its rows cannot be rebuilt; use writeRowsParquet with the ratings`);
   }
-  const descriptor = parseDescriptor(recorded, `recorded in ${modelDir}`);
-  const prepared = await loadData(descriptor, {
-    valFraction: manifest.config.valFraction,
-    seed: manifest.config.seed,
-    dataDir: opts.dataDir,
-    onDownload: opts.onDownload,
-  });
-  const from = { users: prepared.data.users!, items: prepared.data.items! };
-  const align = (r: Ratings): Ratings => alignRatings(r, from, model.parts).ratings;
-  const splits = { train: align(prepared.data.train), validation: align(prepared.data.validation), test: align(prepared.test) };
+  const { prepared, align } = await reloadTrainedData(descriptor, manifest, model.parts, { dataDir: opts.dataDir, onDownload: opts.onDownload });
+  const rows = (r: Ratings): Ratings => align(r).ratings;
+  const splits = { train: rows(prepared.data.train), validation: rows(prepared.data.validation), test: rows(prepared.test) };
   return writeRowsParquet(model, splits, out, { model: modelDir, dataset: prepared.data.source?.dataset ?? 'dataset', split: prepared.split }, opts);
 }

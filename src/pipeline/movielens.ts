@@ -39,5 +39,5 @@ export async function loadMovieLensSplit(opts: MovieLensSplitOptions): Promise<M
     timeoutMs: opts.timeoutMs,
   });
   const ds = await loadMovieLens100KDataset(dir, opts.split);
-  return prepareData(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed }, opts.split);
+  return prepareData(ds, { split: opts.split, valFraction: opts.valFraction, seed: opts.seed });
 }
