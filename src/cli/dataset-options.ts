@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type DatasetDescriptor, parseDescriptor, readDescriptorFile } from '../data/descriptor.js';
+import { type DatasetDescriptor, parseDescriptor, parseRatingScale, readDescriptorFile } from '../data/descriptor.js';
 import { DATASET_NAMES } from '../data/registry.js';
 import { InputError } from '../errors.js';
 import { addDataDirOption, parseChoice } from './util.js';
@@ -44,7 +44,7 @@ export function addReadingOptions(cmd: Command): Command {
 }
 
 /** Adds every dataset option and `--data-dir`. */
-export function addDatasetOptions(cmd: Command, opts: { split?: boolean } = {}): Command {
+export function addDatasetOptions(cmd: Command): Command {
   cmd
     .option('--dataset <name>', `a MovieLens preset: ${DATASET_NAMES.join(', ')} (default ml-100k when no --ratings / --dataset-file)`, parseChoice(DATASET_NAMES))
     .option('--dataset-file <file>', 'a dataset descriptor (JSON) with all of the options below')
@@ -55,10 +55,8 @@ export function addDatasetOptions(cmd: Command, opts: { split?: boolean } = {}):
     .option('--user-features <file>', 'a user feature table')
     .option('--user-columns <specs>', "its columns, e.g. 'id:id,age:numeric,gender:category,occupation:category(min=5)'")
     .option('--item-features <file>', 'an item feature table')
-    .option('--item-columns <specs>', "its columns, e.g. 'id:id,title:ignore,genres:multi(|),year:numeric(bins=8)'");
-  if (opts.split !== false) {
-    cmd.option('--split <spec>', 'u1..u5|ua|ub (ML-100K), random:F, temporal:F or user:F (default: the preset\'s, else random:0.1)');
-  }
+    .option('--item-columns <specs>', "its columns, e.g. 'id:id,title:ignore,genres:multi(|),year:numeric(bins=8)'")
+    .option('--split <spec>', 'u1..u5|ua|ub (ML-100K), random:F, temporal:F or user:F (default: the preset\'s, else random:0.1)');
   return addDataDirOption(cmd);
 }
 
@@ -97,7 +95,7 @@ export async function descriptorFromOptions(o: DatasetOptions): Promise<DatasetD
   if (o.dataset !== undefined) over.preset = o.dataset;
   if (o.ratings !== undefined) over.ratings = resolve(o.ratings);
   if (o.test !== undefined) over.test = resolve(o.test);
-  if (o.ratingScale !== undefined) over.ratingScale = o.ratingScale.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x)));
+  if (o.ratingScale !== undefined) over.ratingScale = parseRatingScale(o.ratingScale);
   const uf = featureFile(o.userFeatures, o.userColumns, 'user');
   const itf = featureFile(o.itemFeatures, o.itemColumns, 'item');
   if (uf) over.userFeatures = uf;
@@ -108,9 +106,5 @@ export async function descriptorFromOptions(o: DatasetOptions): Promise<DatasetD
   if (o.dataset !== undefined && o.ratings === undefined) delete merged.ratings;
   if (o.ratings !== undefined && o.dataset === undefined) delete merged.preset;
   if (merged.preset === undefined && merged.ratings === undefined) merged.preset = 'ml-100k';
-  if (Array.isArray(merged.ratingScale) && merged.ratingScale.length === 3) {
-    const [min, max, step] = merged.ratingScale as number[];
-    merged.ratingScale = { min, max, step };
-  }
   return parseDescriptor(merged, o.datasetFile ? `(${o.datasetFile} with command-line options)` : '(from the command-line options)');
 }

@@ -15,7 +15,7 @@ export {
 } from './config.js';
 export { trainAutoencoderInWorker } from './parallel.js';
 export type { ModelShape } from './params.js';
-export { type Side, sideData } from './sides.js';
+export { type Side, type SplitData, sideData } from './sides.js';
 export {
   type EpochInfo,
   loadAutoencoder,

@@ -7,27 +7,17 @@ import { ratingsToCsr } from '../data/csr.js';
 import type { TableEncoder } from '../data/encoding.js';
 import { IdMap, type RatingScale } from '../data/model.js';
 import { concatRatings } from '../data/split.js';
-import type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from '../data/types.js';
+import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { type Rows, XGBRegressor } from '../gbdt/index.js';
-import { type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
+import { type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 
 /** What {@link RSAttAE.fit} learns from: one split of a ratings dataset with side information. */
-export interface RecommenderData {
-  readonly nUsers: number;
-  readonly nItems: number;
-  /** Ratings the autoencoders and XGBoost train on (0-based indices). */
-  readonly train: Ratings;
-  /** Held-out ratings: the autoencoders' validation target, XGBoost's validation metric. */
-  readonly validation: Ratings;
-  /** F_u: one row per user. */
-  readonly userFeatures: FeatureMatrix;
-  /** F_m: one row per item. */
-  readonly itemFeatures: FeatureMatrix;
+export interface RecommenderData extends SplitData {
   /** External user ids ↔ indices; default `"1"`…`"nUsers"` (1-based, as MovieLens numbers them). */
   readonly users?: IdMap;
   /** External item ids ↔ indices; default `"1"`…`"nItems"`. */
@@ -184,6 +174,13 @@ function someIds(m: IdMap): string {
   return `${[0, 1, 2].map((k) => m.id(k)).join(', ')}, …, ${m.id(n - 1)} (${n} in all)`;
 }
 
+/** The index of an external id (a number is taken as its decimal string). @throws InputError naming some known ids */
+function indexOf(m: IdMap, id: string | number, what: 'user' | 'item'): number {
+  const k = m.index(String(id));
+  if (k === undefined) throw new InputError(`unknown ${what} id ${JSON.stringify(String(id))}; the model knows ${someIds(m)}`);
+  return k;
+}
+
 /** The first `n` rows of per-pair embeddings. */
 function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
   const cut = (m: Float32Matrix): Float32Matrix => ({ rows: n, cols: m.cols, data: m.data.subarray(0, n * m.cols) });
@@ -241,16 +238,9 @@ export class RSAttAE {
     const trainSide = async (side: 'users' | 'movies', seed: number): Promise<[TrainedAutoencoder, number]> => {
       opts.onStage?.(side);
       const start = performance.now();
-      const rows = side === 'users' ? data.nUsers : data.nItems;
-      const cols = side === 'users' ? data.nItems : data.nUsers;
-      const by = side === 'users' ? 'user' : 'item';
       try {
         const trained = await train(
-          {
-            train: ratingsToCsr(data.train, rows, cols, by),
-            validation: ratingsToCsr(data.validation, rows, cols, by),
-            features: side === 'users' ? data.userFeatures : data.itemFeatures,
-          },
+          sideData(data, side),
           { ...aeConfig, seed },
           { onEpoch: (e) => opts.onProgress?.({ stage: side, ...e }), signal: abort.signal },
         );
@@ -333,16 +323,12 @@ export class RSAttAE {
 
   /** The index of an external user id. @throws InputError for an unknown id, showing some known ones */
   userIndex(user: string | number): number {
-    const k = this.parts.users.index(String(user));
-    if (k === undefined) throw new InputError(`unknown user id ${JSON.stringify(String(user))}; the model knows ${someIds(this.parts.users)}`);
-    return k;
+    return indexOf(this.parts.users, user, 'user');
   }
 
   /** The index of an external item id. @throws InputError for an unknown id, showing some known ones */
   itemIndex(item: string | number): number {
-    const k = this.parts.items.index(String(item));
-    if (k === undefined) throw new InputError(`unknown item id ${JSON.stringify(String(item))}; the model knows ${someIds(this.parts.items)}`);
-    return k;
+    return indexOf(this.parts.items, item, 'item');
   }
 
   /** Predicted rating of `item` by `user` (external ids). @throws InputError for an unknown id */
