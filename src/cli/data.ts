@@ -11,6 +11,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { inferScale } from '../data/delimited.js';
 import { descriptorSplit, loadDataset } from '../data/descriptor.js';
 import { fitTableEncoder } from '../data/encoding.js';
 import { fetchDataset, verifyDataset } from '../data/fetch.js';
@@ -146,12 +147,8 @@ export function registerDataCommands(program: Command): void {
     if (desc.preset !== undefined) await obtain(desc.preset, opts);
     const ds = await loadDataset(desc, { dataDir: resolveDataDir(opts.dataDir), fetch: false });
     const all = ds.test === undefined ? ds.ratings : concatRatings(ds.ratings, ds.test);
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const r of all.rating) {
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
-    }
+    // the range the ratings span (the declared scale's step is reported beside it)
+    const { min: lo, max: hi } = inferScale(all.rating);
     const n = all.rating.length;
     const width = (t: typeof ds.userFeatures): number => (t === undefined ? 0 : fitTableEncoder(t).names.length);
     const info: Record<string, unknown> = {
