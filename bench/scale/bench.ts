@@ -9,8 +9,12 @@
  * one after the other (parallel off, so each stage's seconds are its own), XGBoost with the paper's parameters and
  * `--trees` trees on all cores.
  *
+ * `--parallel` trains the two modules at the same time (the library default) for end-to-end wall time;
+ * `--reference ml-100k,ml-1m` also runs the PyTorch reference on those shapes, on the same files, with the same epochs
+ * and trees (synthetic shapes it runs on are then written in the ML-100K layout: u1.base/u1.test 80/20).
+ *
  *   flock /tmp/rsattae-bench.lock node dist/bench/scale/bench.js [--shapes ml-100k,ml-1m] [--epochs 200]
- *       [--patience 20] [--trees 300] [--dim 64] [--seed 42] [--data-dir DIR] [--out FILE]
+ *       [--patience 20] [--trees 300] [--dim 64] [--seed 42] [--parallel] [--reference SHAPES] [--data-dir DIR] [--out FILE]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,6 +83,7 @@ interface ChildOptions {
   readonly trees: number;
   readonly dim: number;
   readonly seed: number;
+  readonly parallel: boolean;
 }
 
 /** One shape, in this (child) process: read + prepare, fit (users, movies, booster), evaluate; prints one JSON line. */
@@ -93,7 +98,7 @@ async function child(o: ChildOptions): Promise<void> {
   const model = await RSAttAE.fit(data, {
     seed: o.seed,
     // --patience 0 = never stop early (the paper's setting)
-    autoencoder: { model: 'attention', dim: o.dim, epochs: o.epochs, patience: o.patience, parallel: false },
+    autoencoder: { model: 'attention', dim: o.dim, epochs: o.epochs, patience: o.patience, parallel: o.parallel },
     xgboost: { nEstimators: o.trees },
   });
   const t1 = performance.now();
@@ -141,6 +146,24 @@ async function child(o: ChildOptions): Promise<void> {
   };
   model.dispose();
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * The PyTorch reference on the same files, in this invocation (wall time and peak RSS from GNU time, its own JSON
+ * line for the stages and RMSEs). It holds out 15 % of the base for validation where we hold out 10 %.
+ */
+function runReference(python: string, dir: string, epochs: string, trees: string, seed: string): Record<string, unknown> {
+  const script = join(ROOT, '..', 'shared', 'bench', 'reference_rsattae.py');
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB %M', python, script, dir, '--epochs', epochs, '--trees', trees, '--seed', seed, '--threads', '2'], {
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
+  const wallSeconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`reference exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const last = r.stdout.trim().split('\n').pop() ?? '{}';
+  const rss = /MAXRSS_KB (\d+)/.exec(r.stderr);
+  return { ...(JSON.parse(last) as Record<string, unknown>), wallSeconds, peakRssMB: rss ? Math.round(Number(rss[1]) / 1024) : null };
 }
 
 /** ML-20M's sizes and the extrapolated cost of the stated configuration there, from one measured synthetic shape. */
@@ -195,6 +218,7 @@ function main(): void {
       trees: Number(arg('trees', '300')),
       dim: Number(arg('dim', '64')),
       seed: Number(arg('seed', '42')),
+      parallel: process.argv.includes('--parallel'),
     }).catch((e: unknown) => {
       process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
       process.exit(1);
@@ -208,6 +232,10 @@ function main(): void {
   const dim = arg('dim', '64');
   const seed = arg('seed', '42');
   const out = arg('out', '');
+  const parallel = process.argv.includes('--parallel');
+  // shapes the PyTorch reference also runs on, on the same files (synthetic shapes then use the ML-100K layout)
+  const reference = arg('reference', '').split(',').filter((s) => s !== '');
+  const python = arg('python', '/usr/bin/python3');
   const dataDir = arg('data-dir', process.env.RSATTAE_DATA_DIR ?? join(ROOT, '..', 'shared', 'datasets'));
   for (const s of shapes) if (s !== 'ml-100k' && !(SYNTH_SHAPES as readonly string[]).includes(s)) throw new Error(`unknown shape ${s}`);
   const loadBefore = loadavg();
@@ -221,14 +249,16 @@ function main(): void {
         let datasetFile: string[] = [];
         if (shape !== 'ml-100k') {
           const t = performance.now();
-          await synthesize({ out: tmp, seed: Number(seed), shape: shape as SynthShape });
+          const format = reference.includes(shape) ? 'ml-100k' : 'csv';
+          await synthesize({ out: tmp, seed: Number(seed), shape: shape as SynthShape, format });
           synthSeconds = (performance.now() - t) / 1000;
           datasetFile = ['--dataset-file', join(tmp, 'dataset.json')];
         }
-        const args = [SELF, '--child', shape, ...datasetFile, '--data-dir', dataDir, '--epochs', epochs, '--patience', patience, '--trees', trees, '--dim', dim, '--seed', seed];
+        const args = [SELF, '--child', shape, ...datasetFile, '--data-dir', dataDir, '--epochs', epochs, '--patience', patience, '--trees', trees, '--dim', dim, '--seed', seed, ...(parallel ? ['--parallel'] : [])];
         const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
         if (r.status !== 0) throw new Error(`${shape}: child exited ${r.status}`);
-        const res = { ...(JSON.parse(r.stdout) as Record<string, unknown>), synthSeconds };
+        const res: Record<string, unknown> = { ...(JSON.parse(r.stdout) as Record<string, unknown>), synthSeconds };
+        if (reference.includes(shape)) res.reference = runReference(python, shape === 'ml-100k' ? join(dataDir, 'ml-100k') : tmp, epochs, trees, seed);
         process.stderr.write(`${shape}: ${JSON.stringify(res)}\n`);
         results.push(res);
       } finally {
@@ -247,7 +277,7 @@ function main(): void {
         dim: Number(dim),
         epochs: Number(epochs),
         patience: Number(patience),
-        parallel: false,
+        parallel,
         trees: Number(trees),
         xgboost: 'paper defaults (depth 9, eta 0.01, colsample 0.2, hist), all cores',
         seed: Number(seed),
