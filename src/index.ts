@@ -85,7 +85,7 @@ export {
   prepareData,
 } from './pipeline/data.js';
 export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './pipeline/movielens.js';
-export { configSchema, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
+export { configSchema, type DefaultsProfile, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
 export {
   type AutoencoderSummary,
   BATCHED_ROWS_FROM,

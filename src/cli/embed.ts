@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../data/location.js';
 import type { Float32Matrix } from '../data/types.js';
+import { resolveAutoencoderConfig } from '../nn/config.js';
 import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
 import { type Side, sideData } from '../nn/sides.js';
 import { loadData } from '../pipeline/data.js';
@@ -72,16 +73,18 @@ export function registerEmbedCommand(program: Command): void {
       });
       const sides: Side[] = opts.side === 'both' ? ['users', 'movies'] : [opts.side];
       const report: Record<string, unknown> = {};
+      // embed trains the autoencoders alone: the reference's 1000 epochs unless --epochs says otherwise
+      const epochs = opts.epochs ?? resolveAutoencoderConfig({}).epochs;
       for (const side of sides) {
         const input = sideData(data, side);
-        const progress = createProgress(`${side} autoencoder`, { total: opts.epochs });
+        const progress = createProgress(`${side} autoencoder`, { total: epochs });
         const t0 = performance.now();
         const res = await trainAutoencoder(
           input,
           {
             model: opts.model,
             dim: opts.dim,
-            epochs: opts.epochs,
+            epochs,
             patience: opts.patience,
             seed: opts.seed,
             restore: opts.restore,
@@ -97,7 +100,7 @@ export function registerEmbedCommand(program: Command): void {
         report[side] = {
           model: opts.model,
           dim: opts.dim,
-          epochs: opts.epochs,
+          epochs,
           epochsRun: res.epochsRun,
           bestEpoch: res.bestEpoch,
           bestValidationRmse: round(res.bestValidationRmse, 5),

@@ -12,6 +12,7 @@ import { type AlignedRatings, alignRatings } from '../data/split.js';
 import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { loadData, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
+import { LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import {
@@ -22,12 +23,14 @@ import {
   note,
   parseChoice,
   parsePositiveInt,
+  parsePositiveNumber,
   type Progress,
   writeJson,
 } from './util.js';
 
 interface TrainOptions extends AutoencoderOptions, DatasetOptions {
-  nEstimators: number;
+  nEstimators?: number;
+  learningRate?: number;
   parallel: boolean;
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
   folds: number;
@@ -72,37 +75,42 @@ async function train(opts: TrainOptions): Promise<void> {
     aeBar?.stop([aeLast.users, aeLast.movies].filter(Boolean).join('\n'));
     aeBar = undefined;
   };
+  // the effective configuration (the paper's defaults, or the large-data ones from LARGE_DATA_FROM ratings), for the bars
+  const config = resolveConfig(
+      {
+        seed: opts.seed,
+        valFraction: opts.valFraction,
+        embeddings: opts.embeddings,
+        folds: opts.folds,
+        autoencoder: {
+          model: opts.model,
+          dim: opts.dim,
+          epochs: opts.epochs,
+          patience: opts.patience,
+          restore: opts.restore,
+          backend: opts.backend,
+          parallel: opts.parallel,
+        },
+        xgboost: { nEstimators: opts.nEstimators, learningRate: opts.learningRate },
+      },
+    { trainingRatings: data.train.rating.length },
+  );
   const model = await RSAttAE.fit(
     data,
-    {
-      seed: opts.seed,
-      valFraction: opts.valFraction,
-      embeddings: opts.embeddings,
-      folds: opts.folds,
-      autoencoder: {
-        model: opts.model,
-        dim: opts.dim,
-        epochs: opts.epochs,
-        patience: opts.patience,
-        restore: opts.restore,
-        backend: opts.backend,
-        parallel: opts.parallel,
-      },
-      xgboost: { nEstimators: opts.nEstimators },
-    },
+    config,
     {
       onStage(stage) {
         if (stage === 'xgboost') {
           stopAutoencoders();
-          xgbBar = createProgress(`xgboost (${opts.nEstimators} trees)`);
+          xgbBar = createProgress(`xgboost (${config.xgboost.nEstimators} trees)`);
         } else {
-          aeBar ??= createProgress(`autoencoders (users + movies, ${opts.epochs} epochs each)`, { total: 2 * opts.epochs });
+          aeBar ??= createProgress(`autoencoders (users + movies, ${config.autoencoder.epochs} epochs each)`, { total: 2 * config.autoencoder.epochs });
         }
       },
       onProgress(p) {
         if (p.stage === 'xgboost') {
           xgbBar?.update(p.iteration + 1, p.nIterations);
-          xgbLast = `xgboost (${opts.nEstimators} trees): train rmse ${p.train.toFixed(4)}${p.eval === undefined ? '' : `, validation rmse ${p.eval.toFixed(4)}`}`;
+          xgbLast = `xgboost (${config.xgboost.nEstimators} trees): train rmse ${p.train.toFixed(4)}${p.eval === undefined ? '' : `, validation rmse ${p.eval.toFixed(4)}`}`;
         } else {
           aeDone[p.stage] = p.epoch;
           aeBar?.update(aeDone.users + aeDone.movies);
@@ -139,6 +147,8 @@ async function train(opts: TrainOptions): Promise<void> {
         test: test.rating.length,
         coldTest,
       },
+      defaults: report.defaults,
+      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate },
       metrics: {
         validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
         test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
@@ -158,6 +168,9 @@ async function train(opts: TrainOptions): Promise<void> {
       const m = result.metrics;
       process.stdout.write(
         `RSAttAE on ${dataset} ${split} (seed ${opts.seed}): ${data.nUsers} users, ${data.nItems} items, ${data.train.rating.length} / ${data.validation.rating.length} / ${test.rating.length} train / validation / test ratings\n` +
+          (report.defaults === 'large-data'
+            ? `  note        large-data defaults (from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings): ${config.autoencoder.epochs} epochs, ${config.xgboost.nEstimators} trees at learning rate ${config.xgboost.learningRate}\n`
+            : '') +
           (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored from features alone (cold start)\n` : '') +
           `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}\n` +
           `  test        RMSE ${m.test.rmse.toFixed(4)}  MAE ${m.test.mae.toFixed(4)}\n` +
@@ -263,7 +276,8 @@ export function registerModelCommands(program: Command): void {
         .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model'),
     ),
   )
-    .option('--n-estimators <n>', 'XGBoost trees (paper Table II setup 4: 1900)', parsePositiveInt, 1900)
+    .option('--n-estimators <n>', 'XGBoost trees (default 1900 as the paper, Table II setup 4; 300 from 5M training ratings)', parsePositiveInt)
+    .option('--learning-rate <eta>', 'XGBoost learning rate η (default 0.01 as the paper; 0.05 from 5M training ratings)', parsePositiveNumber)
     .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
     .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
     .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')

@@ -150,7 +150,7 @@ export function createProgress(label: string, opts: ProgressOptions = {}): Progr
 export interface AutoencoderOptions {
   seed: number;
   dim: number;
-  epochs: number;
+  epochs?: number;
   patience?: number;
   valFraction: number;
   model: 'attention' | 'vanilla';
@@ -166,7 +166,7 @@ export function addAutoencoderOptions(cmd: Command): Command {
   return cmd
     .option('--seed <n>', 'seed of the validation holdout, initialisation, dropout (and XGBoost)', parseSeed, 42)
     .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
-    .option('--epochs <n>', 'autoencoder epochs (reference: 1000)', parsePositiveInt, 1000)
+    .option('--epochs <n>', 'autoencoder epochs (default 1000 as the reference; train: 300 from 5M training ratings)', parsePositiveInt)
     .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE (0 = never)', parseNonNegativeInt)
     .option('--val-fraction <f>', 'share of the base split held out for validation (paper: 0.1)', parseFraction, 0.1)
     .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')

@@ -50,6 +50,8 @@ export interface BundleManifest {
   /** The rating scale of the training data. */
   readonly scale?: RatingScale;
   readonly metrics: Readonly<Record<string, StoredMetrics>>;
+  /** Whose defaults the configuration was resolved with (`config` holds the resulting values). */
+  readonly defaults?: FitReport['defaults'];
   readonly autoencoders?: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
   readonly seconds?: FitReport['seconds'];
   /** Set when xgboost.ubj was replaced by `rsattae import-booster` (a booster trained elsewhere). */
@@ -158,6 +160,7 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
       },
       scale: p.scale,
       metrics: { ...(p.report ? { validation: p.report.validation } : {}), ...opts.metrics },
+      defaults: p.report?.defaults,
       autoencoders: p.report?.autoencoders,
       seconds: p.report?.seconds,
       files,

@@ -71,10 +71,51 @@ export type RSAttAEConfigInput = {
 };
 
 /**
- * Validates a partial configuration and fills the defaults.
+ * Training ratings from which {@link LARGE_DATA_DEFAULTS} replace the paper's defaults. By the measured rates (about
+ * 1 ms per training rating for 1000 epochs and 1900 trees on this project's 2-core machine, BENCHMARKS.md "Scale"),
+ * the paper's configuration takes under ~1.5 h below this size and does not fit 2 h much above it.
+ */
+export const LARGE_DATA_FROM = 5_000_000;
+
+/**
+ * Defaults that take the place of the paper's on {@link LARGE_DATA_FROM} training ratings or more, for fields the
+ * caller leaves unset: 300 autoencoder epochs instead of 1000, and 300 trees at η = 0.05 instead of 1900 at 0.01
+ * (fewer, larger steps; the tree is what costs time, not η). Chosen by measurement: BENCHMARKS.md "Scale defaults".
+ */
+export const LARGE_DATA_DEFAULTS = {
+  autoencoder: { epochs: 300 },
+  xgboost: { nEstimators: 300, learningRate: 0.05 },
+} as const;
+
+/** Which defaults a configuration was resolved with. */
+export type DefaultsProfile = 'paper' | 'large-data';
+
+/** The defaults profile for a training set of `trainingRatings` ratings. */
+export function defaultsProfile(trainingRatings: number): DefaultsProfile {
+  return trainingRatings >= LARGE_DATA_FROM ? 'large-data' : 'paper';
+}
+
+/** `over` with its undefined fields dropped, spread over `base` (so an unset CLI option keeps the default). */
+function defined(base: object, over: object | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * Validates a partial configuration and fills the defaults: the paper's, or with `data` of
+ * {@link LARGE_DATA_FROM} training ratings or more, {@link LARGE_DATA_DEFAULTS} where the input leaves a field unset.
  * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`,
  *   with the issues as data (`code`, `path`)
  */
-export function resolveConfig(input: RSAttAEConfigInput = {}): RSAttAEConfig {
-  return parseInput(configSchema, input, 'invalid configuration', '(config)');
+export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly trainingRatings: number }): RSAttAEConfig {
+  const large = data !== undefined && defaultsProfile(data.trainingRatings) === 'large-data';
+  const merged = large
+    ? {
+        ...input,
+        autoencoder: defined(LARGE_DATA_DEFAULTS.autoencoder, input.autoencoder),
+        xgboost: defined(LARGE_DATA_DEFAULTS.xgboost, input.xgboost),
+      }
+    : input;
+  return parseInput(configSchema, merged, 'invalid configuration', '(config)');
 }

@@ -11,7 +11,7 @@ import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { type Rows, XGBRegressor } from '../gbdt/index.js';
 import { type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
-import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
+import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
@@ -91,6 +91,8 @@ export interface AutoencoderSummary {
 
 /** Metrics and timings of a fit. */
 export interface FitReport {
+  /** Whose defaults filled the unset fields: the paper's, or the large-data ones (see `LARGE_DATA_FROM`). */
+  readonly defaults: DefaultsProfile;
   readonly validation: { readonly rmse: number; readonly mae: number };
   readonly autoencoders: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
   readonly seconds: { readonly users: number; readonly movies: number; readonly xgboost: number; readonly total: number };
@@ -215,7 +217,7 @@ export class RSAttAE {
    * @throws InputError for an invalid configuration or inconsistent data
    */
   static async fit(data: RecommenderData, config: RSAttAEConfigInput = {}, opts: RSAttAEFitOptions = {}): Promise<RSAttAE> {
-    const cfg = resolveConfig(config);
+    const cfg = resolveConfig(config, { trainingRatings: data.train.rating.length });
     checkData(data);
     const t0 = performance.now();
     const ae = cfg.autoencoder;
@@ -296,6 +298,7 @@ export class RSAttAE {
     const validation = errorMetrics(xgb.predict(xVal), data.validation.rating);
 
     const report: FitReport = {
+      defaults: defaultsProfile(data.train.rating.length),
       validation,
       autoencoders: { users: summary(users, cfg, usersSeconds), movies: summary(movies, cfg, moviesSeconds) },
       seconds: { users: usersSeconds, movies: moviesSeconds, xgboost: xgbSeconds, total: (performance.now() - t0) / 1000 },

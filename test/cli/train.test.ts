@@ -55,7 +55,10 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
   });
 
   test('train --json: every field of the documented schema, and nothing else', () => {
-    obj(report, ['dataset', 'split', 'seed', 'data', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
+    obj(report, ['dataset', 'split', 'seed', 'data', 'defaults', 'config', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
+    // 72,000 training ratings: the paper's defaults, with the options given here
+    assert.equal(report.defaults, 'paper');
+    assert.deepEqual(obj(report.config, ['epochs', 'trees', 'learningRate'], 'config'), { epochs: EPOCHS, trees: 5, learningRate: 0.01 });
     const data = obj(report.data, ['users', 'items', 'train', 'validation', 'test', 'coldTest'], 'data');
     assert.deepEqual([data.users, data.items, data.train, data.validation, data.test], [943, 1682, 72_000, 8000, 20_000]);
     // 32 ratings of u1.test are of items with no rating in u1.base (counted with awk on the real files)

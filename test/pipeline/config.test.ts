@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
-import { configSchema, resolveConfig } from '../../src/pipeline/config.js';
+import { configSchema, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, resolveConfig } from '../../src/pipeline/config.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {
@@ -27,6 +27,32 @@ describe('resolveConfig', () => {
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
     });
+  });
+
+  test('from LARGE_DATA_FROM training ratings the large-data defaults fill the unset fields, and only those', () => {
+    const below = resolveConfig({}, { trainingRatings: LARGE_DATA_FROM - 1 });
+    assert.deepEqual(below, resolveConfig());
+    assert.equal(defaultsProfile(LARGE_DATA_FROM - 1), 'paper');
+    assert.equal(defaultsProfile(LARGE_DATA_FROM), 'large-data');
+    const large = resolveConfig({}, { trainingRatings: LARGE_DATA_FROM });
+    assert.equal(large.autoencoder.epochs, LARGE_DATA_DEFAULTS.autoencoder.epochs);
+    assert.equal(large.xgboost.nEstimators, LARGE_DATA_DEFAULTS.xgboost.nEstimators);
+    assert.equal(large.xgboost.learningRate, LARGE_DATA_DEFAULTS.xgboost.learningRate);
+    assert.notEqual(large.autoencoder.epochs, below.autoencoder.epochs);
+    // everything else stays the paper's
+    assert.deepEqual({ ...large, autoencoder: { ...large.autoencoder, epochs: 0 }, xgboost: { ...large.xgboost, nEstimators: 0, learningRate: 0 } }, {
+      ...below,
+      autoencoder: { ...below.autoencoder, epochs: 0 },
+      xgboost: { ...below.xgboost, nEstimators: 0, learningRate: 0 },
+    });
+    // a field the caller sets wins; one it passes as undefined (an unset CLI option) does not
+    const mixed = resolveConfig({ autoencoder: { epochs: 1000, dim: undefined }, xgboost: { nEstimators: undefined, maxDepth: 6 } }, { trainingRatings: 20_000_000 });
+    assert.equal(mixed.autoencoder.epochs, 1000);
+    assert.equal(mixed.autoencoder.dim, 64);
+    assert.equal(mixed.xgboost.nEstimators, LARGE_DATA_DEFAULTS.xgboost.nEstimators);
+    assert.equal(mixed.xgboost.maxDepth, 6);
+    // and the merged input is still validated
+    assert.throws(() => resolveConfig({ xgboost: { learningRate: -1 } }, { trainingRatings: LARGE_DATA_FROM }), /xgboost.learningRate/);
   });
 
   test('the autoencoder section uses the nn defaults (one source)', () => {
