@@ -6,8 +6,8 @@
  * model retrained with the held-out entities' first 20 ratings in its training data. Entities with 20 ratings or
  * fewer have nothing to score and are left out. Prints one JSON object (RMSE by method and k) and writes it to --out.
  *
- *   node dist/bench/coldstart/bench.js [--data-dir DIR] [--epochs 1000] [--trees 1900] [--seed 42]
- *                                      [--study users,items] [--vanilla] [--out bench/coldstart/results.json]
+ *   node dist/bench/coldstart/bench.js [--data-dir DIR] [--epochs 1000] [--trees 1900] [--lr 0.01] [--threads 2] [--seed 42]
+ *                                      [--study users,items] [--vanilla [users,items]] [--out bench/coldstart/results.json]
  *                                      [--cache DIR]   (save fitted models there; later runs load them instead)
  */
 import { existsSync } from 'node:fs';
@@ -38,8 +38,16 @@ const EPOCHS = Number(arg('epochs', '1000'));
 const TREES = Number(arg('trees', '1900'));
 /** XGBoost's learning rate (paper: 0.01 with 1900 trees; a reduced run scales it up as it cuts trees). */
 const LR = Number(arg('lr', '0.01'));
+/** XGBoost threads (1 avoids OpenMP's busy waiting when the machine is oversubscribed). */
+const THREADS = Number(arg('threads', '2'));
 const STUDIES = arg('study', 'users,items').split(',') as ('users' | 'items')[];
-const VANILLA = process.argv.includes('--vanilla');
+/** Studies that also train a vanilla-autoencoder model: `--vanilla` alone means all, `--vanilla users` only that one. */
+const VANILLA = ((): string[] => {
+  const i = process.argv.indexOf('--vanilla');
+  if (i < 0) return [];
+  const next = process.argv[i + 1];
+  return next === undefined || next.startsWith('--') ? ['users', 'items'] : next.split(',');
+})();
 const OUT = arg('out', '');
 const CACHE = arg('cache', '');
 const KS = [0, 1, 3, 5, 10, 20];
@@ -70,7 +78,7 @@ function records(t: FeatureTable): Map<string, Record<string, string>> {
 }
 
 function config(model: 'attention' | 'vanilla'): RSAttAEConfigInput {
-  return { seed: SEED, autoencoder: { model, epochs: EPOCHS }, xgboost: { nEstimators: TREES, learningRate: LR } };
+  return { seed: SEED, autoencoder: { model, epochs: EPOCHS }, xgboost: { nEstimators: TREES, learningRate: LR, nThread: THREADS } };
 }
 
 /** RecommenderData on `ratings` (indices of `users` / `items`), features encoded with the dataset's encoders. */
@@ -266,7 +274,7 @@ async function study(ds: RatingsDataset, side: 'users' | 'items'): Promise<unkno
   model.dispose();
 
   const fits: Record<string, number> = { study: round(seconds) };
-  if (VANILLA) {
+  if (VANILLA.includes(side)) {
     const v = await fit(data, `${side}-study`, 'vanilla');
     const vs = v.model.foldInSide(sideKind);
     for (const k of KS) add('vanilla-AE model, encoder fold-in', k, scoreFolds(v.model, (h) => foldIn(vs, input(h, k), 'encoder')));
@@ -312,7 +320,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGB: Math.round(totalmem() / 2 ** 30), node: process.version },
     command: `node dist/bench/coldstart/bench.js ${process.argv.slice(2).join(' ')}`.trim(),
-    config: { seed: SEED, epochs: EPOCHS, trees: TREES, learningRate: LR, split: 'user:0.1 (items: the same on the swapped matrix)', order: 'first k by timestamp', pool: POOL, lambdaKnown: LAMBDA_KNOWN, lambdaNew: LAMBDA_NEW },
+    config: { seed: SEED, epochs: EPOCHS, trees: TREES, learningRate: LR, xgboostThreads: THREADS, split: 'user:0.1 (items: the same on the swapped matrix)', order: 'first k by timestamp', pool: POOL, lambdaKnown: LAMBDA_KNOWN, lambdaNew: LAMBDA_NEW },
     ...results,
     totalSeconds: round((performance.now() - t0) / 1000),
   };
