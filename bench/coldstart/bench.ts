@@ -233,9 +233,9 @@ async function study(ds: RatingsDataset, side: 'users' | 'items'): Promise<unkno
 
   const sideKind = isUser ? 'user' : 'item';
   const blends: [string, FoldInBlend][] = [
-    ['attention, alpha mix', { kind: 'alpha' }],
+    ['attention, alpha mix (default)', { kind: 'alpha' }],
     ['attention, shrink n0=3', { kind: 'shrink', n0: 3 }],
-    ['attention, shrink n0=10 (default)', { kind: 'shrink', n0: 10 }],
+    ['attention, shrink n0=10', { kind: 'shrink', n0: 10 }],
     ['attention, shrink n0=30', { kind: 'shrink', n0: 30 }],
     ['attention prior only', { kind: 'shrink', n0: 1e9 }],
   ];

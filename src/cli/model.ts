@@ -299,7 +299,7 @@ function addNewUserOptions(cmd: Command): Command {
     .option('--new-user', 'a user the model has not seen, folded in from --features and --ratings without retraining')
     .option('--features <list>', "the new user's features by column name, e.g. 'age=25,gender=F,occupation=writer'")
     .option('--ratings <list>', "the new user's ratings as ITEM:RATING pairs, e.g. '50:5,172:4,133:1'")
-    .option('--method <how>', 'fold-in: attention (encoder pulled towards the attention read-out) or encoder (encoder alone)', parseChoice(['attention', 'encoder'] as const), 'attention');
+    .option('--method <how>', 'fold-in: attention (encoder mixed with the attention read-out) or encoder (encoder alone)', parseChoice(['attention', 'encoder'] as const), 'attention');
 }
 
 /** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */

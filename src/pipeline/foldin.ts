@@ -1,8 +1,8 @@
 /**
  * Fold-in: a user or item that was not in the training data, represented without retraining so that predict and
  * recommend accept it. XGBoost was trained on the encoder's output E (not the attended Ê), so a fold-in must give an
- * E-like vector: the encoder of the new rating row, pulled towards what the trained attention reads for the new
- * feature row (a weighted mean of the training entities' E) — the fewer ratings, the more the attention's.
+ * E-like vector: the encoder of the new rating row mixed, as the trained module mixes before its LayerNorm, with
+ * what the trained attention reads for the new feature row (a weighted mean of the training entities' E).
  */
 import { encodeRecord, type TableEncoder } from '../data/encoding.js';
 import type { IdMap, RatingScale } from '../data/model.js';
@@ -39,14 +39,14 @@ export interface FoldInOptions {
 }
 
 /**
- * @internal How the attention read-out A and the encoder output E_r of the rating row combine: `alpha` is the
- * model's own pre-LayerNorm mix α·A + (1−α)·E_r; `shrink` weighs E_r by n/(n + n0) for n ratings (A alone at n = 0,
+ * @internal How the attention read-out A and the encoder output E_r of the rating row combine (A alone without
+ * ratings): `alpha` is the model's own pre-LayerNorm mix α·A + (1−α)·E_r; `shrink` weighs E_r by n/(n + n0) for n ratings (A alone at n = 0,
  * tending to E_r as ratings accumulate), the usual shrinkage of a per-entity estimate towards a prior.
  */
 export type FoldInBlend = { readonly kind: 'alpha' } | { readonly kind: 'shrink'; readonly n0: number };
 
 /** @internal The blend of method `attention`, chosen by the cold-start study (bench/coldstart, BENCHMARKS.md). */
-export const DEFAULT_BLEND: FoldInBlend = { kind: 'shrink', n0: 10 };
+export const DEFAULT_BLEND: FoldInBlend = { kind: 'alpha' };
 
 /** @internal One side of a model as fold-in needs it. */
 export interface FoldInSide {
@@ -130,7 +130,8 @@ export function foldInRatings(side: FoldInSide, ratings: FoldInInput['ratings'])
 
 /** The blend of the attention read-out `a` and the encoder output `e` of a row with `n` ratings. */
 export function blendEmbedding(a: Float32Array, e: Float32Array, n: number, alpha: number, blend: FoldInBlend): Float32Array {
-  const w = blend.kind === 'alpha' ? alpha : blend.n0 / (n + blend.n0);
+  // with no ratings the encoder's output (of an empty row) is no evidence: the attention's read-out alone
+  const w = n === 0 ? 1 : blend.kind === 'alpha' ? alpha : blend.n0 / (n + blend.n0);
   const out = new Float32Array(e.length);
   for (let c = 0; c < e.length; c++) out[c] = w * a[c] + (1 - w) * e[c];
   return out;

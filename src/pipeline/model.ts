@@ -363,13 +363,14 @@ export class RSAttAE {
 
   /**
    * A new user, represented without retraining: `ratings` (of known items) go through the users' encoder, and with
-   * method `attention` (the default for an attention model) the result is pulled towards what the trained attention
-   * reads for the user's `features` — a mean of training users' embeddings weighted by feature similarity — by
-   * n0/(n + n0) for n ratings (n0 = 10, chosen by the cold-start study in BENCHMARKS.md). Features are encoded with
-   * the model's stored encoder: a column left out encodes as an empty field (numeric: the fill value; category:
-   * all zeros), a value the encoder has never seen goes to its `other` column, or is an error when it has none.
-   * Without features the feature row is all zeros (the "no features" row) and the attention reads the mean of all
-   * training users; without ratings the encoder sees an empty row, and method `attention` is the attention's alone.
+   * method `attention` (the default for an attention model) the result is mixed with what the trained attention
+   * reads for the user's `features` — a mean of training users' embeddings weighted by feature similarity — as the
+   * module itself mixes them: α·attention + (1−α)·encoder, with its learned α (chosen over shrinkage blends by the
+   * cold-start study in BENCHMARKS.md). Features are encoded with the model's stored encoder: a column left out
+   * encodes as an empty field (numeric: the fill value; category: all zeros), a value the encoder has never seen goes
+   * to its `other` column, or is an error when it has none. Without features the feature row is all zeros (the "no
+   * features" row) and the attention reads the mean of all training users; without ratings the attention's read-out
+   * is used alone (method `encoder`: the encoder of an empty row).
    * A loaded model needs its autoencoder weights: `RSAttAE.load(dir, { autoencoders: true })`.
    * @throws InputError for an unknown feature column (naming the valid ones) or level, an unknown or repeated item
    *   id, a rating outside the model's scale, or method `attention` on a vanilla model
