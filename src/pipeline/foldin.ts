@@ -73,6 +73,7 @@ export function foldInFeatures(side: FoldInSide, features: FoldInInput['features
   const nf = side.features.cols;
   const out = new Float32Array(nf);
   if (features === undefined) return out;
+  if (features === null || typeof features !== 'object' || Array.isArray(features)) fail(`${side.kind} features must be an object of values by column name`, 'invalid_type', ['features']);
   const given = Object.keys(features);
   const enc = side.encoder;
   if (!enc) {
@@ -98,7 +99,11 @@ export function foldInRatings(side: FoldInSide, ratings: FoldInInput['ratings'])
   const pairs: [number, number][] = [];
   const seen = new Map<number, number>();
   const s = side.scale;
+  if (ratings !== undefined && !Array.isArray(ratings)) fail('ratings must be an array of { id, rating }', 'invalid_type', ['ratings']);
   (ratings ?? []).forEach((r, k) => {
+    if (r === null || typeof r !== 'object' || (typeof r.id !== 'string' && typeof r.id !== 'number')) {
+      fail(`ratings[${k}] must be { id, rating } with a string or number id`, 'invalid_type', ['ratings', k]);
+    }
     const id = String(r.id);
     const j = side.others.index(id);
     if (j === undefined) fail(`ratings[${k}]: unknown ${other} id ${JSON.stringify(id)}`, 'unknown_id', ['ratings', k, 'id']);

@@ -157,6 +157,12 @@ describe('fold-in on a synthetic model', () => {
     bad(() => model.foldInUser({ ratings: [{ id: 1, rating: Number.NaN }] }), /is not a number/);
     bad(() => model.foldInUser({ ratings: [{ id: 1, rating: 3 }, { id: '1', rating: 4 }] }), /item "1" is rated twice/, 'duplicate_id');
     bad(() => model.foldInUser({}, { method: 'magic' as 'encoder' }), /unknown fold-in method "magic"/);
+    // what a JSON body could hold despite the types
+    const loose = (x: unknown) => x as Parameters<RSAttAE['foldInUser']>[0];
+    bad(() => model.foldInUser(loose({ ratings: { id: 1 } })), /ratings must be an array/, 'invalid_type');
+    bad(() => model.foldInUser(loose({ ratings: [null] })), /ratings\[0\] must be \{ id, rating \}/, 'invalid_type');
+    bad(() => model.foldInUser(loose({ features: 'group=1' })), /features must be an object/, 'invalid_type');
+    bad(() => model.foldInUser(loose({ features: { group: true } })), /group: true is neither a string nor a finite number/, 'invalid_type');
     const item = model.foldInItem({});
     bad(() => model.predict(item as FoldIn, 1), /expected a user id or a user fold-in, got a fold-in of kind "item"/, 'wrong_kind');
     bad(() => model.recommend(item), /expected a user/, 'wrong_kind');
