@@ -16,6 +16,8 @@ const model = await RSAttAE.fit(data, {
 console.log('test', model.evaluate(test)); // { rmse, mae, count }
 console.log('user 1, item 50:', model.predict('1', '50'));
 console.log(model.recommend('1', 5)); // [{ item: '…', title, score }, …]
+const newUser = model.foldInUser({ features: { age: 25, gender: 'F', occupation: 'writer' }, ratings: [{ id: 50, rating: 5 }] });
+console.log(model.recommend(newUser, 5)); // a user not in the data, without retraining
 await model.save('models/example');
 const again = await RSAttAE.load('models/example');
 console.log(again.predict('1', '50') === model.predict('1', '50')); // true

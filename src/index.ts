@@ -97,6 +97,8 @@ export {
   RSAttAE,
   type RSAttAEFitOptions,
 } from './pipeline/model.js';
+/** Fold-in: new users and items without retraining (RSAttAE.foldInUser / foldInItem). */
+export type { FoldIn, FoldInInput, FoldInMethod, FoldInOptions } from './pipeline/foldin.js';
 export {
   BUNDLE_FORMAT_VERSION,
   type BundleManifest,

@@ -13,7 +13,9 @@ import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { loadData, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
 import { LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
+import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
 import { RSAttAE } from '../pipeline/model.js';
+import { parseFeatureList, parseRatingList } from './foldin.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import {
   type AutoencoderOptions,
@@ -188,14 +190,49 @@ interface ModelOptions {
   json?: boolean;
 }
 
-async function withModel<T>(dir: string, use: (m: RSAttAE) => T | Promise<T>): Promise<T> {
-  const model = await RSAttAE.load(resolve(dir));
+async function withModel<T>(dir: string, use: (m: RSAttAE) => T | Promise<T>, autoencoders = false): Promise<T> {
+  const model = await RSAttAE.load(resolve(dir), { autoencoders });
   try {
     return await use(model);
   } finally {
     model.dispose();
   }
 }
+
+/** Who predict and recommend are for: `--user ID`, or a new user from `--features` and `--ratings`. */
+interface UserOptions {
+  user?: string;
+  newUser?: boolean;
+  features?: string;
+  ratings?: string;
+  method: FoldInMethod;
+}
+
+/** A new user as --json reports it: the features given and how many ratings. */
+interface NewUserLabel {
+  readonly new: true;
+  readonly features: Record<string, string>;
+  readonly ratings: number;
+}
+
+/** The user predict and recommend are for, as the options give it (checked before the model is loaded). */
+type UserChoice = { readonly id: string; readonly label: string } | { readonly input: FoldInInput; readonly label: NewUserLabel };
+
+/** @throws InputError for a contradictory choice or a malformed --features / --ratings list */
+function userChoice(opts: UserOptions): UserChoice {
+  if (opts.newUser) {
+    if (opts.user !== undefined) throw new InputError('give either --user ID or --new-user, not both');
+    const features = opts.features === undefined ? undefined : parseFeatureList(opts.features, '--features');
+    const ratings = opts.ratings === undefined ? undefined : parseRatingList(opts.ratings, '--ratings');
+    return { input: { features, ratings }, label: { new: true, features: features ?? {}, ratings: ratings?.length ?? 0 } };
+  }
+  if (opts.user === undefined) throw new InputError('give --user ID, or --new-user with --features and/or --ratings');
+  if (opts.features !== undefined || opts.ratings !== undefined) throw new InputError('--features and --ratings describe a new user: add --new-user (and drop --user)');
+  return { id: opts.user, label: opts.user };
+}
+
+/** The chosen user in a loaded model: its id, or the new user folded in. @throws InputError as foldInUser does */
+const userIn = (model: RSAttAE, c: UserChoice, method: FoldInMethod): string | FoldIn => ('id' in c ? c.id : model.foldInUser(c.input, { method }));
 
 interface EvaluateOptions extends ModelOptions, DatasetOptions {}
 
@@ -251,20 +288,31 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
   }
 }
 
-async function predict(opts: ModelOptions & { user: string; item: string }): Promise<void> {
-  const score = await withModel(opts.model, (model) => model.predict(opts.user, opts.item));
-  if (opts.json) writeJson({ user: opts.user, item: opts.item, rating: round(score) });
+async function predict(opts: ModelOptions & UserOptions & { item: string }): Promise<void> {
+  const who = userChoice(opts);
+  const score = await withModel(opts.model, (model) => model.predict(userIn(model, who, opts.method), opts.item), 'input' in who);
+  if (opts.json) writeJson({ user: who.label, item: opts.item, rating: round(score) });
   else process.stdout.write(`${score.toFixed(4)}\n`);
 }
 
-async function recommend(opts: ModelOptions & { user: string; k: number }): Promise<void> {
-  const recs = await withModel(opts.model, (model) => model.recommend(opts.user, opts.k));
-  if (opts.json) writeJson({ user: opts.user, items: recs.map((r) => ({ ...r, score: round(r.score) })) });
+async function recommend(opts: ModelOptions & UserOptions & { k: number }): Promise<void> {
+  const who = userChoice(opts);
+  const recs = await withModel(opts.model, (model) => model.recommend(userIn(model, who, opts.method), opts.k), 'input' in who);
+  if (opts.json) writeJson({ user: who.label, items: recs.map((r) => ({ ...r, score: round(r.score) })) });
   else {
     for (const [n, r] of recs.entries()) {
       process.stdout.write(`${String(n + 1).padStart(3)}. ${r.score.toFixed(3)}  [${r.item}] ${r.title ?? ''}\n`);
     }
   }
+}
+
+/** The `--new-user` options of predict and recommend. */
+function addNewUserOptions(cmd: Command): Command {
+  return cmd
+    .option('--new-user', 'a user the model has not seen, folded in from --features and --ratings without retraining')
+    .option('--features <list>', "the new user's features by column name, e.g. 'age=25,gender=F,occupation=writer'")
+    .option('--ratings <list>', "the new user's ratings as ITEM:RATING pairs, e.g. '50:5,172:4,133:1'")
+    .option('--method <how>', 'fold-in: attention (encoder mixed with the attention read-out) or encoder (encoder alone)', parseChoice(['attention', 'encoder'] as const), 'attention');
 }
 
 /** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */
@@ -294,21 +342,25 @@ export function registerModelCommands(program: Command): void {
     .option('--json', 'print one JSON object on stdout');
   addDataDirOption(addReadingOptions(evaluateCmd)).action((opts: EvaluateOptions) => evaluate(opts));
 
-  program
-    .command('predict')
-    .description('predicted rating of one item by one user (ids as in the data)')
-    .requiredOption('--model <dir>', 'model bundle directory')
-    .requiredOption('--user <id>', 'user id as in the data (e.g. 42 or u_0042)')
-    .requiredOption('--item <id>', 'item id as in the data')
+  addNewUserOptions(
+    program
+      .command('predict')
+      .description('predicted rating of one item by one user (ids as in the data), or by a new user (--new-user)')
+      .requiredOption('--model <dir>', 'model bundle directory')
+      .option('--user <id>', 'user id as in the data (e.g. 42 or u_0042)')
+      .requiredOption('--item <id>', 'item id as in the data'),
+  )
     .option('--json', 'print one JSON object on stdout')
-    .action((opts: ModelOptions & { user: string; item: string }) => predict(opts));
+    .action((opts: ModelOptions & UserOptions & { item: string }) => predict(opts));
 
-  program
-    .command('recommend')
-    .description('the k items a user has not rated with the highest predicted ratings')
-    .requiredOption('--model <dir>', 'model bundle directory')
-    .requiredOption('--user <id>', 'user id as in the data')
+  addNewUserOptions(
+    program
+      .command('recommend')
+      .description('the k items a user (or a new user, --new-user) has not rated with the highest predicted ratings')
+      .requiredOption('--model <dir>', 'model bundle directory')
+      .option('--user <id>', 'user id as in the data'),
+  )
     .option('-k, --k <n>', 'how many items', parsePositiveInt, 10)
     .option('--json', 'print one JSON object on stdout')
-    .action((opts: ModelOptions & { user: string; k: number }) => recommend(opts));
+    .action((opts: ModelOptions & UserOptions & { k: number }) => recommend(opts));
 }

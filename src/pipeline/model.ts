@@ -10,9 +10,11 @@ import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { type Rows, XGBRegressor } from '../gbdt/index.js';
+import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
 import { type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
+import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 
@@ -202,6 +204,8 @@ export class RSAttAE {
   readonly report?: FitReport;
   /** @internal parts shared with the bundle code */
   readonly parts: ModelParts;
+  /** Attention populations for fold-in, built on first use. */
+  private readonly populations = new Map<'user' | 'item', AttentionPopulation>();
 
   /** Use {@link RSAttAE.fit} or {@link RSAttAE.load}; this wraps already trained parts. */
   constructor(parts: ModelParts) {
@@ -334,11 +338,91 @@ export class RSAttAE {
     return indexOf(this.parts.items, item, 'item');
   }
 
-  /** Predicted rating of `item` by `user` (external ids). @throws InputError for an unknown id */
-  predict(user: string | number, item: string | number): number {
-    const u = this.userIndex(user);
-    const i = this.itemIndex(item);
-    return this.predictIndices(Int32Array.of(u), Int32Array.of(i))[0];
+  /** @internal One side as fold-in sees it. */
+  foldInSide(kind: 'user' | 'item'): FoldInSide {
+    const p = this.parts;
+    const user = kind === 'user';
+    const autoencoder = user ? p.userAutoencoder : p.itemAutoencoder;
+    return {
+      kind,
+      autoencoder,
+      encoder: user ? p.userEncoder : p.itemEncoder,
+      features: user ? p.blocks.userFeatures : p.blocks.itemFeatures,
+      others: user ? p.items : p.users,
+      scale: p.scale,
+      population: () => {
+        const cached = this.populations.get(kind);
+        if (cached) return cached;
+        const pop = attentionPopulation(
+          autoencoder!,
+          user ? p.blocks.userEmbeddings : p.blocks.itemEmbeddings,
+          user ? p.blocks.userFeatures : p.blocks.itemFeatures,
+        );
+        this.populations.set(kind, pop);
+        return pop;
+      },
+    };
+  }
+
+  /**
+   * A new user, represented without retraining: `ratings` (of known items) go through the users' encoder, and with
+   * method `attention` (the default for an attention model) the result is mixed with what the trained attention
+   * reads for the user's `features` — a mean of training users' embeddings weighted by feature similarity — as the
+   * module itself mixes them: α·attention + (1−α)·encoder, with its learned α (chosen over shrinkage blends by the
+   * cold-start study in BENCHMARKS.md). Features are encoded with the model's stored encoder: a column left out
+   * encodes as an empty field (numeric: the fill value; category: all zeros), a value the encoder has never seen goes
+   * to its `other` column, or is an error when it has none. Without features the feature row is all zeros (the "no
+   * features" row) and the attention reads the mean of all training users; without ratings the attention's read-out
+   * is used alone (method `encoder`: the encoder of an empty row).
+   * A loaded model needs its autoencoder weights: `RSAttAE.load(dir, { autoencoders: true })`.
+   * @throws InputError for an unknown feature column (naming the valid ones) or level, an unknown or repeated item
+   *   id, a rating outside the model's scale, or method `attention` on a vanilla model
+   */
+  foldInUser(input: FoldInInput, opts: FoldInOptions = {}): FoldIn {
+    return foldIn(this.foldInSide('user'), input, opts.method);
+  }
+
+  /** A new item, like {@link RSAttAE.foldInUser} with the sides swapped: `ratings` are by known users. */
+  foldInItem(input: FoldInInput, opts: FoldInOptions = {}): FoldIn {
+    return foldIn(this.foldInSide('item'), input, opts.method);
+  }
+
+  /** A known entity's index, or a fold-in's rows checked against this model. */
+  private resolve(x: string | number | FoldIn, kind: 'user' | 'item'): number | FoldIn {
+    if (typeof x === 'string' || typeof x === 'number') return kind === 'user' ? this.userIndex(x) : this.itemIndex(x);
+    if (x === null || typeof x !== 'object' || x.kind !== kind) {
+      const got = x !== null && typeof x === 'object' ? `a fold-in of kind ${JSON.stringify(x.kind)}` : JSON.stringify(x);
+      const a = kind === 'user' ? 'a user' : 'an item';
+      throw new InputError(`expected ${a} id or ${a} fold-in, got ${got}`, { issues: [{ code: 'wrong_kind', path: [kind], message: `expected ${a}` }] });
+    }
+    const b = this.parts.blocks;
+    const [emb, feat, others] = kind === 'user' ? [b.userEmbeddings, b.userFeatures, this.nItems] : [b.itemEmbeddings, b.itemFeatures, this.nUsers];
+    if (x.embedding.length !== emb.cols || x.features.length !== feat.cols || x.rated.some((j) => j < 0 || j >= others)) {
+      throw new InputError(`this ${kind} fold-in does not fit the model (embedding ${x.embedding.length}, features ${x.features.length}; the model has ${emb.cols} and ${feat.cols})`);
+    }
+    return x;
+  }
+
+  /** Row blocks with a fold-in as entity 0 of its side; its index is 0. */
+  private blocksWith(user: number | FoldIn, item: number | FoldIn): { blocks: RowBlocks; u: number; i: number } {
+    const b = this.parts.blocks;
+    const one = (v: Float32Array): Float32Matrix => ({ rows: 1, cols: v.length, data: v });
+    const blocks: RowBlocks = {
+      userEmbeddings: typeof user === 'number' ? b.userEmbeddings : one(user.embedding),
+      userFeatures: typeof user === 'number' ? b.userFeatures : one(user.features),
+      itemEmbeddings: typeof item === 'number' ? b.itemEmbeddings : one(item.embedding),
+      itemFeatures: typeof item === 'number' ? b.itemFeatures : one(item.features),
+    };
+    return { blocks, u: typeof user === 'number' ? user : 0, i: typeof item === 'number' ? item : 0 };
+  }
+
+  /**
+   * Predicted rating of `item` by `user`: external ids, or fold-ins from {@link RSAttAE.foldInUser} /
+   * {@link RSAttAE.foldInItem}. @throws InputError for an unknown id or a fold-in of the wrong kind
+   */
+  predict(user: string | number | FoldIn, item: string | number | FoldIn): number {
+    const { blocks, u, i } = this.blocksWith(this.resolve(user, 'user'), this.resolve(item, 'item'));
+    return this.parts.xgb.predict(pairRowSource(Int32Array.of(u), Int32Array.of(i), blocks))[0];
   }
 
   /**
@@ -353,19 +437,25 @@ export class RSAttAE {
   }
 
   /**
-   * The `k` items with the highest predicted rating among those `user` has not rated (in train + validation).
-   * @throws InputError for an unknown user or a k that is not a positive integer
+   * The `k` items with the highest predicted rating among those `user` has not rated (in train + validation; for a
+   * fold-in, its `rated`). @throws InputError for an unknown user, a fold-in of the wrong kind or a k that is not a
+   * positive integer
    */
-  recommend(user: string | number, k = 10): Recommendation[] {
+  recommend(user: string | number | FoldIn, k = 10): Recommendation[] {
     if (!Number.isInteger(k) || k < 1) throw new InputError(`k must be a positive integer, got ${k}`);
-    const u = this.userIndex(user);
+    const who = this.resolve(user, 'user');
     const seen = new Uint8Array(this.nItems);
-    const { indptr, indices } = this.parts.seen;
-    for (let p = indptr[u]; p < indptr[u + 1]; p++) seen[indices[p]] = 1;
+    if (typeof who === 'number') {
+      const { indptr, indices } = this.parts.seen;
+      for (let p = indptr[who]; p < indptr[who + 1]; p++) seen[indices[p]] = 1;
+    } else {
+      for (const j of who.rated) seen[j] = 1;
+    }
     const candidates: number[] = [];
     for (let i = 0; i < this.nItems; i++) if (!seen[i]) candidates.push(i);
     const items = Int32Array.from(candidates);
-    const scores = this.predictIndices(new Int32Array(items.length).fill(u), items);
+    const { blocks, u } = this.blocksWith(who, 0);
+    const scores = items.length === 0 ? new Float32Array(0) : this.parts.xgb.predict(pairRowSource(new Int32Array(items.length).fill(u), items, blocks));
     const order = Array.from(items.keys()).sort((a, b) => scores[b] - scores[a] || items[a] - items[b]);
     return order.slice(0, k).map((j) => ({
       item: this.parts.items.id(items[j]),

@@ -1,5 +1,6 @@
 /** Shared pipeline test data: a small synthetic rating problem and the mean-predictor baseline. */
 import { createRng, type FeatureMatrix, type Ratings, type RecommenderData } from 'rsattae';
+import { tableEncoder } from '../../src/data/encoding.js';
 
 /** A small low-rank rating problem with features that explain part of it. */
 export function synthetic(nUsers: number, nItems: number, seed: number): { data: RecommenderData; test: Ratings } {
@@ -60,4 +61,15 @@ export function synthetic(nUsers: number, nItems: number, seed: number): { data:
 export function meanRmse(train: Ratings, test: Ratings): number {
   const mean = train.rating.reduce((a, b) => a + b, 0) / train.rating.length;
   return Math.sqrt(test.rating.reduce((a, r) => a + (r - mean) ** 2, 0) / test.rating.length);
+}
+
+/** The synthetic problem with the encoders that name its one-hot feature columns, and a 1..5 scale. */
+export function withEncoders(data: RecommenderData): RecommenderData {
+  const levels = (n: number): string[] => Array.from({ length: n }, (_, k) => String(k));
+  return {
+    ...data,
+    userEncoder: tableEncoder([{ kind: 'category', name: 'group', label: 'group', levels: levels(4), other: false }]),
+    itemEncoder: tableEncoder([{ kind: 'category', name: 'kind', label: 'kind', levels: levels(3), other: false }]),
+    scale: { min: 1, max: 5, step: 1 },
+  };
 }
