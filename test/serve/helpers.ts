@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { RSAttAE } from 'rsattae';
 import { synthetic } from '../pipeline/synthetic.js';
 
-/** The synthetic problem every server test serves: 30 users, 40 items, ids "1"… */
-export const DATA = synthetic(30, 40, 5).data;
+/** The synthetic problem every server test serves: 30 users, 40 items, ids "1"…, ratings 1 to 5. */
+export const DATA = { ...synthetic(30, 40, 5).data, scale: { min: 1, max: 5 } };
 
 /** A model in a second: 3 epochs, 20 shallow trees (enough for distinct scores). */
 export async function tinyModel(seed: number): Promise<RSAttAE> {
