@@ -18,6 +18,12 @@ export interface InputIssue {
   readonly message: string;
 }
 
+/**
+ * Issue code of an id the model does not know (path: `['user']` or `['item']`), so callers such as the server can
+ * answer "not found" without parsing the message.
+ */
+export const UNKNOWN_ID = 'unknown_id';
+
 /** Options of {@link InputError}. */
 export interface InputErrorOptions {
   /** The individual problems (default: none beyond the message). */

@@ -5,7 +5,7 @@
  */
 
 // errors: bad input is an InputError (code, path and issues as data), with one formatter
-export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError } from './errors.js';
+export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError, UNKNOWN_ID } from './errors.js';
 export { VERSION } from './version.js';
 
 // the dataset model
@@ -122,6 +122,24 @@ export {
   writeRowsParquet,
 } from './pipeline/export.js';
 export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
+export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
+
+// serving over HTTP (fastify): `rsattae serve`, or build the server yourself
+export {
+  type AppOptions,
+  type BuiltApp,
+  buildApp,
+  DEFAULT_BODY_LIMIT,
+  LOG_LEVELS,
+  type LogLevel,
+  type RouteSpec,
+} from './serve/app.js';
+export { ApiError } from './serve/errors.js';
+export { type LoadServedOptions, loadServed, ModelHolder, type Served, type TopN } from './serve/holder.js';
+export { openApiDocument } from './serve/openapi.js';
+export type { ServerMetrics } from './serve/metrics.js';
+export { createServer, type RSAttAEServer, type ServeOptions, type ShutdownOptions } from './serve/server.js';
+export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/schemas.js';
 
 // the parts, for those who build on them
 export {

@@ -5,6 +5,7 @@ import { registerDataCommands } from './data.js';
 import { registerEmbedCommand } from './embed.js';
 import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
+import { registerServeCommand } from './serve.js';
 
 /** Builds the commander program; each sub-command module registers itself here. */
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerEmbedCommand(program);
   registerModelCommands(program);
   registerExportCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

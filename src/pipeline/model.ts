@@ -8,7 +8,7 @@ import type { TableEncoder } from '../data/encoding.js';
 import { IdMap, type RatingScale } from '../data/model.js';
 import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
-import { InputError } from '../errors.js';
+import { InputError, UNKNOWN_ID } from '../errors.js';
 import { type Rows, XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
 import { type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
@@ -181,7 +181,10 @@ function someIds(m: IdMap): string {
 /** The index of an external id (a number is taken as its decimal string). @throws InputError naming some known ids */
 function indexOf(m: IdMap, id: string | number, what: 'user' | 'item'): number {
   const k = m.index(String(id));
-  if (k === undefined) throw new InputError(`unknown ${what} id ${JSON.stringify(String(id))}; the model knows ${someIds(m)}`);
+  if (k === undefined) {
+    const message = `unknown ${what} id ${JSON.stringify(String(id))}`;
+    throw new InputError(`${message}; the model knows ${someIds(m)}`, { issues: [{ code: UNKNOWN_ID, path: [what], message }] });
+  }
   return k;
 }
 

@@ -1,0 +1,194 @@
+/**
+ * The model being served and its hot reload: a new bundle is loaded and checked completely beside the old one,
+ * then swapped in with one assignment. A bundle that fails to load or check never replaces the serving one.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { InputError } from '../errors.js';
+import { readManifest } from '../pipeline/bundle.js';
+import { type Recommendation, RSAttAE } from '../pipeline/model.js';
+import { foldInAvailable } from './foldin.js';
+import type { ModelInfo } from './schemas.js';
+
+/** Users whose unrated items are scored per predict call while precomputing (bounded memory, yields between). */
+const PRECOMPUTE_USERS_PER_CALL = 32;
+
+/** Top-N lists of every known user, computed at load: item indices and scores, best first. */
+export interface TopN {
+  readonly k: number;
+  readonly items: readonly Int32Array[];
+  readonly scores: readonly Float32Array[];
+}
+
+/** A loaded model with what the server derives from it. */
+export interface Served {
+  readonly model: RSAttAE;
+  readonly info: ModelInfo;
+  readonly top?: TopN;
+}
+
+/** Options of {@link loadServed}. */
+export interface LoadServedOptions {
+  /** Precompute the top `precompute` unrated items of every known user (0 or absent: none). */
+  readonly precompute?: number;
+}
+
+/** The indices of the `k` best scores, highest first, ties to the lower item index (as `RSAttAE.recommend`). */
+function best(items: Int32Array, scores: Float32Array, k: number): Int32Array {
+  const order = Array.from(items.keys()).sort((a, b) => scores[b] - scores[a] || items[a] - items[b]);
+  return Int32Array.from(order.slice(0, k));
+}
+
+/**
+ * Top-`k` unrated items of every user, scoring a block of users' candidates in one predict call. Yields to the event
+ * loop between blocks so a server reloading with precomputation keeps answering with its current model.
+ */
+export async function precomputeTopN(model: RSAttAE, k: number): Promise<TopN> {
+  const { indptr, indices } = model.parts.seen;
+  const n = model.nUsers;
+  const outItems: Int32Array[] = new Array(n);
+  const outScores: Float32Array[] = new Array(n);
+  const seen = new Uint8Array(model.nItems);
+  for (let from = 0; from < n; from += PRECOMPUTE_USERS_PER_CALL) {
+    const to = Math.min(n, from + PRECOMPUTE_USERS_PER_CALL);
+    const users: number[] = [];
+    const items: number[] = [];
+    const starts = [0];
+    for (let u = from; u < to; u++) {
+      for (let p = indptr[u]; p < indptr[u + 1]; p++) seen[indices[p]] = 1;
+      for (let i = 0; i < model.nItems; i++) {
+        if (seen[i]) continue;
+        users.push(u);
+        items.push(i);
+      }
+      for (let p = indptr[u]; p < indptr[u + 1]; p++) seen[indices[p]] = 0;
+      starts.push(items.length);
+    }
+    const allItems = Int32Array.from(items);
+    const scores = model.predictIndices(Int32Array.from(users), allItems);
+    for (let u = from; u < to; u++) {
+      const a = starts[u - from];
+      const b = starts[u - from + 1];
+      const its = allItems.subarray(a, b);
+      const sc = scores.subarray(a, b);
+      const top = best(its, sc, k);
+      outItems[u] = Int32Array.from(top, (j) => its[j]);
+      outScores[u] = Float32Array.from(top, (j) => sc[j]);
+    }
+    await yieldToEventLoop();
+  }
+  return { k, items: outItems, scores: outScores };
+}
+
+/** The precomputed recommendations of user index `u`, when `k` is within what was precomputed. */
+export function precomputed(served: Served, u: number, k: number): Recommendation[] | undefined {
+  const top = served.top;
+  if (!top || k > top.k) return undefined;
+  const { items, itemTitles } = served.model.parts;
+  const its = top.items[u];
+  const sc = top.scores[u];
+  const out: Recommendation[] = [];
+  for (let j = 0; j < Math.min(k, its.length); j++) {
+    out.push({ item: items.id(its[j]), ...(itemTitles ? { title: itemTitles[its[j]] } : {}), score: sc[j] });
+  }
+  return out;
+}
+
+/**
+ * Loads and checks the bundle in `dir`: checksums (by the loader), one finite prediction, the precomputed lists.
+ * The autoencoder weights are loaded when the bundle has them (fold-in needs them).
+ * @throws InputError when the bundle is missing, damaged or predicts garbage
+ */
+export async function loadServed(dir: string, opts: LoadServedOptions = {}): Promise<Served> {
+  const manifest = await readManifest(dir);
+  const hasAutoencoders = Object.keys(manifest.files).some((f) => f.startsWith('autoencoders/'));
+  const model = await RSAttAE.load(dir, { autoencoders: hasAutoencoders });
+  try {
+    if (model.nUsers === 0 || model.nItems === 0) throw new InputError(`model bundle ${dir}: it has no users or no items`);
+    const probe = model.predictIndices(Int32Array.of(0), Int32Array.of(0))[0];
+    if (!Number.isFinite(probe)) throw new InputError(`model bundle ${dir}: it predicts ${probe} for the first user and item`);
+    const k = opts.precompute ?? 0;
+    const top = k > 0 ? await precomputeTopN(model, k) : undefined;
+    const info: ModelInfo = {
+      dir,
+      users: model.nUsers,
+      items: model.nItems,
+      createdAt: manifest.createdAt,
+      loadedAt: new Date().toISOString(),
+      precomputedK: top ? k : null,
+      foldIn: foldInAvailable(model),
+    };
+    return { model, info, top };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+/**
+ * Holds the served model. Request handlers read {@link ModelHolder.current} and use it synchronously (prediction is
+ * synchronous), so once a reload has swapped the reference no handler can still be using the old model, and it is
+ * freed at once.
+ */
+export class ModelHolder {
+  #current: Served;
+  #reloading: Promise<Served> | undefined;
+  #closed = false;
+
+  /**
+   * @param served the first model
+   * @param dir where reloads read the bundle from
+   * @param opts load options reused by every reload
+   */
+  constructor(
+    served: Served,
+    readonly dir: string,
+    readonly opts: LoadServedOptions = {},
+  ) {
+    this.#current = served;
+  }
+
+  /** Loads the bundle in `dir` and holds it. */
+  static async open(dir: string, opts: LoadServedOptions = {}): Promise<ModelHolder> {
+    return new ModelHolder(await loadServed(dir, opts), dir, opts);
+  }
+
+  /** The model serving now. */
+  get current(): Served {
+    return this.#current;
+  }
+
+  /**
+   * Loads the bundle again from the directory (e.g. after `rsattae train --out` replaced it) and swaps it in. One
+   * reload at a time: a reload asked for while another runs waits for it, then loads again.
+   * @throws the load or check error; the old model then keeps serving
+   */
+  reload(): Promise<Served> {
+    const previous = this.#reloading ?? Promise.resolve(this.#current);
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const fresh = await loadServed(this.dir, this.opts);
+        if (this.#closed) {
+          fresh.model.dispose();
+          throw new Error('the server closed during the reload');
+        }
+        const old = this.#current;
+        this.#current = fresh;
+        old.model.dispose();
+        return fresh;
+      });
+    this.#reloading = next;
+    const clear = (): void => {
+      if (this.#reloading === next) this.#reloading = undefined;
+    };
+    next.then(clear, clear);
+    return next;
+  }
+
+  /** Frees the model (after the server has stopped). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#current.model.dispose();
+  }
+}
