@@ -186,7 +186,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       summary: 'Recommendations for a user the model has not seen, from features and/or ratings (fold-in)',
       body: foldInRequestSchema,
       response: foldInResponseSchema,
-      errors: [400, 404, 413, 415, 501],
+      errors: [400, 404, 413, 415],
       handler: ({ body }) => {
         const input = { ...(body.features ? { features: body.features } : {}), ...(body.ratings ? { ratings: body.ratings } : {}) };
         return { items: foldInRecommend(holder.current.model, input, body.k, body.method) };

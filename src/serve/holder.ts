@@ -6,7 +6,6 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from '../errors.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { type Recommendation, RSAttAE } from '../pipeline/model.js';
-import { foldInAvailable } from './foldin.js';
 import type { ModelInfo } from './schemas.js';
 
 /** Users whose unrated items are scored per predict call while precomputing (bounded memory, yields between). */
@@ -115,7 +114,7 @@ export async function loadServed(dir: string, opts: LoadServedOptions = {}): Pro
       createdAt: manifest.createdAt,
       loadedAt: new Date().toISOString(),
       precomputedK: top ? k : null,
-      foldIn: foldInAvailable(model),
+      foldIn: hasAutoencoders,
     };
     return { model, info, top };
   } catch (err) {

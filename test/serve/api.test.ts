@@ -4,18 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createServer, MAX_K, type Recommendation, RSAttAE, type RSAttAEServer, similarItems } from 'rsattae';
+import { createServer, MAX_K, type RSAttAE, type RSAttAEServer, similarItems } from 'rsattae';
 import type { z } from 'zod';
 import * as schemas from '../../src/serve/schemas.js';
 import { tempDir } from '../data/helpers.js';
 import { type Answer, call, DATA, errorOf, tinyBundle } from './helpers.js';
 
-/** The fold-in methods by the library's contract (until both branches are merged, RSAttAE lacks them). */
-interface FoldInModel {
-  foldInUser(input: { ratings?: { id: string; rating: number }[] }): unknown;
-  recommend(user: unknown, k: number): Recommendation[];
-}
-const FOLD_IN = typeof (RSAttAE.prototype as unknown as Partial<FoldInModel>).foldInUser === 'function';
 
 /** Asserts a 2xx body matches its response schema and returns it parsed. */
 function valid<S extends z.ZodType>(schema: S, a: Answer, status = 200): z.output<S> {
@@ -169,12 +163,7 @@ describe('rsattae serve: endpoints and errors', () => {
     fails(await post({ ratings: [{ id: '1', rating: 4 }], extra: true }), 400, 'invalid_request', 'body');
   });
 
-  test('POST /v1/recommendations: 501 while the library has no fold-in', { skip: FOLD_IN ? 'fold-in merged' : false }, async () => {
-    const e = fails(await call(base, 'POST', '/v1/recommendations', { json: { ratings: [{ id: '1', rating: 4 }] } }), 501, 'fold_in_unavailable');
-    assert.match(e.message, /fold/);
-  });
-
-  test('POST /v1/recommendations: a new user folded in from ratings', { skip: FOLD_IN ? false : 'fold-in not merged yet' }, async () => {
+  test('POST /v1/recommendations: a new user folded in from ratings', async () => {
     const post = (json: unknown) => call(base, 'POST', '/v1/recommendations', { json });
     const ratings = [
       { id: '1', rating: 5 },
@@ -182,8 +171,7 @@ describe('rsattae serve: endpoints and errors', () => {
       { id: '3', rating: 4 },
     ];
     const out = valid(schemas.foldInResponseSchema, await post({ ratings, k: 6 }));
-    const m = model as unknown as FoldInModel;
-    assert.deepEqual(out.items, m.recommend(m.foldInUser({ ratings }), 6));
+    assert.deepEqual(out.items, model.recommend(model.foldInUser({ ratings }), 6));
     assert.equal(out.items.length, 6);
     assert.ok(out.items.every((r) => !['1', '2', '3'].includes(r.item)), 'rated items are excluded');
     const unknown = fails(await post({ ratings: [{ id: 'no-such-item', rating: 3 }] }), 404, 'unknown_id');
