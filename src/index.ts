@@ -120,6 +120,21 @@ export {
   writeRowsParquet,
 } from './pipeline/export.js';
 export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
+// top-k ranking metrics and the protocol of `evaluate`'s ranking figures
+export {
+  averagePrecisionAtK,
+  catalogueCoverage,
+  evaluateRanking,
+  hitAtK,
+  ndcgAtK,
+  precisionAtK,
+  type RankedList,
+  type RankingMetrics,
+  type RankingOptions,
+  type RankingReport,
+  rankingMetrics,
+  recallAtK,
+} from './pipeline/ranking.js';
 
 // the parts, for those who build on them
 export {
