@@ -135,6 +135,19 @@ export {
   rankingMetrics,
   recallAtK,
 } from './pipeline/ranking.js';
+// incremental update: new ratings, users and items added to a trained model
+export {
+  type BoosterUpdate,
+  DEFAULT_UPDATE_EPOCHS,
+  DEFAULT_UPDATE_ROUNDS,
+  mergeRatings,
+  type NewRatings,
+  type TrainedRatings,
+  type UpdateOptions,
+  type UpdateRecord,
+  type UpdateReport,
+  updateModel,
+} from './pipeline/update.js';
 
 // the parts, for those who build on them
 export {

@@ -5,6 +5,7 @@ import { registerDataCommands } from './data.js';
 import { registerEmbedCommand } from './embed.js';
 import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
+import { registerUpdateCommand } from './update.js';
 
 /** Builds the commander program; each sub-command module registers itself here. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerEmbedCommand(program);
   registerModelCommands(program);
+  registerUpdateCommand(program);
   registerExportCommands(program);
   return program;
 }

@@ -2,7 +2,6 @@
  * The RSAttAE recommender end to end: two autoencoders (users = rows of R, movies = rows of Rᵀ) learn embeddings,
  * XGBoost predicts a rating from x = [E_u, F_u, E_m, F_m].
  */
-import { availableParallelism } from 'node:os';
 import { ratingsToCsr } from '../data/csr.js';
 import type { TableEncoder } from '../data/encoding.js';
 import { IdMap, type RatingScale } from '../data/model.js';
@@ -10,11 +9,13 @@ import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { type Rows, XGBRegressor } from '../gbdt/index.js';
-import { type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
+import type { SplitData, TrainedAutoencoder } from '../nn/index.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
+import { trainSides } from './sides.js';
+import type { UpdateRecord } from './update.js';
 
 /** What {@link RSAttAE.fit} learns from: one split of a ratings dataset with side information. */
 export interface RecommenderData extends SplitData {
@@ -41,6 +42,8 @@ export interface DataSource {
   readonly files: Readonly<Record<string, string>>;
   /** The dataset descriptor it was read with, so `evaluate` can rebuild the same test set. */
   readonly descriptor?: unknown;
+  /** Ratings files added since by `update`, in order (see update.ts), so a later update can rebuild all ratings. */
+  readonly updates?: readonly UpdateRecord[];
 }
 
 /** Progress of {@link RSAttAE.fit}, one event per epoch or boosting round. */
@@ -131,7 +134,8 @@ export interface ModelParts {
   readonly report?: FitReport;
 }
 
-function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): AutoencoderSummary {
+/** @internal What one trained autoencoder came to, for a report (also used by update.ts). */
+export function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): AutoencoderSummary {
   return {
     model: cfg.autoencoder.model,
     dim: cfg.autoencoder.dim,
@@ -231,29 +235,10 @@ export class RSAttAE {
       backend: ae.backend,
     };
 
-    const parallel = ae.parallel === 'always' || (ae.parallel && availableParallelism() > 1);
-    const train = parallel ? trainAutoencoderInWorker : trainAutoencoder;
-    // one failing module stops the other instead of leaving it to run on
-    const abort = new AbortController();
-    const trainSide = async (side: 'users' | 'movies', seed: number): Promise<[TrainedAutoencoder, number]> => {
-      opts.onStage?.(side);
-      const start = performance.now();
-      try {
-        const trained = await train(
-          sideData(data, side),
-          { ...aeConfig, seed },
-          { onEpoch: (e) => opts.onProgress?.({ stage: side, ...e }), signal: abort.signal },
-        );
-        return [trained, (performance.now() - start) / 1000];
-      } catch (err) {
-        abort.abort(err);
-        throw err;
-      }
-    };
-    // distinct seeds so the two modules don't draw the same initialisation and dropout streams
-    const [[users, usersSeconds], [movies, moviesSeconds]] = parallel
-      ? await Promise.all([trainSide('users', cfg.seed), trainSide('movies', cfg.seed + 1)])
-      : [await trainSide('users', cfg.seed), await trainSide('movies', cfg.seed + 1)];
+    const {
+      users: [users, usersSeconds],
+      movies: [movies, moviesSeconds],
+    } = await trainSides(data, aeConfig, { parallel: ae.parallel, seed: cfg.seed, onStage: opts.onStage, onProgress: opts.onProgress });
 
     opts.onStage?.('xgboost');
     const tx = performance.now();
