@@ -171,12 +171,12 @@ async function update(opts: UpdateCliOptions): Promise<void> {
 export function registerUpdateCommand(program: Command): void {
   const cmd = program
     .command('update')
-    .description('add new ratings (and new users and items) to a saved model: warm-started autoencoders, continued booster; writes a new bundle')
+    .description('add new ratings (and new users and items) to a saved model: warm-started autoencoders, retrained or continued booster; writes a new bundle')
     .requiredOption('--model <dir>', 'the model bundle to update (left as it is)')
     .requiredOption('--ratings <file>', 'the new ratings (reading options default to those the model was trained with)')
     .requiredOption('--out <dir>', 'where to write the updated bundle')
     .option('--epochs <n>', 'warm-start epochs of each autoencoder', parsePositiveInt, DEFAULT_UPDATE_EPOCHS)
-    .option('--booster <how>', 'continue: add --rounds trees to the saved booster; retrain: a new booster', parseChoice(['continue', 'retrain'] as const), 'continue')
+    .option('--booster <how>', 'retrain: a new booster (more accurate); continue: add --rounds trees to the saved one (faster)', parseChoice(['continue', 'retrain'] as const), 'retrain')
     .option('--rounds <n>', 'trees added by --booster continue', parsePositiveInt, DEFAULT_UPDATE_ROUNDS)
     .option('--json', 'print one JSON object on stdout');
   addDataDirOption(addReadingOptions(cmd)).action((opts: UpdateCliOptions) => update(opts));

@@ -60,7 +60,7 @@ describe('rsattae update', () => {
   test('adds the ratings, new users and items; the old bundle is untouched; the new one predicts for the new ids', async () => {
     const before = await snapshot(model);
     const out = join(tmp.path, 'updated');
-    const r = run('update', '--model', model, '--ratings', newFile, '--out', out, '--epochs', '3', '--rounds', '5', '--json');
+    const r = run('update', '--model', model, '--ratings', newFile, '--out', out, '--epochs', '3', '--booster', 'continue', '--rounds', '5', '--json');
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout) as UpdateJson;
     assert.deepEqual(j.added, { ratings: 4, newUsers: 2, newItems: 1, featuresFound: { users: 1, items: 0 }, replaced: j.added.replaced });
@@ -84,7 +84,7 @@ describe('rsattae update', () => {
 
     // the same update again: the same bundle, file for file (the JSON headers aside: they hold times of writing and training)
     const again = join(tmp.path, 'again');
-    assert.equal(run('update', '--model', model, '--ratings', newFile, '--out', again, '--epochs', '3', '--rounds', '5').status, 0);
+    assert.equal(run('update', '--model', model, '--ratings', newFile, '--out', again, '--epochs', '3', '--booster', 'continue', '--rounds', '5').status, 0);
     const a = await snapshot(out);
     const b = await snapshot(again);
     const data = Object.keys(a).filter((f) => !f.endsWith('.json') || f.endsWith('ids.json'));
@@ -95,13 +95,13 @@ describe('rsattae update', () => {
     const second = join(tmp.path, 'second');
     const file2 = join(tmp.path, 'new2.csv');
     await writeFile(file2, 'userId,itemId,rating,timestamp\nu_9002,tt9999999,5,1700000010\nu_9003,tt0100000,1,1700000011\n');
-    const r2 = run('update', '--model', out, '--ratings', file2, '--out', second, '--epochs', '2', '--booster', 'retrain', '--json');
+    const r2 = run('update', '--model', out, '--ratings', file2, '--out', second, '--epochs', '2', '--json');
     assert.equal(r2.status, 0, r2.stderr);
     assert.deepEqual((JSON.parse(r2.stdout) as UpdateJson).data, { users: 403, items: 251 });
     const m2 = JSON.parse(await readFile(join(second, 'manifest.json'), 'utf8')) as { data: { updates: unknown[] } };
     assert.equal(m2.data.updates.length, 2);
     // the human report
-    const text = run('update', '--model', model, '--ratings', newFile, '--out', join(tmp.path, 'text'), '--epochs', '1', '--rounds', '1');
+    const text = run('update', '--model', model, '--ratings', newFile, '--out', join(tmp.path, 'text'), '--epochs', '1', '--booster', 'continue', '--rounds', '1');
     assert.match(text.stdout, /with 4 ratings of .*new\.csv \(2 new users, 1 new items\): 402 users, 251 items/);
   });
 

@@ -81,7 +81,7 @@ describe('updateModel', () => {
   let report: Awaited<ReturnType<typeof updateModel>>['report'];
   before(async () => {
     model = await RSAttAE.fit(data, CONFIG);
-    ({ model: updated, report } = await updateModel(model, previous, added, { epochs: 4, rounds: 5 }));
+    ({ model: updated, report } = await updateModel(model, previous, added, { epochs: 4, booster: 'continue', rounds: 5 }));
   });
   after(() => {
     model?.dispose();
@@ -143,7 +143,7 @@ describe('updateModel', () => {
   });
 
   test('same model, data and options: the same update', async () => {
-    const again = await updateModel(model, previous, added, { epochs: 4, rounds: 5 });
+    const again = await updateModel(model, previous, added, { epochs: 4, booster: 'continue', rounds: 5 });
     try {
       assert.deepEqual(again.model.parts.blocks.userEmbeddings.data, updated.parts.blocks.userEmbeddings.data);
       assert.deepEqual(again.model.parts.xgb.saveModelToBuffer(), updated.parts.xgb.saveModelToBuffer());
@@ -152,10 +152,11 @@ describe('updateModel', () => {
     }
   });
 
-  test('retrain: a new booster of the configured size; the bundle round-trips with the new ids', async () => {
-    const { model: re, report: r } = await updateModel(model, previous, added, { epochs: 2, booster: 'retrain' });
+  test('retrain (the default): a new booster of the configured size; the bundle round-trips with the new ids', async () => {
+    const { model: re, report: r } = await updateModel(model, previous, added, { epochs: 2 });
     const tmp = await tempDir();
     try {
+      assert.equal(r.booster, 'retrain');
       assert.equal(r.rounds, 12);
       await re.save(tmp.path);
       const back = await RSAttAE.load(tmp.path);
