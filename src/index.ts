@@ -140,6 +140,34 @@ export { openApiDocument } from './serve/openapi.js';
 export type { ServerMetrics } from './serve/metrics.js';
 export { createServer, type RSAttAEServer, type ServeOptions, type ShutdownOptions } from './serve/server.js';
 export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/schemas.js';
+// top-k ranking metrics and the protocol of `evaluate`'s ranking figures
+export {
+  averagePrecisionAtK,
+  catalogueCoverage,
+  evaluateRanking,
+  hitAtK,
+  ndcgAtK,
+  precisionAtK,
+  type RankedList,
+  type RankingMetrics,
+  type RankingOptions,
+  type RankingReport,
+  rankingMetrics,
+  recallAtK,
+} from './pipeline/ranking.js';
+// incremental update: new ratings, users and items added to a trained model
+export {
+  type BoosterUpdate,
+  DEFAULT_UPDATE_EPOCHS,
+  DEFAULT_UPDATE_ROUNDS,
+  mergeRatings,
+  type NewRatings,
+  type TrainedRatings,
+  type UpdateOptions,
+  type UpdateRecord,
+  type UpdateReport,
+  updateModel,
+} from './pipeline/update.js';
 
 // the parts, for those who build on them
 export {

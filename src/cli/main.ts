@@ -6,6 +6,7 @@ import { registerEmbedCommand } from './embed.js';
 import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
 import { registerServeCommand } from './serve.js';
+import { registerUpdateCommand } from './update.js';
 
 /** Builds the commander program; each sub-command module registers itself here. */
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerEmbedCommand(program);
   registerModelCommands(program);
+  registerUpdateCommand(program);
   registerExportCommands(program);
   registerServeCommand(program);
   return program;

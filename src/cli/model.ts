@@ -16,6 +16,7 @@ import { LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { parseFeatureList, parseRatingList } from './foldin.js';
+import { evaluateRanking, type RankingReport } from '../pipeline/ranking.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import {
   type AutoencoderOptions,
@@ -235,6 +236,31 @@ function userChoice(opts: UserOptions): UserChoice {
 const userIn = (model: RSAttAE, c: UserChoice, method: FoldInMethod): string | FoldIn => ('id' in c ? c.id : model.foldInUser(c.input, { method }));
 
 interface EvaluateOptions extends ModelOptions, DatasetOptions {}
+interface EvaluateOptions extends ModelOptions, DatasetOptions {
+  k: number;
+  relevance: number;
+  ranking: boolean;
+}
+
+/** The ranking report rounded for printing. */
+function roundRanking(r: RankingReport): RankingReport {
+  const m = (x: number): number => round(x);
+  return { ...r, precision: m(r.precision), recall: m(r.recall), ndcg: m(r.ndcg), map: m(r.map), hitRate: m(r.hitRate), coverage: m(r.coverage) };
+}
+
+function rankingTable(r: RankingReport): string {
+  const row = (name: string, v: number): string => `  ${name.padEnd(16)}${v.toFixed(4)}\n`;
+  return (
+    `top-${r.k} ranking of ${r.users} test users with a test rating >= ${r.relevance} (all their unrated items ranked; ${r.usersWithoutRelevant} test users without one left out)\n` +
+    row(`precision@${r.k}`, r.precision) +
+    row(`recall@${r.k}`, r.recall) +
+    row(`NDCG@${r.k}`, r.ndcg) +
+    row(`MAP@${r.k}`, r.map) +
+    row(`hit rate@${r.k}`, r.hitRate) +
+    row('coverage', r.coverage) +
+    `  (coverage: distinct items in all top-${r.k} lists / ${r.catalogue} items)\n`
+  );
+}
 
 /** Reads `--test FILE` with the given reading options, falling back to those the model was trained with. */
 async function readTestFile(file: string, opts: EvaluateOptions, trained: DatasetDescriptor | undefined, model: RSAttAE): Promise<AlignedRatings> {
@@ -278,13 +304,19 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
     }
     if (aligned.ratings.rating.length === 0) throw new InputError(`none of the ${aligned.unknown.ratings} test ratings names a user and an item the model knows`);
     const m = model.evaluate(aligned.ratings);
-    return { aligned, result: { dataset, split, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count }, unknown: aligned.unknown } };
+    let ranking: RankingReport | undefined;
+    if (opts.ranking && aligned.ratings.rating.some((r) => r >= opts.relevance)) {
+      ranking = roundRanking(evaluateRanking(model, aligned.ratings, { k: opts.k, relevance: opts.relevance }));
+    } else if (opts.ranking) note(`no ranking metrics: no test rating reaches the relevance threshold ${opts.relevance} (--relevance)`);
+    const test = { rmse: round(m.rmse), mae: round(m.mae), count: m.count };
+    return { aligned, result: { dataset, split, test, ...(ranking ? { ranking } : {}), unknown: aligned.unknown } };
   });
   if (opts.json) writeJson(result);
   else {
     process.stdout.write(`${result.dataset} ${result.split} (${result.test.count} test ratings): RMSE ${result.test.rmse.toFixed(4)}  MAE ${result.test.mae.toFixed(4)}\n`);
     const u = aligned.unknown;
     if (u.ratings > 0) process.stdout.write(`  skipped ${u.ratings} test ratings of unknown users/items (${u.users} users, ${u.items} items the model has never seen)\n`);
+    if (result.ranking) process.stdout.write(rankingTable(result.ranking));
   }
 }
 
@@ -335,10 +367,15 @@ export function registerModelCommands(program: Command): void {
 
   const evaluateCmd = program
     .command('evaluate')
-    .description("RMSE and MAE of a saved model on test ratings: --test FILE, or the test set of the data it was trained on")
+    .description(
+      'RMSE and MAE of a saved model on test ratings (--test FILE, or the test set of the data it was trained on), and top-k ranking metrics: precision, recall, NDCG, MAP, hit rate, coverage',
+    )
     .requiredOption('--model <dir>', 'model bundle directory')
     .option('--test <file>', 'test ratings (reading options default to those the model was trained with)')
     .option('--split <spec>', 'another split of the training dataset (e.g. u2 on ML-100K)')
+    .option('--k <n>', 'length of the top-k lists the ranking metrics score', parsePositiveInt, 10)
+    .option('--relevance <rating>', 'a test rating at least this high makes the item relevant to its user', parsePositiveNumber, 4)
+    .option('--no-ranking', 'skip the ranking metrics (they rank every unrated item for every test user)')
     .option('--json', 'print one JSON object on stdout');
   addDataDirOption(addReadingOptions(evaluateCmd)).action((opts: EvaluateOptions) => evaluate(opts));
 

@@ -48,6 +48,12 @@ export interface FitOptions {
   readonly earlyStoppingRounds?: number;
   /** Called after every round, e.g. to drive a progress bar. Throwing aborts training. */
   readonly onIteration?: (info: IterationInfo) => void;
+  /**
+   * Continue boosting from this model's trees instead of from scratch (Python's `xgb.train(..., xgb_model=)`): its
+   * trees and base score are kept and `nEstimators` more rounds are fitted to the residuals on X. It may be this
+   * model itself. The rows must have its feature count.
+   */
+  readonly initModel?: XGBRegressor;
 }
 
 /** Options of {@link XGBRegressor.fitAsync}. */
@@ -354,9 +360,19 @@ export class XGBRegressor {
       throw new InputError(`a RowSource needs treeMethod 'hist' (or 'auto'), not '${p.treeMethod}'`);
     }
 
+    let init: { bytes: Uint8Array; rounds: number } | undefined;
+    if (options.initModel !== undefined) {
+      if (!(options.initModel instanceof XGBRegressor)) throw new InputError('initModel must be an XGBRegressor');
+      if (options.initModel.nFeatures !== X.cols) {
+        throw new InputError(`X has ${X.cols} columns but initModel was trained on ${options.initModel.nFeatures} features`);
+      }
+      // read before release(): initModel may be this model
+      init = { bytes: options.initModel.saveModelToBuffer('ubj'), rounds: options.initModel.nBoostedRounds };
+    }
+
     const xgb = loadXGBoost();
     const { api } = xgb;
-    this.release(); // like sklearn, fit() starts from scratch
+    this.release(); // like sklearn, fit() starts from scratch (or from initModel's copy)
     this.history = { train: [], eval: [] };
     const dmats: Pointer[] = [];
     let handle: Pointer | undefined;
@@ -379,7 +395,10 @@ export class XGBRegressor {
       // Python caches [dtrain, *evals] in the booster the same way.
       api.XGBoosterCreate(dmats, dmats.length, out);
       handle = out[0]!;
+      // as Python's Booster(params, cache, model_file): load the trees first, then set this model's parameters
+      if (init) api.XGBoosterLoadModelFromBuffer(handle, init.bytes, init.bytes.length);
       for (const [k, v] of nativeParams(p)) api.XGBoosterSetParam(handle, k, v);
+      const first = init?.rounds ?? 0;
 
       // Evaluate only what someone will look at: the metric costs a pass over the data.
       const evalNames = [...(onIteration ? ['train'] : []), ...(evalData ? ['eval'] : [])];
@@ -391,9 +410,9 @@ export class XGBRegressor {
       const evals: number[] = [];
       this.history = { train, eval: evals };
       for (let i = 0; i < p.nEstimators; i++) {
-        api.XGBoosterUpdateOneIter(handle, i, dmats[0]!);
+        api.XGBoosterUpdateOneIter(handle, first + i, dmats[0]!);
         if (evalNames.length > 0) {
-          api.XGBoosterEvalOneIter(handle, i, evalDmats, evalNames, evalNames.length, metricOut);
+          api.XGBoosterEvalOneIter(handle, first + i, evalDmats, evalNames, evalNames.length, metricOut);
           const metrics = parseEvalLine(metricOut[0] ?? '', p.evalMetric);
           const trainMetric = metrics.get('train');
           const evalMetric = metrics.get('eval');
@@ -403,9 +422,9 @@ export class XGBRegressor {
           if (earlyStoppingRounds !== undefined && evalMetric !== undefined) {
             // Same rule as xgboost.callback.EarlyStopping: strict improvement resets the counter.
             if (best === undefined || evalMetric < best.score) {
-              best = { iteration: i, score: evalMetric };
+              best = { iteration: first + i, score: evalMetric };
               sinceBest = 0;
-              api.XGBoosterSetAttr(handle, 'best_iteration', String(i));
+              api.XGBoosterSetAttr(handle, 'best_iteration', String(first + i));
               api.XGBoosterSetAttr(handle, 'best_score', String(evalMetric));
             } else {
               sinceBest++;

@@ -14,7 +14,7 @@ export {
   resolveAutoencoderConfig,
 } from './config.js';
 export { trainAutoencoderInWorker } from './parallel.js';
-export type { ModelShape } from './params.js';
+export { extendParams, type ModelShape } from './params.js';
 export { type Side, type SplitData, sideData } from './sides.js';
 export {
   type EpochInfo,

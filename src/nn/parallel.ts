@@ -12,6 +12,7 @@ import { type EpochInfo, type SideData, TrainedAutoencoder, type TrainedState, t
 export interface WorkerInput {
   readonly data: SideData;
   readonly config: Partial<AutoencoderConfig>;
+  readonly initialParams?: Float32Array;
 }
 
 /** @internal Messages from the worker. */
@@ -41,7 +42,7 @@ export function trainAutoencoderInWorker(data: SideData, config: Partial<Autoenc
       reject(signal.reason ?? new Error('training aborted'));
       return;
     }
-    const input: WorkerInput = { data, config };
+    const input: WorkerInput = { data, config, initialParams: opts.initialParams };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
     let settled = false;
     const finish = (settle: () => void): void => {

@@ -98,3 +98,24 @@ export function initParams(flat: Float32Array, specs: readonly ParamSpec[], seed
     }
   }
 }
+
+/**
+ * Parameters for a wider module warm-started from a trained one: `to` may add input/output entities (m grows: new
+ * rows of w1 and w4, new entries of b4); every other tensor keeps its shape. The new entries are drawn as
+ * {@link initParams} draws them for `to` with `seed` (so they are what a fresh training would start from), the rest
+ * are copied from `from`.
+ * @throws RangeError when `to` is not `from` with the same or a larger m
+ */
+export function extendParams(from: Float32Array, fromShape: ModelShape, to: ModelShape, seed: number): Float32Array {
+  if (to.m < fromShape.m || to.nf !== fromShape.nf || to.d !== fromShape.d || to.attention !== fromShape.attention) {
+    throw new RangeError(`cannot extend a module of shape ${JSON.stringify(fromShape)} to ${JSON.stringify(to)}: only m may grow`);
+  }
+  const toSpecs = paramSpecs(to);
+  const out = new Float32Array(paramCount(toSpecs));
+  initParams(out, toSpecs, seed);
+  const src = paramViews(from, paramSpecs(fromShape));
+  const dst = paramViews(out, toSpecs);
+  // w1 and w4 have one row per input entity, b4 one entry: the old entities' come first, so a prefix copy keeps them
+  for (const name of Object.keys(src) as ParamName[]) dst[name].set(src[name]);
+  return out;
+}

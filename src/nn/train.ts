@@ -42,6 +42,11 @@ export interface TrainOptions {
   onEpoch?(e: EpochInfo): void;
   /** Aborting rejects the training promise with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Start from these weights instead of the seeded initialisation (a warm start, e.g. {@link extendParams} of a
+   * trained module); their length must fit the data's shape. The seed still drives the dropout masks.
+   */
+  initialParams?: Float32Array;
 }
 
 /** Learning curves, one value per epoch run. */
@@ -312,7 +317,12 @@ export async function trainAutoencoder(data: SideData, config: Partial<Autoencod
   const problem: NetProblem = { train: tr, validation: va, all: mergeCsr(tr, va), groups: attention ? groupFeatures(features) : undefined };
   const ctx = createContext(cfg.backend, Net.bytesNeeded(new SizeCounter(), shape, problem));
   const net = new Net(ctx, shape, problem);
-  initParams(net.params, net.specs, cfg.seed);
+  if (opts.initialParams) {
+    if (opts.initialParams.length !== net.params.length) {
+      throw new InputError(`initial weights hold ${opts.initialParams.length} values, a module of shape ${JSON.stringify(shape)} has ${net.params.length}`);
+    }
+    net.params.set(opts.initialParams);
+  } else initParams(net.params, net.specs, cfg.seed);
   const rng = createRng(cfg.seed + DROPOUT_STREAM);
   const step = {
     learningRate: cfg.learningRate,

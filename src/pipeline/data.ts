@@ -43,6 +43,8 @@ export interface PreparedData {
   /** The split used: the dataset's own (e.g. `u1`) or the spec (e.g. `random:0.1`). */
   readonly split: string;
   readonly coldTest: ColdTest;
+  /** The dataset it was prepared from (its raw feature tables encode entities added later, e.g. by an update). */
+  readonly dataset: RatingsDataset;
 }
 
 /** Counts test ratings whose user or item never occurs in `known`. */
@@ -100,6 +102,7 @@ export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}): Prep
   return {
     split,
     test,
+    dataset: ds,
     coldTest: coldCounts([train, validation], test, ds.users.size, ds.items.size),
     data: {
       nUsers: ds.users.size,

@@ -2,7 +2,6 @@
  * The RSAttAE recommender end to end: two autoencoders (users = rows of R, movies = rows of Rᵀ) learn embeddings,
  * XGBoost predicts a rating from x = [E_u, F_u, E_m, F_m].
  */
-import { availableParallelism } from 'node:os';
 import { ratingsToCsr } from '../data/csr.js';
 import type { TableEncoder } from '../data/encoding.js';
 import { IdMap, type RatingScale } from '../data/model.js';
@@ -11,12 +10,14 @@ import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError, UNKNOWN_ID } from '../errors.js';
 import { type Rows, XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
-import { type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
+import type { SplitData, TrainedAutoencoder } from '../nn/index.js';
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
+import { trainSides } from './sides.js';
+import type { UpdateRecord } from './update.js';
 
 /** What {@link RSAttAE.fit} learns from: one split of a ratings dataset with side information. */
 export interface RecommenderData extends SplitData {
@@ -43,6 +44,8 @@ export interface DataSource {
   readonly files: Readonly<Record<string, string>>;
   /** The dataset descriptor it was read with, so `evaluate` can rebuild the same test set. */
   readonly descriptor?: unknown;
+  /** Ratings files added since by `update`, in order (see update.ts), so a later update can rebuild all ratings. */
+  readonly updates?: readonly UpdateRecord[];
 }
 
 /** Progress of {@link RSAttAE.fit}, one event per epoch or boosting round. */
@@ -93,8 +96,11 @@ export interface AutoencoderSummary {
 
 /** Metrics and timings of a fit. */
 export interface FitReport {
-  /** Whose defaults filled the unset fields: the paper's, or the large-data ones (see `LARGE_DATA_FROM`). */
-  readonly defaults: DefaultsProfile;
+  /**
+   * Whose defaults filled the unset fields: the paper's, or the large-data ones (see `LARGE_DATA_FROM`);
+   * 'inherited' for an update, which keeps its model's configuration.
+   */
+  readonly defaults: DefaultsProfile | 'inherited';
   readonly validation: { readonly rmse: number; readonly mae: number };
   readonly autoencoders: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
   readonly seconds: { readonly users: number; readonly movies: number; readonly xgboost: number; readonly total: number };
@@ -135,7 +141,8 @@ export interface ModelParts {
   readonly report?: FitReport;
 }
 
-function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): AutoencoderSummary {
+/** @internal What one trained autoencoder came to, for a report (also used by update.ts). */
+export function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): AutoencoderSummary {
   return {
     model: cfg.autoencoder.model,
     dim: cfg.autoencoder.dim,
@@ -240,29 +247,10 @@ export class RSAttAE {
       backend: ae.backend,
     };
 
-    const parallel = ae.parallel === 'always' || (ae.parallel && availableParallelism() > 1);
-    const train = parallel ? trainAutoencoderInWorker : trainAutoencoder;
-    // one failing module stops the other instead of leaving it to run on
-    const abort = new AbortController();
-    const trainSide = async (side: 'users' | 'movies', seed: number): Promise<[TrainedAutoencoder, number]> => {
-      opts.onStage?.(side);
-      const start = performance.now();
-      try {
-        const trained = await train(
-          sideData(data, side),
-          { ...aeConfig, seed },
-          { onEpoch: (e) => opts.onProgress?.({ stage: side, ...e }), signal: abort.signal },
-        );
-        return [trained, (performance.now() - start) / 1000];
-      } catch (err) {
-        abort.abort(err);
-        throw err;
-      }
-    };
-    // distinct seeds so the two modules don't draw the same initialisation and dropout streams
-    const [[users, usersSeconds], [movies, moviesSeconds]] = parallel
-      ? await Promise.all([trainSide('users', cfg.seed), trainSide('movies', cfg.seed + 1)])
-      : [await trainSide('users', cfg.seed), await trainSide('movies', cfg.seed + 1)];
+    const {
+      users: [users, usersSeconds],
+      movies: [movies, moviesSeconds],
+    } = await trainSides(data, aeConfig, { parallel: ae.parallel, seed: cfg.seed, onStage: opts.onStage, onProgress: opts.onProgress });
 
     opts.onStage?.('xgboost');
     const tx = performance.now();

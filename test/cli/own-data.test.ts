@@ -94,6 +94,23 @@ describe('your own CSV files end to end (the README example)', () => {
     assert.deepEqual(e.unknown, { ratings: 2, users: 1, items: 1 });
     const text = run('evaluate', '--model', model, '--test', file);
     assert.match(text.stdout, /skipped 2 test ratings of unknown users\/items \(1 users, 1 items the model has never seen\)/);
+    assert.match(text.stdout, /top-10 ranking of 1 test users with a test rating >= 4 /);
+    assert.match(text.stdout, /NDCG@10 +[01]\.\d{4}\n/);
+  });
+
+  test('evaluate --k --relevance: the ranking report states both; --no-ranking leaves it out', () => {
+    const ev = run('evaluate', '--model', model, '--k', '5', '--relevance', '4.5', '--json');
+    assert.equal(ev.status, 0, ev.stderr);
+    const e = JSON.parse(ev.stdout) as { ranking: { k: number; relevance: number; users: number; catalogue: number; hitRate: number } };
+    assert.equal(e.ranking.k, 5);
+    assert.equal(e.ranking.relevance, 4.5);
+    assert.equal(e.ranking.catalogue, 250);
+    assert.ok(e.ranking.users > 0 && e.ranking.hitRate >= 0 && e.ranking.hitRate <= 1);
+    const off = run('evaluate', '--model', model, '--no-ranking', '--json');
+    assert.equal((JSON.parse(off.stdout) as { ranking?: unknown }).ranking, undefined);
+    const bad = run('evaluate', '--model', model, '--k', '0');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--k <n>.*whole number >= 1/);
   });
 
   test('a user:F split holds out whole users, scored from their features (cold start)', () => {

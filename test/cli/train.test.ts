@@ -120,9 +120,16 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
   test('evaluate on the saved bundle reproduces train’s test RMSE and MAE', () => {
     const r = run('evaluate', '--model', out, '--json', '--data-dir', dataDir);
     assert.equal(r.status, 0, r.stderr);
-    const ev = JSON.parse(r.stdout) as { dataset: string; split: string; test: { rmse: number; mae: number; count: number } };
+    const { ranking, ...ev } = JSON.parse(r.stdout) as { dataset: string; split: string; test: { rmse: number; mae: number; count: number }; ranking: Record<string, number> };
     const want = (report.metrics as { test: { rmse: number; mae: number } }).test;
     assert.deepEqual(ev, { dataset: 'ml-100k', split: 'u1', test: { ...want, count: 20_000 }, unknown: { ratings: 0, users: 0, items: 0 } });
+    // u1.test: 459 users, 9,9xx test ratings >= 4 among them; every candidate of every such user is scored
+    assert.equal(ranking.k, 10);
+    assert.equal(ranking.relevance, 4);
+    assert.equal(ranking.catalogue, 1682);
+    assert.equal(ranking.users + ranking.usersWithoutRelevant, 459);
+    assert.ok(ranking.users > 400, `users ${ranking.users}`);
+    for (const key of ['precision', 'recall', 'ndcg', 'map', 'hitRate', 'coverage']) assert.ok(ranking[key] >= 0 && ranking[key] <= 1, `${key} ${ranking[key]}`);
   });
 
   test("the manifest's data.files are the SHA-256 of the real files read", async () => {

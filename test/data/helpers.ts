@@ -1,4 +1,5 @@
 /** Shared test helpers for the data layer: a tiny valid ML-100K-shaped fixture and the real data location. */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,6 +61,12 @@ export async function tempDir(prefix = 'rsattae-test-'): Promise<{ path: string;
 
 /** The repository root (tests run from dist/test/data). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Writes the README's generated sample (examples/make-sample.ts: ratings.csv, items.csv, users.csv) to `dir`. */
+export function makeSample(dir: string): void {
+  const g = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'examples', 'make-sample.js'), dir], { encoding: 'utf8' });
+  if (g.status !== 0) throw new Error(`make-sample failed: ${g.stderr}`);
+}
 
 /** Where the real-data tests look for `ml-100k/`, in order. Every real-data test goes through this one list. */
 function realDataCandidates(): string[] {

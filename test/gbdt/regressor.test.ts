@@ -181,3 +181,50 @@ describe('XGBRegressor', () => {
     assert.throws(() => new XGBRegressor().predict(test_.X), /not fitted/);
   });
 });
+
+describe('XGBRegressor continued boosting (initModel)', () => {
+  const small = nonlinear(2000, 8, 7);
+  const params = { maxDepth: 4, learningRate: 0.1, nThread: 2 };
+
+  test('10 rounds then 10 more on the same rows equal 20 rounds from scratch (no sampling)', () => {
+    const first = new XGBRegressor({ ...params, nEstimators: 10 }).fit(small.X, small.y);
+    const infos: IterationInfo[] = [];
+    const more = new XGBRegressor({ ...params, nEstimators: 10 }).fit(small.X, small.y, { initModel: first, onIteration: (i) => infos.push(i) });
+    const whole = new XGBRegressor({ ...params, nEstimators: 20 }).fit(small.X, small.y);
+    try {
+      assert.equal(first.nBoostedRounds, 10, 'the init model is left as it was');
+      assert.equal(more.nBoostedRounds, 20);
+      assert.deepEqual(infos.map((i) => i.iteration), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const a = more.predict(test_.X);
+      const b = whole.predict(test_.X);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-5, `row ${i}: ${a[i]} vs ${b[i]}`);
+      assert.notDeepEqual(a, first.predict(test_.X));
+    } finally {
+      for (const m of [first, more, whole]) m.dispose();
+    }
+  });
+
+  test('continuing on other rows fits their residuals; a model may continue from itself', () => {
+    const shifted = { X: small.X, y: small.y.map((v) => v + 1) };
+    const m = new XGBRegressor({ ...params, nEstimators: 30 }).fit(small.X, small.y);
+    const before = rmse(m.predict(small.X), shifted.y);
+    m.fit(shifted.X, shifted.y, { initModel: m });
+    try {
+      assert.equal(m.nBoostedRounds, 60);
+      const after_ = rmse(m.predict(small.X), shifted.y);
+      assert.ok(after_ < 0.5 * before, `rmse on the shifted labels ${after_} vs ${before} before`);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  test('a feature count that differs from the init model is an InputError', () => {
+    const m = new XGBRegressor({ ...params, nEstimators: 2 }).fit(small.X, small.y);
+    const narrow = { rows: 2, cols: 3, data: new Float32Array(6) };
+    try {
+      assert.throws(() => new XGBRegressor({ ...params, nEstimators: 2 }).fit(narrow, [1, 2], { initModel: m }), /X has 3 columns but initModel was trained on 8 features/);
+    } finally {
+      m.dispose();
+    }
+  });
+});
