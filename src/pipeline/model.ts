@@ -8,14 +8,14 @@ import { IdMap, type RatingScale } from '../data/model.js';
 import { concatRatings } from '../data/split.js';
 import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError, UNKNOWN_ID } from '../errors.js';
-import { type Rows, XGBRegressor } from '../gbdt/index.js';
+import { XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
 import type { SplitData, TrainedAutoencoder } from '../nn/index.js';
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
-import { buildRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
+import { boosterRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
 import type { UpdateRecord } from './update.js';
 
@@ -60,18 +60,10 @@ export type FitProgress =
     }
   | { readonly stage: 'xgboost'; readonly iteration: number; readonly nIterations: number; readonly train: number; readonly eval?: number };
 
-/**
- * Training pairs from which {@link RSAttAE.fit} feeds XGBoost in batches (a callback-fed QuantileDMatrix) instead
- * of one dense float matrix. Both paths give the bit-identical model (libxgboost 1.7.4 sketches them alike; see
- * test/gbdt/source.test.ts), so the threshold only trades speed for memory: below it (ML-100K, ML-1M) the
- * dense path is kept as it was, above it the rows (width × 4 bytes each) are never materialised at once. Only with
- * `treeMethod` `'hist'`/`'auto'` (the default): XGBoost's other methods cannot read callback-fed data.
- */
-export const BATCHED_ROWS_FROM = 1_000_000;
 
 /** Options of {@link RSAttAE.fit}. */
 export interface RSAttAEFitOptions {
-  /** Training pairs from which XGBoost is fed in batches; default {@link BATCHED_ROWS_FROM}. */
+  /** Training pairs from which XGBoost is fed in batches; default `BATCHED_ROWS_FROM` (rows.ts). */
   readonly batchedRowsFrom?: number;
   readonly onProgress?: (p: FitProgress) => void;
   /** Called when a stage starts. With `autoencoder.parallel`, the users and movies stages start together. */
@@ -277,11 +269,7 @@ export class RSAttAE {
             )
           : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
     }
-    // only the hist method reads callback-fed data; the others keep the dense matrix whatever the size
-    const histogram = cfg.xgboost.treeMethod === 'hist' || cfg.xgboost.treeMethod === 'auto';
-    const batched = histogram && data.train.rating.length >= (opts.batchedRowsFrom ?? BATCHED_ROWS_FROM);
-    const rowsOf = (r: Ratings, pp?: PairEmbeddings): Rows =>
-      batched ? pairRowSource(r.user, r.item, blocks, pp) : buildRows(r.user, r.item, blocks, pp);
+    const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom);
     const xFit = rowsOf(data.train, perPair);
     const xVal = rowsOf(data.validation);
     const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed });

@@ -1,6 +1,6 @@
 /** Supervised rows for XGBoost: x = [E_u, F_u, E_m, F_m] per (user, item) pair, the reference's column order. */
-import type { Float32Matrix } from '../data/types.js';
-import type { RowSource } from '../gbdt/index.js';
+import type { Float32Matrix, Ratings } from '../data/types.js';
+import type { RowSource, Rows } from '../gbdt/index.js';
 
 /** The four blocks a row is assembled from; all row-major, one row per user (E_u, F_u) or item (E_m, F_m). */
 export interface RowBlocks {
@@ -110,4 +110,31 @@ export function errorMetrics(predicted: Float32Array, target: Float32Array): { r
     ae += Math.abs(e);
   }
   return { rmse: Math.sqrt(se / target.length), mae: ae / target.length };
+}
+
+/**
+ * Training pairs from which the pipeline (`RSAttAE.fit`, `updateModel`) feeds XGBoost in batches (a callback-fed QuantileDMatrix) instead
+ * of one dense float matrix. Both paths give the bit-identical model (libxgboost 1.7.4 sketches them alike; see
+ * test/gbdt/source.test.ts), so the threshold only trades speed for memory: below it (ML-100K, ML-1M) the
+ * dense path is kept as it was, above it the rows (width × 4 bytes each) are never materialised at once. Only with
+ * `treeMethod` `'hist'`/`'auto'` (the default): XGBoost's other methods cannot read callback-fed data.
+ */
+export const BATCHED_ROWS_FROM = 1_000_000;
+
+/**
+ * How a fit's XGBoost rows are built: batched ({@link pairRowSource}) or dense ({@link buildRows}), decided once by
+ * the size of the training set so that its evaluation sets take the same path. Only the hist method (`'hist'`,
+ * `'auto'`) reads callback-fed data; the others keep the dense matrix whatever the size.
+ * @example
+ * const rowsOf = boosterRows(blocks, 'hist', train.rating.length);
+ * const xTrain = rowsOf(train), xVal = rowsOf(validation);
+ */
+export function boosterRows(
+  blocks: RowBlocks,
+  treeMethod: string,
+  trainPairs: number,
+  batchedFrom: number = BATCHED_ROWS_FROM,
+): (pairs: Pick<Ratings, 'user' | 'item'>, perPair?: PairEmbeddings) => Rows {
+  const batched = (treeMethod === 'hist' || treeMethod === 'auto') && trainPairs >= batchedFrom;
+  return (p, perPair) => (batched ? pairRowSource(p.user, p.item, blocks, perPair) : buildRows(p.user, p.item, blocks, perPair));
 }

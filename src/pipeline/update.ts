@@ -11,11 +11,11 @@ import { type FeatureTable, IdMap } from '../data/model.js';
 import { concatRatings, holdout, selectRatings } from '../data/split.js';
 import type { FeatureMatrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
-import { type Rows, XGBRegressor } from '../gbdt/index.js';
+import { XGBRegressor } from '../gbdt/index.js';
 import { extendParams } from '../nn/index.js';
 import type { TableEncoder } from '../data/encoding.js';
-import { BATCHED_ROWS_FROM, type FitProgress, type FitReport, RSAttAE, summary } from './model.js';
-import { buildRows, errorMetrics, pairRowSource, type RowBlocks } from './rows.js';
+import { type FitProgress, type FitReport, RSAttAE, summary } from './model.js';
+import { boosterRows, errorMetrics, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
 
 /**
@@ -243,13 +243,11 @@ export async function updateModel(
     itemEmbeddings: moviesAe.embeddings,
     itemFeatures: itf.matrix,
   };
-  const histogram = cfg.xgboost.treeMethod === 'hist' || cfg.xgboost.treeMethod === 'auto';
-  const rowsOf = (r: Ratings): Rows =>
-    histogram && r.rating.length >= BATCHED_ROWS_FROM ? pairRowSource(r.user, r.item, blocks) : buildRows(r.user, r.item, blocks);
+  const fitOn = booster === 'continue' && opts.continueOn === 'new' ? merged.added.train : merged.train;
+  const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, fitOn.rating.length);
   const xVal = rowsOf(merged.validation);
   const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed, ...(booster === 'continue' ? { nEstimators: rounds } : {}) });
   try {
-    const fitOn = booster === 'continue' && opts.continueOn === 'new' ? merged.added.train : merged.train;
     await xgb.fitAsync(rowsOf(fitOn), fitOn.rating, {
       evalSet: [xVal, merged.validation.rating],
       initModel: booster === 'continue' ? p.xgb : undefined,

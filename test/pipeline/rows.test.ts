@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RSAttAE, type RSAttAEConfigInput } from 'rsattae';
 import type { Float32Matrix } from '../../src/data/types.js';
-import { buildRows, pairRowSource, type RowBlocks } from '../../src/pipeline/rows.js';
+import { boosterRows, buildRows, pairRowSource, type RowBlocks } from '../../src/pipeline/rows.js';
 import { spyCallbacks } from '../gbdt/helpers.js';
 import { synthetic } from './synthetic.js';
 
@@ -52,6 +52,20 @@ describe('pairRowSource', () => {
     for (const b of pairRowSource(user, item, blocks, perPair, 4).batches()) got.push(...b.data);
     assert.deepEqual(Float32Array.from(got), dense.data);
     assert.throws(() => pairRowSource(user.subarray(1), item.subarray(1), blocks, perPair), /per-pair embeddings have 11/);
+  });
+
+  test('boosterRows: one decision by the training size, for every set it builds', () => {
+    const small = { user: user.subarray(0, 3), item: item.subarray(0, 3) };
+    const isSource = (r: unknown): boolean => typeof (r as { batches?: unknown }).batches === 'function';
+    // a training set at the threshold batches its validation set too, however small that one is
+    const batched = boosterRows(blocks, 'hist', 10, 10);
+    assert.ok(isSource(batched(small)));
+    assert.ok(isSource(boosterRows(blocks, 'auto', 10, 10)(small)));
+    // below it, or with a method that cannot read callback-fed data, rows are one dense matrix
+    const dense = boosterRows(blocks, 'hist', 9, 10)(small);
+    assert.ok(!isSource(dense));
+    assert.deepEqual(dense, buildRows(small.user, small.item, blocks));
+    assert.ok(!isSource(boosterRows(blocks, 'exact', 1e9, 10)(small)));
   });
 });
 
