@@ -135,8 +135,18 @@ export {
   type RouteSpec,
 } from './serve/app.js';
 export { ApiError } from './serve/errors.js';
-export { type LoadServedOptions, loadServed, ModelHolder, type Served, type TopN } from './serve/holder.js';
+export {
+  DEFAULT_SCORE_CACHE_BYTES,
+  type LoadServedOptions,
+  loadServed,
+  ModelHolder,
+  scoreMatrixBytes,
+  scorePairs,
+  type Served,
+  type TopN,
+} from './serve/holder.js';
 export { openApiDocument } from './serve/openapi.js';
+export { WorkQueue } from './serve/queue.js';
 export type { ServerMetrics } from './serve/metrics.js';
 export { createServer, type RSAttAEServer, type ServeOptions, type ShutdownOptions } from './serve/server.js';
 export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/schemas.js';

@@ -4,7 +4,9 @@
  * methods and tokens) from a seeded generator, against a server child process on 127.0.0.1. Expects no status
  * ≥ 500 and a server that stays up; prints the counts as JSON. Without --model it serves a tiny synthetic model.
  *
- *   node dist/bench/serve/fuzz.js [--model DIR] [--cases 2400] [--seed 7] [--concurrency 8] [--out FILE]
+ *   node dist/bench/serve/fuzz.js [--model DIR] [--precompute K] [--cases 2400] [--seed 7] [--concurrency 8] [--out FILE]
+ *
+ * `--precompute` (default 3 with the tiny model, 0 with --model) makes known pairs go through the score matrix.
  *
  * `serverByStatus` is the server's own count (from /metrics) of what it answered, including answers a client never
  * read: a body over the limit is answered 413 and the connection closed while the client is still sending, which the
@@ -224,7 +226,8 @@ for (const [, [w, make]] of Object.entries(GENERATORS)) {
 }
 rng.shuffle(cases);
 
-const server = await startServer(model, ['--admin-token', TOKEN]);
+const precompute = arg('precompute', scratch ? '3' : '0');
+const server = await startServer(model, ['--admin-token', TOKEN, '--precompute', precompute]);
 const url = new URL(server.url);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
@@ -318,6 +321,7 @@ const result = {
   date: new Date().toISOString(),
   command: `node dist/bench/serve/fuzz.js ${process.argv.slice(2).join(' ')}`,
   model: scratch ? 'tiny synthetic (30 users, 40 items)' : model,
+  precompute: Number(precompute),
   seed,
   requests: cases.length,
   byStatus,

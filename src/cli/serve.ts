@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BODY_LIMIT, LOG_LEVELS, type LogLevel } from '../serve/app.js';
+import { DEFAULT_SCORE_CACHE_BYTES } from '../serve/holder.js';
 import { DEFAULT_MAX_BATCH } from '../serve/schemas.js';
 import { createServer } from '../serve/server.js';
 import { note, parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './util.js';
@@ -17,6 +18,7 @@ interface ServeCliOptions {
   host: string;
   port: number;
   precompute: number;
+  scoreCacheMb: number;
   maxBatch: number;
   bodyLimit: number;
   adminToken?: string;
@@ -40,6 +42,7 @@ async function serve(opts: ServeCliOptions): Promise<void> {
   const server = await createServer({
     model: resolve(opts.model),
     precompute: opts.precompute,
+    scoreCacheBytes: opts.scoreCacheMb * 1024 * 1024,
     maxBatch: opts.maxBatch,
     bodyLimit: opts.bodyLimit,
     adminToken,
@@ -50,7 +53,7 @@ async function serve(opts: ServeCliOptions): Promise<void> {
   const info = server.holder.current.info;
   note(
     `rsattae serve: listening on ${url} (model ${info.dir}: ${info.users} users, ${info.items} items` +
-      `${info.precomputedK ? `, top-${info.precomputedK} precomputed` : ''}${adminToken ? ', POST /admin/reload enabled' : ''})`,
+      `${info.precomputedK ? `, top-${info.precomputedK} precomputed` : ''}${info.scoreCacheBytes ? `, ${(info.scoreCacheBytes / 2 ** 20).toFixed(1)} MiB score matrix` : ''}${adminToken ? ', POST /admin/reload enabled' : ''})`,
   );
   const stopped = new Promise<void>((done) => {
     const stop = (signal: NodeJS.Signals): void => {
@@ -86,11 +89,17 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 8080)
     .option('--precompute <k>', 'precompute the top-k items of every known user at load (0: off)', parseNonNegativeInt, 0)
+    .option(
+      '--score-cache-mb <MiB>',
+      'with --precompute, keep the users x items score matrix (4 bytes a pair) when it fits in this many MiB: known pairs are then looked up (0: never)',
+      parseNonNegativeInt,
+      DEFAULT_SCORE_CACHE_BYTES / 1024 / 1024,
+    )
     .option('--max-batch <n>', 'most (user, item) pairs in one POST /v1/predictions', parsePositiveInt, DEFAULT_MAX_BATCH)
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', parsePositiveInt, DEFAULT_BODY_LIMIT)
     .option('--admin-token <token>', `enables POST /admin/reload with this bearer token (default: $${ADMIN_TOKEN_ENV}; unset: no admin routes)`)
     .option('--cors <origin>', 'answer cross-origin requests from this origin (* for any); default: no CORS')
     .option('--log-level <level>', 'structured request logs (JSON on stdout) from this level', parseChoice(LOG_LEVELS), 'info')
-    .option('--shutdown-grace <seconds>', 'on SIGTERM, longest wait for requests in flight before connections are cut', parsePositiveNumber, 10)
+    .option('--shutdown-grace <seconds>', 'on SIGTERM, longest wait for the requests received; model work not started by then is answered 503 with Retry-After', parsePositiveNumber, 10)
     .action((opts: ServeCliOptions) => serve(opts));
 }

@@ -9,11 +9,12 @@ import { z } from 'zod';
 import type { IdMap } from '../data/model.js';
 import { UNKNOWN_ID } from '../errors.js';
 import { similarItems } from '../pipeline/similar.js';
-import { ApiError, toApiError, validationError } from './errors.js';
+import { ApiError, shuttingDown, toApiError, validationError } from './errors.js';
 import { foldInRecommend } from './foldin.js';
-import { type ModelHolder, precomputed } from './holder.js';
+import { type ModelHolder, precomputed, scorePairs } from './holder.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { WorkQueue } from './queue.js';
 import {
   type ApiIssue,
   type ModelInfo,
@@ -77,6 +78,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly errors: readonly number[];
   /** Needs the admin bearer token. */
   readonly admin?: boolean;
+  /** Touches the model: the handler runs through the {@link WorkQueue} (synchronously, on a later turn). */
+  readonly model?: boolean;
   handler(input: Input<z.output<P>, z.output<Q>, z.output<B>>, reply: FastifyReply): z.input<R> | Promise<z.input<R>>;
 }
 
@@ -136,19 +139,21 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       response: readyResponseSchema,
       errors: [503],
       handler: () => {
-        if (opts.isDraining?.()) throw new ApiError(503, 'shutting_down', 'the server is shutting down');
+        if (opts.isDraining?.()) throw shuttingDown('the server is shutting down');
         return { status: 'ready' as const, model: holder.current.info };
       },
     }),
     route({
       method: 'POST',
       path: '/v1/predictions',
-      summary: `Predicted ratings of up to ${maxBatch} (user, item) pairs, in one batched prediction`,
+      summary: `Predicted ratings of up to ${maxBatch} (user, item) pairs: looked up in the score matrix when it is kept, else one batched prediction`,
       body: predictionsRequestSchema(maxBatch),
       response: predictionsResponseSchema,
-      errors: [400, 404, 413, 415],
+      errors: [400, 404, 413, 415, 503],
+      model: true,
       handler: ({ body }) => {
-        const { model } = holder.current;
+        const served = holder.current;
+        const { model } = served;
         const { users, items } = model.parts;
         const n = body.pairs.length;
         const u = new Int32Array(n);
@@ -159,7 +164,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
           i[k] = lookup(items, p.item, 'item', `body.pairs.${k}.item`, unknown);
         });
         throwUnknown(unknown);
-        const scores = model.predictIndices(u, i);
+        const scores = scorePairs(served, u, i);
         return { predictions: body.pairs.map((p, k) => ({ user: p.user, item: p.item, rating: scores[k] })) };
       },
     }),
@@ -170,7 +175,8 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       params: idParamsSchema,
       query: kQuerySchema,
       response: userRecommendationsResponseSchema,
-      errors: [400, 404],
+      errors: [400, 404, 503],
+      model: true,
       handler: ({ params, query }) => {
         const served = holder.current;
         const unknown: ApiIssue[] = [];
@@ -186,7 +192,8 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       summary: 'Recommendations for a user the model has not seen, from features and/or ratings (fold-in)',
       body: foldInRequestSchema,
       response: foldInResponseSchema,
-      errors: [400, 404, 413, 415],
+      errors: [400, 404, 413, 415, 503],
+      model: true,
       handler: ({ body }) => {
         const input = { ...(body.features ? { features: body.features } : {}), ...(body.ratings ? { ratings: body.ratings } : {}) };
         return { items: foldInRecommend(holder.current.model, input, body.k, body.method) };
@@ -199,7 +206,8 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       params: idParamsSchema,
       query: kQuerySchema,
       response: similarResponseSchema,
-      errors: [400, 404],
+      errors: [400, 404, 503],
+      model: true,
       handler: ({ params, query }) => {
         const { model } = holder.current;
         const unknown: ApiIssue[] = [];
@@ -255,6 +263,8 @@ export interface BuiltApp {
   readonly metrics: ServerMetrics;
   /** The route table (what `/openapi.json` describes). */
   readonly routes: readonly RouteSpec[];
+  /** The queue every model route's work runs through (shutdown pauses it and, after the grace period, refuses). */
+  readonly queue: WorkQueue;
   /** Reloads the model (see {@link ModelHolder.reload}), counting the result in the metrics. */
   reload(): Promise<ModelInfo>;
 }
@@ -277,6 +287,7 @@ export function buildApp(holder: ModelHolder, opts: AppOptions = {}): BuiltApp {
     },
   });
   const metrics = createMetrics();
+  const queue = new WorkQueue();
   const reload = async (): Promise<ModelInfo> => {
     try {
       const served = await holder.reload();
@@ -329,7 +340,8 @@ export function buildApp(holder: ModelHolder, opts: AppOptions = {}): BuiltApp {
         const params = parsePart('params', spec.params, req.params);
         const query = parsePart('query', spec.query, req.query);
         const body = parsePart('body', spec.body, req.body);
-        const out = await spec.handler({ params, query, body }, reply);
+        const input = { params, query, body };
+        const out = await (spec.model ? queue.run(() => spec.handler(input, reply)) : spec.handler(input, reply));
         if (spec.produces) reply.type(spec.produces);
         return out;
       },
@@ -344,7 +356,8 @@ export function buildApp(holder: ModelHolder, opts: AppOptions = {}): BuiltApp {
     const e = toApiError(err);
     if (e.status >= 500 && e.status !== 501 && e.status !== 503) req.log.error({ err }, 'request failed');
     if (e.status === 401) reply.header('www-authenticate', 'Bearer');
+    if (e.retryAfter !== undefined) reply.header('retry-after', String(e.retryAfter));
     reply.code(e.status).send(e.body());
   });
-  return { app, metrics, routes: table, reload };
+  return { app, metrics, routes: table, reload, queue };
 }

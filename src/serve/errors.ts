@@ -25,10 +25,20 @@ export class ApiError extends Error {
     super(message);
   }
 
+  /** Seconds for a `Retry-After` header (503 while shutting down). */
+  retryAfter?: number;
+
   /** The response body. */
   body(): ErrorResponse {
     return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: [...this.issues] } : {}) } };
   }
+}
+
+/** 503 `shutting_down`, with `Retry-After` (the request can go to another instance, or here after a restart). */
+export function shuttingDown(message: string, retryAfterSeconds = 1): ApiError {
+  const e = new ApiError(503, 'shutting_down', message);
+  e.retryAfter = retryAfterSeconds;
+  return e;
 }
 
 /** A 400 from a zod validation failure of one part of the request (`body`, `query`, `params`). */

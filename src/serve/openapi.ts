@@ -34,7 +34,7 @@ const REASONS: Readonly<Record<number, string>> = {
   422: 'the new bundle failed to load or check; the previous model keeps serving',
   500: 'a fault of the server (never caused by request content)',
   501: 'not available in this build',
-  503: 'shutting down',
+  503: 'shutting down (with Retry-After): /ready while draining; model routes whose work had not started when the shutdown grace ran out',
 };
 
 /** The OpenAPI document describing `routes`. */

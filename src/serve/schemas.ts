@@ -94,6 +94,7 @@ export const modelInfoSchema = z.object({
   createdAt: z.string().optional().meta({ description: 'when the bundle was saved' }),
   loadedAt: z.string(),
   precomputedK: z.number().int().nullable().meta({ description: 'top-N precomputed per known user at load, or null' }),
+  scoreCacheBytes: z.number().int().nullable().meta({ description: 'bytes of the dense score matrix answering known pairs by lookup, or null (not precomputed, or over the cap)' }),
   foldIn: z.boolean().meta({ description: 'whether POST /v1/recommendations can fold new users in' }),
 });
 

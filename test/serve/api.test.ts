@@ -202,7 +202,7 @@ describe('rsattae serve: endpoints and errors', () => {
         ['k', 'query'],
       ],
     );
-    assert.deepEqual(Object.keys(rec.responses).sort(), ['200', '400', '404', '500']);
+    assert.deepEqual(Object.keys(rec.responses).sort(), ['200', '400', '404', '500', '503']);
     const body = doc.paths['/v1/predictions'].post.requestBody as { content: { 'application/json': { schema: { properties: { pairs: { maxItems: number } } } } } };
     assert.equal(body.content['application/json'].schema.properties.pairs.maxItems, 50);
   });

@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildApp, createServer, ModelHolder, type RSAttAE, type RSAttAEServer } from 'rsattae';
+import { ApiError, buildApp, createServer, ModelHolder, type RSAttAE, type RSAttAEServer, WorkQueue } from 'rsattae';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
-import { call, errorOf, tinyBundle, tinyModel } from './helpers.js';
+import { type Answer, call, errorOf, tinyBundle, tinyModel } from './helpers.js';
 
 const PAIRS = [
   { user: '1', item: '1' },
@@ -99,9 +100,12 @@ describe('graceful shutdown', () => {
     await tmp?.cleanup();
   });
 
-  test('requests in flight finish with their answers; new connections are refused; /ready says 503 meanwhile', async () => {
+  /**
+   * A listening server whose /v1 requests are held after they are received (so that they are certainly in flight
+   * when shutdown starts) until `release`; `held` are GETs of the recommendations of users 1…n, all in flight.
+   */
+  async function gatedServer(n: number, k: number): Promise<{ server: RSAttAEServer; base: string; held: Promise<Answer>[]; release: () => void }> {
     const server = await createServer({ model: dir });
-    // hold /v1 requests after they are received, so that they are certainly in flight when shutdown starts
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => {
       release = r;
@@ -110,11 +114,18 @@ describe('graceful shutdown', () => {
       if (req.url.startsWith('/v1/')) await gate;
     });
     const base = await server.listen({ port: 0 });
-    const held = [1, 2, 3, 4, 5].map((u) => call(base, 'GET', `/v1/users/${u}/recommendations?k=4`));
+    const held = Array.from({ length: n }, (_, j) => call(base, 'GET', `/v1/users/${j + 1}/recommendations?k=${k}`));
     while (server.inFlight < held.length) await new Promise((r) => setTimeout(r, 5));
+    return { server, base, held, release };
+  }
+
+  test('requests in flight finish with their answers; new connections are refused; /ready says 503 meanwhile', async () => {
+    const { server, base, held, release } = await gatedServer(5, 4);
 
     const stopped = server.shutdown({ graceMs: 10_000 });
     assert.equal(server.draining, true);
+    // it first accepts the connections queued in the kernel (a few event-loop turns), then stops listening
+    while (server.app.server.listening) await new Promise((r) => setTimeout(r, 2));
     await assert.rejects(fetch(`${base}/health`), 'a new connection is refused');
     const ready = await server.app.inject({ method: 'GET', url: '/ready' });
     assert.equal(ready.statusCode, 503);
@@ -130,6 +141,113 @@ describe('graceful shutdown', () => {
     assert.equal(server.inFlight, 0);
     assert.equal(server.app.server.listening, false);
     assert.equal(await server.shutdown(), undefined, 'a second shutdown returns the same completed promise');
+  });
+
+  /** A POST /v1/predictions on `agent` (false: a connection of its own): when its bytes are all written, and its outcome. */
+  const send = (base: string, agent: Agent | false, user: number): { written: Promise<void>; outcome: Promise<{ result: string; connection?: string }> } => {
+    const url = new URL(base);
+    let written: () => void = () => {};
+    const w = new Promise<void>((r) => {
+      written = r;
+    });
+    const outcome = new Promise<{ result: string; connection?: string }>((done) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/v1/predictions', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => done({ result: String(res.statusCode), connection: res.headers.connection }));
+      });
+      req.on('finish', written);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        written();
+        done({ result: e.code ?? e.message });
+      });
+      req.end(JSON.stringify({ pairs: [{ user: String(1 + (user % 30)), item: String(1 + (user % 40)) }] }));
+    });
+    return { written: w, outcome };
+  };
+
+  test('under concurrent load on keep-alive and new connections: every request written before the shutdown is answered, none reset', async () => {
+    const server = await createServer({ model: dir });
+    const base = await server.listen({ port: 0 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+    try {
+      // 20 keep-alive connections, idle after one answered request each
+      const warm = await Promise.all(Array.from({ length: 20 }, (_, u) => send(base, agent, u).outcome));
+      assert.deepEqual(new Set(warm.map((o) => o.result)), new Set(['200']));
+      // a second request on each of them and a first one on 20 new connections, all written before the shutdown
+      // starts (the new ones mostly still in the kernel's accept queue: the event loop accepts one per turn)
+      const load = [...Array.from({ length: 20 }, (_, u) => send(base, agent, u)), ...Array.from({ length: 20 }, (_, u) => send(base, false, u + 20))];
+      await Promise.all(load.map((r) => r.written));
+      const stopped = server.shutdown({ graceMs: 10_000 });
+      const outcomes = await Promise.all(load.map((r) => r.outcome));
+      assert.deepEqual(
+        outcomes.map((o) => o.result),
+        Array(40).fill('200'),
+        'no request already written is reset or refused',
+      );
+      assert.ok(
+        outcomes.every((o) => o.connection === 'close'),
+        'answers sent while draining close their connection',
+      );
+      await stopped;
+      assert.equal((await send(base, false, 0).outcome).result, 'ECONNREFUSED', 'a later client is refused');
+      assert.equal(server.inFlight, 0);
+    } finally {
+      agent.destroy();
+      await server.shutdown();
+    }
+  });
+
+  test('model work not started when the grace period ends is answered 503 with Retry-After, not cut', async () => {
+    const { server, held, release } = await gatedServer(3, 2);
+    const stopped = server.shutdown({ graceMs: 20 });
+    while (!server.queue.refusing) await new Promise((r) => setTimeout(r, 2));
+    release();
+    for (const a of await Promise.all(held)) {
+      assert.equal(a.status, 503, a.text);
+      assert.equal(errorOf(a).code, 'shutting_down');
+      assert.equal(a.headers.get('retry-after'), '1');
+    }
+    await stopped;
+    assert.equal(server.inFlight, 0);
+  });
+});
+
+describe('WorkQueue', () => {
+  test('runs jobs in order on later turns; paused, it starts none; refusing rejects waiting and later jobs', async () => {
+    const q = new WorkQueue();
+    const order: number[] = [];
+    const first = [1, 2, 3].map((n) => q.run(() => order.push(n)));
+    assert.equal(order.length, 0, 'nothing runs synchronously');
+    await Promise.all(first);
+    assert.deepEqual(order, [1, 2, 3]);
+    await assert.rejects(
+      q.run(() => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+
+    q.pause();
+    const held = q.run(() => order.push(4));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(order, [1, 2, 3], 'paused: the job waits');
+    assert.equal(q.pending, 1);
+    const refused = () => new ApiError(503, 'shutting_down', 'no');
+    q.refuse(refused);
+    await assert.rejects(held, (e: unknown) => e instanceof ApiError && e.status === 503);
+    await assert.rejects(q.run(() => order.push(5)), (e: unknown) => e instanceof ApiError && e.status === 503);
+    q.resume();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(order, [1, 2, 3]);
+    assert.equal(q.refusing, true);
+
+    // refused while its turn is already scheduled: the turn finds nothing to run (and does not throw)
+    const q2 = new WorkQueue();
+    const scheduled = q2.run(() => 1);
+    q2.refuse(refused);
+    await assert.rejects(scheduled, (e: unknown) => e instanceof ApiError && e.status === 503);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(q2.pending, 0);
   });
 });
 
