@@ -81,6 +81,7 @@ export {
   type LoadDataOptions,
   loadData,
   type PreparedData,
+  type PreparedWith,
   type PrepareOptions,
   prepareData,
 } from './pipeline/data.js';
@@ -123,6 +124,32 @@ export {
 } from './pipeline/export.js';
 export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
 export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
+
+// standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded
+export {
+  BASELINE_ALGORITHMS,
+  BASELINE_FORMAT_VERSION,
+  type BaselineAlgorithm,
+  type BaselineArrays,
+  type BaselineConfig,
+  type BaselineConfigInput,
+  type BaselineData,
+  type BaselineManifest,
+  type BaselineModel,
+  baselineConfigSchema,
+  fitBaseline,
+  isBaselineBundle,
+  loadBaseline,
+  MAX_SIMILARITY_ENTITIES,
+  resolveBaselineConfig,
+  type SaveBaselineOptions,
+  type SavedBaseline,
+  saveBaseline,
+  type SimilarityOptions,
+  similarityMatrix,
+} from './baselines/index.js';
+/** Surprise's `Trainset` order and its ALS baselines, for those who build on the baselines. */
+export { baselineAls, buildTrainSet, type Grouped, type TrainSet } from './baselines/index.js';
 
 // serving over HTTP (fastify): `rsattae serve`, or build the server yourself
 export {

@@ -10,8 +10,12 @@ import { resolveDataDir } from '../data/location.js';
 import { IdMap } from '../data/model.js';
 import { type AlignedRatings, alignRatings } from '../data/split.js';
 import { InputError } from '../errors.js';
+import { BASELINE_ALGORITHMS, type BaselineAlgorithm, fitBaseline, isBaselineBundle, loadBaseline, saveBaseline } from '../baselines/index.js';
+import type { RatingScale } from '../data/model.js';
+import { concatRatings } from '../data/split.js';
 import { readManifest } from '../pipeline/bundle.js';
-import { loadData, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
+import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
+import type { DataSource } from '../pipeline/model.js';
 import { LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
 import { RSAttAE } from '../pipeline/model.js';
@@ -31,7 +35,11 @@ import {
   writeJson,
 } from './util.js';
 
+/** What `train --algorithm` takes: RSAttAE, or one of the baselines. */
+const ALGORITHMS = ['rsattae', ...BASELINE_ALGORITHMS] as const;
+
 interface TrainOptions extends AutoencoderOptions, DatasetOptions {
+  algorithm: (typeof ALGORITHMS)[number];
   nEstimators?: number;
   learningRate?: number;
   parallel: boolean;
@@ -57,17 +65,23 @@ function downloadProgress(): { onProgress: (received: number, total: number | un
   };
 }
 
-async function train(opts: TrainOptions): Promise<void> {
-  const t0 = performance.now();
+/** The dataset `train` names, split and prepared (with a download bar when it has to be fetched). */
+async function trainingData(opts: TrainOptions): Promise<PreparedData & { datasetName: string }> {
   const dl = downloadProgress();
-  const { data, test, split, coldTest } = await loadData(await descriptorFromOptions(opts), {
+  const prepared = await loadData(await descriptorFromOptions(opts), {
     valFraction: opts.valFraction,
     seed: opts.seed,
     dataDir: resolveDataDir(opts.dataDir),
     onDownload: dl.onProgress,
   });
   dl.done();
-  const dataset = data.source?.dataset ?? 'dataset';
+  return { ...prepared, datasetName: prepared.data.source?.dataset ?? 'dataset' };
+}
+
+async function train(opts: TrainOptions): Promise<void> {
+  if (opts.algorithm !== 'rsattae') return trainBaseline(opts, opts.algorithm);
+  const t0 = performance.now();
+  const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts);
   // One bar for both autoencoders (they may train at the same time), then one for XGBoost.
   let aeBar: Progress | undefined;
   let xgbBar: Progress | undefined;
@@ -186,6 +200,48 @@ async function train(opts: TrainOptions): Promise<void> {
   }
 }
 
+/** Options that only configure RSAttAE, by their commander key (the defaulted ones are not told apart from given ones). */
+const RSATTAE_ONLY = ['epochs', 'patience', 'nEstimators', 'learningRate'] as const;
+
+/**
+ * `train --algorithm <baseline>`: fits on all of the split's training part (train + validation: a baseline has no
+ * use for a hold-out), reports test RMSE/MAE, saves a baseline bundle that `evaluate` reads.
+ */
+async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm): Promise<void> {
+  const t0 = performance.now();
+  for (const k of RSATTAE_ONLY) if (opts[k] !== undefined) note(`note: --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} configures rsattae only; ${algorithm} ignores it`);
+  const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts);
+  const trainRatings = concatRatings(data.train, data.validation);
+  const t1 = performance.now();
+  const model = fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale }, { algorithm, seed: opts.seed });
+  const fit = (performance.now() - t1) / 1000;
+  const m = model.evaluate(test);
+  const metrics = { test: { rmse: m.rmse, mae: m.mae } };
+  const out = resolve(opts.out ?? join('models', `${algorithm}-${dataset}-${split}`.replace(/[^A-Za-z0-9._-]+/g, '-')));
+  await saveBaseline(model, out, { users: data.users, items: data.items, data: data.source, prepared: { seed: opts.seed, valFraction: opts.valFraction }, metrics, seconds: { fit } });
+  const result = {
+    dataset,
+    split,
+    seed: opts.seed,
+    algorithm,
+    config: model.config,
+    data: { users: data.nUsers, items: data.nItems, train: trainRatings.rating.length, test: test.rating.length, coldTest },
+    metrics: { test: { rmse: round(m.rmse), mae: round(m.mae) } },
+    seconds: { fit: round(fit, 2), total: round((performance.now() - t0) / 1000, 2) },
+    peakRssMB: peakRssMB(),
+    model: out,
+  };
+  if (opts.json) writeJson(result);
+  else {
+    process.stdout.write(
+      `${algorithm} on ${dataset} ${split} (seed ${opts.seed}): ${data.nUsers} users, ${data.nItems} items, ${result.data.train} / ${test.rating.length} train / test ratings\n` +
+        (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, predicted from the biases they have\n` : '') +
+        `  test        RMSE ${result.metrics.test.rmse.toFixed(4)}  MAE ${result.metrics.test.mae.toFixed(4)}\n` +
+        `  time        fit ${result.seconds.fit}s, total ${result.seconds.total}s\n  model       ${out}\n`,
+    );
+  }
+}
+
 interface ModelOptions {
   model: string;
   json?: boolean;
@@ -235,7 +291,6 @@ function userChoice(opts: UserOptions): UserChoice {
 /** The chosen user in a loaded model: its id, or the new user folded in. @throws InputError as foldInUser does */
 const userIn = (model: RSAttAE, c: UserChoice, method: FoldInMethod): string | FoldIn => ('id' in c ? c.id : model.foldInUser(c.input, { method }));
 
-interface EvaluateOptions extends ModelOptions, DatasetOptions {}
 interface EvaluateOptions extends ModelOptions, DatasetOptions {
   k: number;
   relevance: number;
@@ -262,59 +317,98 @@ function rankingTable(r: RankingReport): string {
   );
 }
 
+/** What `evaluate` needs of a saved model (RSAttAE or baseline) to find its test ratings. */
+interface EvalTarget {
+  readonly scale?: RatingScale;
+  readonly users: IdMap;
+  readonly items: IdMap;
+  /** The dataset it was trained on, as its manifest records it. */
+  readonly trained?: DatasetDescriptor;
+  readonly prepared?: PreparedWith;
+  readonly source?: DataSource;
+}
+
 /** Reads `--test FILE` with the given reading options, falling back to those the model was trained with. */
-async function readTestFile(file: string, opts: EvaluateOptions, trained: DatasetDescriptor | undefined, model: RSAttAE): Promise<AlignedRatings> {
-  const inherited = trained?.ratings !== undefined ? trained : {};
+async function readTestFile(file: string, opts: EvaluateOptions, target: EvalTarget): Promise<AlignedRatings> {
+  const inherited = target.trained?.ratings !== undefined ? target.trained : {};
   const users = new IdMap();
   const items = new IdMap();
   const read = await readRatingsFile(resolve(file), {
     ...ratingsReading({ ...inherited, ...readingFields(opts) }),
-    scale: model.parts.scale,
+    scale: target.scale,
     users,
     items,
   });
-  return alignRatings(read.ratings, { users, items }, model.parts);
+  return alignRatings(read.ratings, { users, items }, target);
+}
+
+/**
+ * The test ratings `evaluate` scores, re-indexed to the model: `--test FILE`, or the test set of the data it was
+ * trained on rebuilt from its manifest. @throws InputError when there are none the model knows
+ */
+async function testRatingsFor(opts: EvaluateOptions, target: EvalTarget): Promise<{ aligned: AlignedRatings; split: string; dataset: string }> {
+  let aligned: AlignedRatings;
+  let split: string;
+  let dataset: string;
+  if (opts.test !== undefined) {
+    aligned = await readTestFile(opts.test, opts, target);
+    split = 'test-file';
+    dataset = opts.test;
+  } else {
+    if (!target.trained || !target.prepared) throw new InputError(`model bundle ${opts.model} records no dataset; give the test ratings with --test FILE`);
+    const dl = downloadProgress();
+    const { prepared, align } = await reloadTrainedData(target.trained, target.prepared, target, {
+      split: opts.split,
+      dataDir: resolveDataDir(opts.dataDir),
+      onDownload: dl.onProgress,
+    });
+    dl.done();
+    split = prepared.split;
+    dataset = prepared.data.source?.dataset ?? 'dataset';
+    if (target.source && split !== target.source.split) note(`warning: the model was trained on split ${target.source.split}; the test ratings of ${split} may overlap its training ratings`);
+    aligned = align(prepared.test);
+  }
+  if (aligned.ratings.rating.length === 0) throw new InputError(`none of the ${aligned.unknown.ratings} test ratings names a user and an item the model knows`);
+  return { aligned, split, dataset };
+}
+
+interface EvaluateResult {
+  readonly dataset: string;
+  readonly split: string;
+  readonly algorithm?: BaselineAlgorithm;
+  readonly test: { readonly rmse: number; readonly mae: number; readonly count: number };
+  readonly ranking?: RankingReport;
+  readonly unknown: AlignedRatings['unknown'];
 }
 
 async function evaluate(opts: EvaluateOptions): Promise<void> {
-  const manifest = await readManifest(resolve(opts.model));
-  const source = manifest.data;
-  const trained = recordedDescriptor(manifest, opts.model);
-  const { result, aligned } = await withModel(opts.model, async (model) => {
-    let aligned: AlignedRatings;
-    let split: string;
-    let dataset: string;
-    if (opts.test !== undefined) {
-      aligned = await readTestFile(opts.test, opts, trained, model);
-      split = 'test-file';
-      dataset = opts.test;
-    } else {
-      if (!trained) throw new InputError(`model bundle ${opts.model} records no dataset; give the test ratings with --test FILE`);
-      const dl = downloadProgress();
-      const { prepared, align } = await reloadTrainedData(trained, manifest, model.parts, {
-        split: opts.split,
-        dataDir: resolveDataDir(opts.dataDir),
-        onDownload: dl.onProgress,
-      });
-      dl.done();
-      split = prepared.split;
-      dataset = prepared.data.source?.dataset ?? 'dataset';
-      if (source && split !== source.split) note(`warning: the model was trained on split ${source.split}; the test ratings of ${split} may overlap its training ratings`);
-      aligned = align(prepared.test);
-    }
-    if (aligned.ratings.rating.length === 0) throw new InputError(`none of the ${aligned.unknown.ratings} test ratings names a user and an item the model knows`);
+  const dir = resolve(opts.model);
+  let result: EvaluateResult;
+  if (await isBaselineBundle(dir)) {
+    const { model, users, items, manifest } = await loadBaseline(dir);
+    const target = { scale: manifest.scale, users, items, trained: recordedDescriptor(manifest, opts.model), prepared: manifest.prepared, source: manifest.data };
+    const { aligned, split, dataset } = await testRatingsFor(opts, target);
     const m = model.evaluate(aligned.ratings);
-    let ranking: RankingReport | undefined;
-    if (opts.ranking && aligned.ratings.rating.some((r) => r >= opts.relevance)) {
-      ranking = roundRanking(evaluateRanking(model, aligned.ratings, { k: opts.k, relevance: opts.relevance }));
-    } else if (opts.ranking) note(`no ranking metrics: no test rating reaches the relevance threshold ${opts.relevance} (--relevance)`);
-    const test = { rmse: round(m.rmse), mae: round(m.mae), count: m.count };
-    return { aligned, result: { dataset, split, test, ...(ranking ? { ranking } : {}), unknown: aligned.unknown } };
-  });
+    if (opts.ranking && !opts.json) note(`no ranking metrics: they are computed for RSAttAE models (this is the ${model.algorithm} baseline)`);
+    result = { dataset, split, algorithm: model.algorithm, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count }, unknown: aligned.unknown };
+  } else {
+    const manifest = await readManifest(dir);
+    const trained = recordedDescriptor(manifest, opts.model);
+    result = await withModel(opts.model, async (model) => {
+      const { aligned, split, dataset } = await testRatingsFor(opts, { ...model.parts, trained, prepared: manifest.config, source: manifest.data });
+      const m = model.evaluate(aligned.ratings);
+      let ranking: RankingReport | undefined;
+      if (opts.ranking && aligned.ratings.rating.some((r) => r >= opts.relevance)) {
+        ranking = roundRanking(evaluateRanking(model, aligned.ratings, { k: opts.k, relevance: opts.relevance }));
+      } else if (opts.ranking) note(`no ranking metrics: no test rating reaches the relevance threshold ${opts.relevance} (--relevance)`);
+      const test = { rmse: round(m.rmse), mae: round(m.mae), count: m.count };
+      return { dataset, split, test, ...(ranking ? { ranking } : {}), unknown: aligned.unknown };
+    });
+  }
   if (opts.json) writeJson(result);
   else {
-    process.stdout.write(`${result.dataset} ${result.split} (${result.test.count} test ratings): RMSE ${result.test.rmse.toFixed(4)}  MAE ${result.test.mae.toFixed(4)}\n`);
-    const u = aligned.unknown;
+    process.stdout.write(`${result.algorithm ? `${result.algorithm} on ` : ''}${result.dataset} ${result.split} (${result.test.count} test ratings): RMSE ${result.test.rmse.toFixed(4)}  MAE ${result.test.mae.toFixed(4)}\n`);
+    const u = result.unknown;
     if (u.ratings > 0) process.stdout.write(`  skipped ${u.ratings} test ratings of unknown users/items (${u.users} users, ${u.items} items the model has never seen)\n`);
     if (result.ranking) process.stdout.write(rankingTable(result.ranking));
   }
@@ -353,15 +447,16 @@ export function registerModelCommands(program: Command): void {
     addAutoencoderOptions(
       program
         .command('train')
-        .description('train RSAttAE (both autoencoders + XGBoost) on a split, report validation and test RMSE/MAE, save the model'),
+        .description('train RSAttAE (both autoencoders + XGBoost), or a baseline (--algorithm), on a split, report test RMSE/MAE, save the model'),
     ),
   )
+    .option('--algorithm <name>', `what to train: rsattae, or a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}; fitted on train + validation)`, parseChoice(ALGORITHMS), 'rsattae')
     .option('--n-estimators <n>', 'XGBoost trees (default 1900 as the paper, Table II setup 4; 300 from 5M training ratings)', parsePositiveInt)
     .option('--learning-rate <eta>', 'XGBoost learning rate η (default 0.01 as the paper; 0.05 from 5M training ratings)', parsePositiveNumber)
     .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
     .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
     .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')
-    .option('--out <dir>', 'where to save the model bundle (default: models/rsattae-<dataset>-<split>)')
+    .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')
     .action((opts: TrainOptions) => train(opts));
 

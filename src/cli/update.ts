@@ -67,7 +67,7 @@ async function update(opts: UpdateCliOptions): Promise<void> {
   const model = await RSAttAE.load(from, { autoencoders: true });
   let updated: RSAttAE | undefined;
   try {
-    const { prepared, align } = await reloadTrainedData(trained, manifest, model.parts, { dataDir: resolveDataDir(opts.dataDir) });
+    const { prepared, align } = await reloadTrainedData(trained, manifest.config, model.parts, { dataDir: resolveDataDir(opts.dataDir) });
     const train = align(prepared.data.train);
     const validation = align(prepared.data.validation);
     if (train.unknown.ratings + validation.unknown.ratings > 0) {

@@ -21,6 +21,8 @@ import { type AutoencoderSummary, type DataSource, type FitReport, RSAttAE } fro
 
 /** Identifies the directory as a model bundle. */
 export const BUNDLE_FORMAT = 'rsattae-model';
+/** Identifies a baseline's bundle (src/baselines/bundle.ts), which the RSAttAE loader refuses by name. */
+export const BASELINE_FORMAT = 'rsattae-baseline';
 /** Bumped on any incompatible change of the layout; loaders refuse other versions. */
 export const BUNDLE_FORMAT_VERSION = 2;
 
@@ -107,6 +109,16 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
   return out.sort();
 }
 
+/** SHA-256 and size of every file under `dir`, by relative path (forward slashes): a manifest's `files`. @internal */
+export async function fileChecksums(dir: string): Promise<Record<string, { sha256: string; bytes: number }>> {
+  const files: Record<string, { sha256: string; bytes: number }> = {};
+  for (const f of await listFiles(dir)) {
+    const data = await readFile(join(dir, f));
+    files[f] = { sha256: sha256(data), bytes: data.length };
+  }
+  return files;
+}
+
 function nnKernelsVersion(): string {
   return sha256(Buffer.from(KERNELS_WASM_BASE64, 'base64')).slice(0, 12);
 }
@@ -136,11 +148,7 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
     await put('meta.json', JSON.stringify(meta));
     await put('ids.json', JSON.stringify({ users: p.users, items: p.items }));
 
-    const files: Record<string, { sha256: string; bytes: number }> = {};
-    for (const f of await listFiles(tmp)) {
-      const data = await readFile(join(tmp, f));
-      files[f] = { sha256: sha256(data), bytes: data.length };
-    }
+    const files = await fileChecksums(tmp);
     const fu = b.userFeatures as FeatureMatrix;
     const fm = b.itemFeatures as FeatureMatrix;
     const manifest: BundleManifest = {
@@ -174,24 +182,33 @@ function bad(dir: string, what: string): InputError {
 }
 
 /**
- * Reads and validates manifest.json (format, version), without checking the other files. First repairs what a
- * save killed half-way left behind (see `recoverDir`).
+ * The parsed manifest.json of the bundle in `dir`, unvalidated, after repairing what a save killed half-way left
+ * behind (see `recoverDir`). @internal
+ * @throws InputError when there is none or it is not JSON
  */
-export async function readManifest(dir: string): Promise<BundleManifest> {
+export async function readManifestJson(dir: string, kind = 'model'): Promise<unknown> {
   await recoverDir(dir);
   let text: string;
   try {
     text = await readFile(join(dir, 'manifest.json'), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw bad(dir, 'no manifest.json here: not a model bundle (train one with `rsattae train --out DIR`)');
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`${kind} bundle ${dir}: no manifest.json here: not a model bundle (train one with \`rsattae train --out DIR\`)`);
     throw err;
   }
-  let m: Partial<BundleManifest>;
   try {
-    m = JSON.parse(text) as Partial<BundleManifest>;
+    return JSON.parse(text);
   } catch (err) {
-    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message}); the bundle is damaged`);
+    throw new InputError(`${kind} bundle ${dir}: manifest.json is not valid JSON (${(err as Error).message}); the bundle is damaged`);
+  }
+}
+
+/** Reads and validates manifest.json (format, version), without checking the other files (see readManifestJson). */
+export async function readManifest(dir: string): Promise<BundleManifest> {
+  const m = (await readManifestJson(dir)) as Partial<BundleManifest>;
+  if ((m.format as string) === BASELINE_FORMAT) {
+    const algorithm = (m as { config?: { algorithm?: unknown } }).config?.algorithm;
+    throw bad(dir, `it holds a baseline (${String(algorithm)}), not an RSAttAE model; of the model commands only \`rsattae evaluate\` takes a baseline`);
   }
   if (m.format !== BUNDLE_FORMAT) throw bad(dir, `manifest.json format is ${JSON.stringify(m.format)}, expected "${BUNDLE_FORMAT}"`);
   if (m.formatVersion !== BUNDLE_FORMAT_VERSION) {
@@ -202,8 +219,8 @@ export async function readManifest(dir: string): Promise<BundleManifest> {
   return { ...(m as BundleManifest), config };
 }
 
-/** Reads every file the manifest lists, checking its size and SHA-256. */
-async function readVerified(dir: string, m: BundleManifest): Promise<Map<string, Buffer>> {
+/** Reads every file the manifest lists, checking its size and SHA-256. @internal */
+export async function readVerified(dir: string, m: Pick<BundleManifest, 'files'>): Promise<Map<string, Buffer>> {
   const contents = new Map<string, Buffer>();
   for (const [name, expect] of Object.entries(m.files)) {
     let data: Buffer;

@@ -150,22 +150,29 @@ export async function loadData(d: DatasetDescriptor, opts: LoadDataOptions): Pro
  * fitted through the library on data built in code).
  * @throws InputError when the recorded descriptor is invalid
  */
-export function recordedDescriptor(manifest: BundleManifest, where: string): DatasetDescriptor | undefined {
+export function recordedDescriptor(manifest: Pick<BundleManifest, 'data'>, where: string): DatasetDescriptor | undefined {
   const recorded = manifest.data?.descriptor;
   return recorded === undefined ? undefined : parseDescriptor(recorded, `recorded in ${where}`);
 }
 
+/** How a model's data was prepared, as its manifest records it (an RSAttAE bundle: its config). */
+export interface PreparedWith {
+  readonly valFraction: number;
+  readonly seed: number;
+}
+
 /**
- * A saved model's data read and prepared again as it was trained (its manifest's seed and validation share; `split`
- * picks another split), with `align` re-indexing any part of it to the model's ids (see alignRatings).
+ * A saved model's data read and prepared again as it was trained (`trained`: the seed and validation share it was
+ * prepared with; `split` picks another split), with `align` re-indexing any part of it to the model's ids (see
+ * alignRatings).
  */
 export async function reloadTrainedData(
   descriptor: DatasetDescriptor,
-  manifest: BundleManifest,
+  trained: PreparedWith,
   model: { readonly users: IdMap; readonly items: IdMap },
   opts: LoadDatasetOptions & { readonly split?: string },
 ): Promise<{ prepared: PreparedData; align: (r: Ratings) => AlignedRatings }> {
-  const prepared = await loadData(descriptor, { ...opts, valFraction: manifest.config.valFraction, seed: manifest.config.seed });
+  const prepared = await loadData(descriptor, { ...opts, valFraction: trained.valFraction, seed: trained.seed });
   const from = { users: prepared.data.users!, items: prepared.data.items! };
   return { prepared, align: (r) => alignRatings(r, from, model) };
 }

@@ -189,7 +189,7 @@ export async function exportRows(model: RSAttAE, modelDir: string, out: string, 
   if (descriptor === undefined) {
     throw new InputError(`model bundle ${modelDir} records no dataset descriptor (trained through the library?), so its rows cannot be rebuilt; use writeRowsParquet with the ratings`);
   }
-  const { prepared, align } = await reloadTrainedData(descriptor, manifest, model.parts, { dataDir: opts.dataDir, onDownload: opts.onDownload });
+  const { prepared, align } = await reloadTrainedData(descriptor, manifest.config, model.parts, { dataDir: opts.dataDir, onDownload: opts.onDownload });
   const rows = (r: Ratings): Ratings => align(r).ratings;
   const splits = { train: rows(prepared.data.train), validation: rows(prepared.data.validation), test: rows(prepared.test) };
   return writeRowsParquet(model, splits, out, { model: modelDir, dataset: prepared.data.source?.dataset ?? 'dataset', split: prepared.split }, opts);

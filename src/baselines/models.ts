@@ -1,0 +1,413 @@
+/**
+ * The standard baselines, as Surprise (NicolasHug/Surprise) implements them, on typed arrays: GlobalMean,
+ * BaselineOnly, SVD, SVD++ and KNNBaseline. Each follows Surprise's update order (see trainset.ts), its fallbacks for
+ * users and items without training ratings, and its clipping of predictions to the rating scale.
+ */
+import type { RatingScale } from '../data/model.js';
+import { createRng, type Rng } from '../data/rng.js';
+import type { Ratings } from '../data/types.js';
+import { InputError } from '../errors.js';
+import { errorMetrics } from '../pipeline/rows.js';
+import { type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, resolveBaselineConfig } from './config.js';
+import { similarityMatrix } from './similarity.js';
+import { baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';
+
+/** What a baseline fits on: 0-based training ratings and the index space they live in. */
+export interface BaselineData {
+  readonly nUsers: number;
+  readonly nItems: number;
+  readonly train: Ratings;
+  /** Predictions are clipped to it; default the training ratings' range. */
+  readonly scale?: RatingScale;
+}
+
+/** Learned arrays of a baseline, by name (what a bundle stores besides the training ratings). */
+export type BaselineArrays = Readonly<Record<string, Float64Array>>;
+
+/**
+ * A fitted baseline. Every algorithm shares this shape; {@link fitBaseline} makes one, {@link loadBaseline} reads a
+ * saved one back.
+ */
+export interface BaselineModel {
+  readonly algorithm: BaselineAlgorithm;
+  readonly config: BaselineConfig;
+  readonly nUsers: number;
+  readonly nItems: number;
+  /** The mean training rating μ (the fallback for a user and an item both without training ratings). */
+  readonly globalMean: number;
+  /** The scale predictions are clipped to. */
+  readonly scale: { readonly min: number; readonly max: number };
+  /** The ratings it was fitted on. */
+  readonly train: Ratings;
+  /** The learned parameters, for saving. */
+  readonly arrays: BaselineArrays;
+  /**
+   * Predicted ratings of pairs given as 0-based indices, clipped to the scale. A user or an item without training
+   * ratings (an index outside the model included) gets Surprise's fallback: its bias and factor terms are dropped.
+   * @throws InputError when the two arrays differ in length
+   */
+  predictIndices(users: Int32Array, items: Int32Array): Float32Array;
+  /** RMSE and MAE on ratings given as 0-based indices. @throws InputError for no ratings */
+  evaluate(ratings: Ratings): { rmse: number; mae: number; count: number };
+}
+
+/** The shared part: clipping, fallbacks, batch prediction and metrics over one `estimate`. */
+abstract class Base implements BaselineModel {
+  readonly nUsers: number;
+  readonly nItems: number;
+  readonly globalMean: number;
+  readonly scale: TrainSet['scale'];
+  abstract readonly arrays: BaselineArrays;
+
+  constructor(
+    readonly config: BaselineConfig,
+    protected readonly ts: TrainSet,
+    readonly train: Ratings,
+  ) {
+    this.nUsers = ts.nUsers;
+    this.nItems = ts.nItems;
+    this.globalMean = ts.globalMean;
+    this.scale = ts.scale;
+  }
+
+  get algorithm(): BaselineAlgorithm {
+    return this.config.algorithm;
+  }
+
+  /** The unclipped estimate (Surprise's `estimate`); `ku` / `ki`: the user / item has training ratings. */
+  protected abstract estimate(u: number, i: number, ku: boolean, ki: boolean): number;
+
+  predictIndices(users: Int32Array, items: Int32Array): Float32Array {
+    if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
+    const out = new Float32Array(users.length);
+    for (let k = 0; k < users.length; k++) {
+      const u = users[k];
+      const i = items[k];
+      out[k] = clip(this.estimate(u, i, knows(this.ts.byUser, u), knows(this.ts.byItem, i)), this.scale);
+    }
+    return out;
+  }
+
+  evaluate(ratings: Ratings): { rmse: number; mae: number; count: number } {
+    if (ratings.rating.length === 0) throw new InputError('no ratings to evaluate on');
+    return { ...errorMetrics(this.predictIndices(ratings.user, ratings.item), ratings.rating), count: ratings.rating.length };
+  }
+}
+
+/** μ for every pair (Surprise has no such class; it is `BaselineOnly` with every bias 0). */
+class GlobalMean extends Base {
+  readonly arrays = {};
+  protected estimate(): number {
+    return this.globalMean;
+  }
+}
+
+/** μ + b_u + b_i, a bias dropped when its user or item has no training ratings (Surprise's `BaselineOnly`). */
+class BaselineOnly extends Base {
+  constructor(config: BaselineConfig, ts: TrainSet, train: Ratings, readonly arrays: { bu: Float64Array; bi: Float64Array }) {
+    super(config, ts, train);
+  }
+  protected estimate(u: number, i: number, ku: boolean, ki: boolean): number {
+    return this.globalMean + (ku ? this.arrays.bu[u] : 0) + (ki ? this.arrays.bi[i] : 0);
+  }
+}
+
+/** Row-major n × f draws from N(mean, std), in Surprise's order (row by row). */
+function normalMatrix(rng: Rng, n: number, f: number, mean: number, std: number): Float64Array {
+  const m = new Float64Array(n * f);
+  for (let k = 0; k < m.length; k++) m[k] = mean + std * rng.nextNormal();
+  return m;
+}
+
+type MfConfig = Extract<BaselineConfig, { algorithm: 'svd' | 'svdpp' }>;
+
+/**
+ * Surprise's `SVD` (biased): r̂ = μ + b_u + b_i + q_iᵀp_u, fitted by SGD over the ratings user by user, biases then
+ * factors updated from the same error. An unknown user or item drops its bias, and the dot product.
+ */
+class Svd extends Base {
+  constructor(config: MfConfig, ts: TrainSet, train: Ratings, readonly arrays: { bu: Float64Array; bi: Float64Array; pu: Float64Array; qi: Float64Array }) {
+    super(config, ts, train);
+  }
+
+  static fit(c: MfConfig, ts: TrainSet, train: Ratings): Svd {
+    const F = c.factors;
+    const rng = createRng(c.seed);
+    const pu = normalMatrix(rng, ts.nUsers, F, c.initMean, c.initStd);
+    const qi = normalMatrix(rng, ts.nItems, F, c.initMean, c.initStd);
+    const bu = new Float64Array(ts.nUsers);
+    const bi = new Float64Array(ts.nItems);
+    const { ptr, other, rating, order } = ts.byUser;
+    const mu = ts.globalMean;
+    const { lr, reg } = c;
+    for (let epoch = 0; epoch < c.epochs; epoch++) {
+      for (const u of order) {
+        const uo = u * F;
+        for (let p = ptr[u]; p < ptr[u + 1]; p++) {
+          const i = other[p];
+          const io = i * F;
+          let dot = 0;
+          for (let f = 0; f < F; f++) dot += qi[io + f] * pu[uo + f];
+          const err = rating[p] - (mu + bu[u] + bi[i] + dot);
+          bu[u] += lr * (err - reg * bu[u]);
+          bi[i] += lr * (err - reg * bi[i]);
+          for (let f = 0; f < F; f++) {
+            const puf = pu[uo + f];
+            const qif = qi[io + f];
+            pu[uo + f] += lr * (err * qif - reg * puf);
+            qi[io + f] += lr * (err * puf - reg * qif);
+          }
+        }
+      }
+    }
+    return new Svd(c, ts, train, { bu, bi, pu, qi });
+  }
+
+  protected estimate(u: number, i: number, ku: boolean, ki: boolean): number {
+    const { bu, bi, pu, qi } = this.arrays;
+    let est = this.globalMean + (ku ? bu[u] : 0) + (ki ? bi[i] : 0);
+    if (ku && ki) {
+      const F = (this.config as MfConfig).factors;
+      for (let f = 0; f < F; f++) est += qi[i * F + f] * pu[u * F + f];
+    }
+    return est;
+  }
+}
+
+/**
+ * Surprise's `SVDpp`: r̂ = μ + b_u + b_i + q_iᵀ(p_u + |I_u|^-½ Σ_{j∈I_u} y_j), by SGD user by user: before each
+ * rating the implicit sum, after it every y_j of the user updated, as Surprise does (the y_j updates are deferred to
+ * the end of the user's turn, see fit).
+ */
+class SvdPP extends Base {
+  /** p_u + |I_u|^-½ Σ y_j for each user, computed once for prediction (zeros for users without ratings). */
+  private readonly z: Float64Array;
+
+  constructor(
+    config: MfConfig,
+    ts: TrainSet,
+    train: Ratings,
+    readonly arrays: { bu: Float64Array; bi: Float64Array; pu: Float64Array; qi: Float64Array; yj: Float64Array },
+  ) {
+    super(config, ts, train);
+    const F = config.factors;
+    const { ptr, other } = ts.byUser;
+    const { pu, yj } = arrays;
+    this.z = new Float64Array(ts.nUsers * F);
+    const sum = new Float64Array(F);
+    for (const u of ts.byUser.order) {
+      sum.fill(0);
+      for (let p = ptr[u]; p < ptr[u + 1]; p++) for (let f = 0; f < F; f++) sum[f] += yj[other[p] * F + f];
+      const s = Math.sqrt(ptr[u + 1] - ptr[u]);
+      for (let f = 0; f < F; f++) this.z[u * F + f] = pu[u * F + f] + sum[f] / s;
+    }
+  }
+
+  static fit(c: MfConfig, ts: TrainSet, train: Ratings): SvdPP {
+    const F = c.factors;
+    const rng = createRng(c.seed);
+    const pu = normalMatrix(rng, ts.nUsers, F, c.initMean, c.initStd);
+    const qi = normalMatrix(rng, ts.nItems, F, c.initMean, c.initStd);
+    const yj = normalMatrix(rng, ts.nItems, F, c.initMean, c.initStd);
+    const bu = new Float64Array(ts.nUsers);
+    const bi = new Float64Array(ts.nItems);
+    const impl = new Float64Array(F);
+    const sum = new Float64Array(F);
+    const shift = new Float64Array(F);
+    const { ptr, other, rating, order } = ts.byUser;
+    const mu = ts.globalMean;
+    const { lr, reg } = c;
+    const decay = 1 - lr * reg;
+    for (let epoch = 0; epoch < c.epochs; epoch++) {
+      for (const u of order) {
+        const uo = u * F;
+        const from = ptr[u];
+        const to = ptr[u + 1];
+        const n = to - from;
+        const sqrtIu = Math.sqrt(n);
+        // Surprise recomputes Σ_{j∈I_u} y_j before each of u's ratings and then updates every y_j of u by the same
+        // map y ← (1 − lr·reg)·y + lr·step. Only u's ratings touch those y_j during u's turn, so the sum can follow
+        // the map and the map be applied once at the end of the turn: y_j = scale·y_j + shift. Same algorithm, same
+        // order, O(|I_u|) instead of O(|I_u|²) factor updates per user and epoch (only rounding differs).
+        sum.fill(0);
+        for (let q = from; q < to; q++) {
+          const jo = other[q] * F;
+          for (let f = 0; f < F; f++) sum[f] += yj[jo + f];
+        }
+        let scale = 1;
+        shift.fill(0);
+        for (let p = from; p < to; p++) {
+          const i = other[p];
+          const io = i * F;
+          for (let f = 0; f < F; f++) impl[f] = sum[f] / sqrtIu;
+          let dot = 0;
+          for (let f = 0; f < F; f++) dot += qi[io + f] * (pu[uo + f] + impl[f]);
+          const err = rating[p] - (mu + bu[u] + bi[i] + dot);
+          bu[u] += lr * (err - reg * bu[u]);
+          bi[i] += lr * (err - reg * bi[i]);
+          scale *= decay;
+          for (let f = 0; f < F; f++) {
+            const puf = pu[uo + f];
+            const qif = qi[io + f];
+            pu[uo + f] += lr * (err * qif - reg * puf);
+            qi[io + f] += lr * (err * (puf + impl[f]) - reg * qif);
+            const step = lr * ((err * qif) / sqrtIu); // Surprise's lr · err_qif_sqrt, from q_i before its update
+            shift[f] = decay * shift[f] + step;
+            sum[f] = decay * sum[f] + n * step;
+          }
+        }
+        for (let q = from; q < to; q++) {
+          const jo = other[q] * F;
+          for (let f = 0; f < F; f++) yj[jo + f] = scale * yj[jo + f] + shift[f];
+        }
+      }
+    }
+    return new SvdPP(c, ts, train, { bu, bi, pu, qi, yj });
+  }
+
+  protected estimate(u: number, i: number, ku: boolean, ki: boolean): number {
+    const { bu, bi, qi } = this.arrays;
+    let est = this.globalMean + (ku ? bu[u] : 0) + (ki ? bi[i] : 0);
+    if (ku && ki) {
+      const F = (this.config as MfConfig).factors;
+      for (let f = 0; f < F; f++) est += qi[i * F + f] * this.z[u * F + f];
+    }
+    return est;
+  }
+}
+
+type KnnConfig = Extract<BaselineConfig, { algorithm: 'knn-baseline' }>;
+
+/**
+ * Surprise's `KNNBaseline`: r̂ = b_ui + Σ_{j∈N^k} sim(i, j)(r_uj − b_uj) / Σ sim(i, j) over the k most similar
+ * items the user rated (item-based; users who rated the item when user-based), only positive similarities counted,
+ * the baseline alone below `minK` of them. Baselines by ALS. The similarity matrix is rebuilt from the training
+ * ratings and baselines (it is a pure function of them), so a bundle need not store it.
+ */
+class KnnBaseline extends Base {
+  private readonly sim: Float64Array;
+  /** Whose neighbours: rows of the similarity matrix (items when item-based). */
+  private readonly n: number;
+  /** Scratch space of a prediction: the candidates' similarities, and sorted. */
+  private readonly buffer: Float64Array;
+  private readonly sorted: Float64Array;
+
+  constructor(config: KnnConfig, ts: TrainSet, train: Ratings, readonly arrays: { bu: Float64Array; bi: Float64Array }) {
+    super(config, ts, train);
+    const c = config;
+    const { bu, bi } = arrays;
+    this.n = c.userBased ? ts.nUsers : ts.nItems;
+    const yr = c.userBased ? ts.byItem : ts.byUser;
+    let longest = 0;
+    for (let y = 0; y < yr.ptr.length - 1; y++) longest = Math.max(longest, yr.ptr[y + 1] - yr.ptr[y]);
+    this.buffer = new Float64Array(longest);
+    this.sorted = new Float64Array(longest);
+    this.sim = similarityMatrix(yr, this.n, {
+      similarity: c.similarity,
+      minSupport: c.minSupport,
+      shrinkage: c.shrinkage,
+      globalMean: ts.globalMean,
+      bx: c.userBased ? bu : bi,
+      by: c.userBased ? bi : bu,
+    });
+  }
+
+  static fit(c: KnnConfig, ts: TrainSet, train: Ratings): KnnBaseline {
+    return new KnnBaseline(c, ts, train, baselineAls(ts, c.baseline));
+  }
+
+  protected estimate(u: number, i: number, ku: boolean, ki: boolean): number {
+    const c = this.config as KnnConfig;
+    const { bu, bi } = this.arrays;
+    const mu = this.globalMean;
+    const est = mu + (ku ? bu[u] : 0) + (ki ? bi[i] : 0);
+    if (!(ku && ki)) return est;
+    // x: whose similarities; y: the other side, whose ratings list the candidate neighbours
+    const [x, y, yr, bx, by]: [number, number, Grouped, Float64Array, Float64Array] = c.userBased ? [u, i, this.ts.byItem, bu, bi] : [i, u, this.ts.byUser, bi, bu];
+    const from = yr.ptr[y];
+    const len = yr.ptr[y + 1] - from;
+    const row = x * this.n;
+    // heapq.nlargest(k) by similarity, ties to the earlier in the list (Python's sort is stable): the k-th largest
+    // similarity is the threshold, above it all are in, at it the first ones up to k. The sum then runs in list
+    // order rather than by similarity (only rounding differs).
+    const sims = this.buffer.subarray(0, len);
+    for (let p = 0; p < len; p++) sims[p] = this.sim[row + yr.other[from + p]];
+    let threshold = Number.NEGATIVE_INFINITY;
+    let tiesIn = len;
+    if (len > c.k) {
+      const sorted = this.sorted.subarray(0, len);
+      sorted.set(sims);
+      sorted.sort();
+      threshold = sorted[len - c.k];
+      let above = 0;
+      for (let p = len - c.k + 1; p < len; p++) if (sorted[p] > threshold) above++;
+      tiesIn = c.k - above;
+    }
+    let sumSim = 0;
+    let sumRatings = 0;
+    let actualK = 0;
+    for (let p = 0; p < len; p++) {
+      const s = sims[p];
+      if (s < threshold || (s === threshold && tiesIn-- <= 0)) continue;
+      if (s > 0) {
+        const nb = yr.other[from + p];
+        sumSim += s;
+        sumRatings += s * (yr.rating[from + p] - (mu + bx[nb] + by[y]));
+        actualK++;
+      }
+    }
+    if (actualK < c.minK) sumRatings = 0;
+    return sumSim === 0 ? est : est + sumRatings / sumSim;
+  }
+}
+
+/** Builds the model of `config` from a train set and learned arrays (a saved bundle's). @internal */
+export function restoreBaseline(config: BaselineConfig, ts: TrainSet, train: Ratings, arrays: BaselineArrays): BaselineModel {
+  const need = (name: string, length: number): Float64Array => {
+    const a = arrays[name];
+    if (!a) throw new InputError(`${config.algorithm}: the parameters lack ${name}`);
+    if (a.length !== length) throw new InputError(`${config.algorithm}: ${name} holds ${a.length} values, expected ${length}`);
+    return a;
+  };
+  const biases = () => ({ bu: need('bu', ts.nUsers), bi: need('bi', ts.nItems) });
+  switch (config.algorithm) {
+    case 'global-mean':
+      return new GlobalMean(config, ts, train);
+    case 'baseline-only':
+      return new BaselineOnly(config, ts, train, biases());
+    case 'svd':
+      return new Svd(config, ts, train, { ...biases(), pu: need('pu', ts.nUsers * config.factors), qi: need('qi', ts.nItems * config.factors) });
+    case 'svdpp':
+      return new SvdPP(config, ts, train, {
+        ...biases(),
+        pu: need('pu', ts.nUsers * config.factors),
+        qi: need('qi', ts.nItems * config.factors),
+        yj: need('yj', ts.nItems * config.factors),
+      });
+    case 'knn-baseline':
+      return new KnnBaseline(config, ts, train, biases());
+  }
+}
+
+/**
+ * Fits a baseline on training ratings. Deterministic: the same data (in the same order), configuration and seed
+ * give bit-identical parameters. Users and items come in Surprise's order (first appearance in `data.train`), so
+ * the order of the training list matters as it does in Surprise.
+ * @throws InputError for a bad configuration, no training ratings, or an index outside nUsers × nItems
+ */
+export function fitBaseline(data: BaselineData, config: BaselineConfigInput): BaselineModel {
+  const c = resolveBaselineConfig(config);
+  const ts = buildTrainSet(data.train, data.nUsers, data.nItems, data.scale);
+  switch (c.algorithm) {
+    case 'global-mean':
+      return new GlobalMean(c, ts, data.train);
+    case 'baseline-only':
+      return new BaselineOnly(c, ts, data.train, baselineAls(ts, c.baseline));
+    case 'svd':
+      return Svd.fit(c, ts, data.train);
+    case 'svdpp':
+      return SvdPP.fit(c, ts, data.train);
+    case 'knn-baseline':
+      return KnnBaseline.fit(c, ts, data.train);
+  }
+}
