@@ -54,6 +54,56 @@ export interface Kernels {
     r0: number,
     r1: number,
   ): void;
+  /**
+   * {@link Kernels.spmm} over all n rows, computed by walking the column view (see {@link Kernels.spmmT}) so `w`
+   * (m × k) is read once in order and `out` (n × k) takes the scattered updates. Bit-identical to spmm over 0..n:
+   * each output row still adds its entries in ascending column order. Pays off when `w` is far larger than the cache
+   * and `out` is not (the movie side of a large dataset).
+   */
+  spmmByCols(
+    colptr: Int32Array,
+    rowidx: Int32Array,
+    perm: Int32Array,
+    vals: Float32Array,
+    w: Float32Array,
+    k: number,
+    bias: Float32Array | null,
+    out: Float32Array,
+    n: number,
+    m: number,
+    leaky: boolean,
+  ): void;
+  /**
+   * {@link Kernels.spmmT} over all m columns, computed from the CSR rows 0..n: `y` (n × k) is read once in order and
+   * `g` (m × k) takes the scattered updates. Bit-identical to spmmT over 0..m (columns still sum in ascending row
+   * order); pays off when `y` is far larger than the cache and `g` is not (the user side of a large dataset).
+   */
+  spmmTByRows(
+    indptr: Int32Array,
+    indices: Int32Array,
+    vals: Float32Array,
+    y: Float32Array,
+    k: number,
+    g: Float32Array,
+    n: number,
+    m: number,
+    sums: Float32Array | null,
+  ): void;
+  /**
+   * {@link Kernels.sddmm} over all entries, walking the column view so `b` (m × k) is read once in order; each output
+   * goes to its CSR position `perm[e]`. Bit-identical to sddmm over all rows.
+   */
+  sddmmByCols(
+    colptr: Int32Array,
+    rowidx: Int32Array,
+    perm: Int32Array,
+    a: Float32Array,
+    b: Float32Array,
+    k: number,
+    bias: Float32Array,
+    out: Float32Array,
+    m: number,
+  ): void;
   /** `c[n×k] = act(a[n×p]·b[p×k] + bias)`. */
   gemmNN(a: Float32Array, b: Float32Array, c: Float32Array, n: number, p: number, k: number, bias: Float32Array | null, leaky: boolean): void;
   /** `c[p×k] = a[n×p]ᵀ·y[n×k]`. */
@@ -173,7 +223,18 @@ export class SizeCounter implements Allocator {
 
 const SLOPE = 0.01;
 
-const jsCore: Pick<Kernels, 'spmm' | 'spmmT' | 'sddmm' | 'gemmNN' | 'gemmTN' | 'gemmNT' | 'adopt'> = {
+let scratch = new Float64Array(0);
+
+/** A zeroed float64 scratch of at least `len` entries, kept between calls so a training step allocates nothing. */
+function sumScratch(len: number): Float64Array {
+  if (scratch.length < len) scratch = new Float64Array(len);
+  else scratch.fill(0, 0, len);
+  return scratch;
+}
+
+const jsCore: Pick<
+  Kernels,
+  'spmm' | 'spmmT' | 'sddmm' | 'spmmByCols' | 'spmmTByRows' | 'sddmmByCols' | 'gemmNN' | 'gemmTN' | 'gemmNT' | 'adopt'> = {
   spmm(indptr, indices, vals, w, k, bias, out, r0, r1, leaky) {
     for (let r = r0; r < r1; r++) {
       const o = r * k;
@@ -218,6 +279,56 @@ const jsCore: Pick<Kernels, 'spmm' | 'spmmT' | 'sddmm' | 'gemmNN' | 'gemmTN' | '
         for (let c = 0; c < k; c++) s += a[ao + c] * b[bo + c];
         s += bias[j];
         out[e] = s > 0 ? s : s * SLOPE;
+      }
+    }
+  },
+  spmmByCols(colptr, rowidx, perm, vals, w, k, bias, out, n, m, leaky) {
+    for (let r = 0; r < n; r++) {
+      if (bias) out.set(bias.subarray(0, k), r * k);
+      else out.fill(0, r * k, r * k + k);
+    }
+    for (let c = 0; c < m; c++) {
+      const wo = c * k;
+      for (let e = colptr[c]; e < colptr[c + 1]; e++) {
+        const x = vals[perm[e]];
+        if (x === 0) continue;
+        const o = rowidx[e] * k;
+        for (let j = 0; j < k; j++) out[o + j] += x * w[wo + j];
+      }
+    }
+    if (leaky) {
+      for (let t = 0; t < n * k; t++) {
+        const z = out[t];
+        if (!(z > 0)) out[t] = z * SLOPE;
+      }
+    }
+  },
+  spmmTByRows(indptr, indices, vals, y, k, g, n, m, sums) {
+    g.fill(0, 0, m * k);
+    // float64 column sums, like spmmT's running sum, so the result is bit-identical
+    const s = sums ? sumScratch(m) : null;
+    for (let r = 0; r < n; r++) {
+      const yo = r * k;
+      for (let e = indptr[r]; e < indptr[r + 1]; e++) {
+        const x = vals[e];
+        if (x === 0) continue;
+        const c = indices[e];
+        if (s) s[c] += x;
+        const o = c * k;
+        for (let j = 0; j < k; j++) g[o + j] += x * y[yo + j];
+      }
+    }
+    if (sums && s) for (let c = 0; c < m; c++) sums[c] = s[c];
+  },
+  sddmmByCols(colptr, rowidx, perm, a, b, k, bias, out, m) {
+    for (let c = 0; c < m; c++) {
+      const bo = c * k;
+      for (let e = colptr[c]; e < colptr[c + 1]; e++) {
+        const ao = rowidx[e] * k;
+        let s = 0;
+        for (let j = 0; j < k; j++) s += a[ao + j] * b[bo + j];
+        s += bias[c];
+        out[perm[e]] = s > 0 ? s : s * SLOPE;
       }
     }
   },
