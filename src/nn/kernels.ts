@@ -55,25 +55,6 @@ export interface Kernels {
     r1: number,
   ): void;
   /**
-   * {@link Kernels.spmm} over all n rows, computed by walking the column view (see {@link Kernels.spmmT}) so `w`
-   * (m × k) is read once in order and `out` (n × k) takes the scattered updates. Bit-identical to spmm over 0..n:
-   * each output row still adds its entries in ascending column order. Pays off when `w` is far larger than the cache
-   * and `out` is not (the movie side of a large dataset).
-   */
-  spmmByCols(
-    colptr: Int32Array,
-    rowidx: Int32Array,
-    perm: Int32Array,
-    vals: Float32Array,
-    w: Float32Array,
-    k: number,
-    bias: Float32Array | null,
-    out: Float32Array,
-    n: number,
-    m: number,
-    leaky: boolean,
-  ): void;
-  /**
    * {@link Kernels.spmmT} over all m columns, computed from the CSR rows 0..n: `y` (n × k) is read once in order and
    * `g` (m × k) takes the scattered updates. Bit-identical to spmmT over 0..m (columns still sum in ascending row
    * order); pays off when `y` is far larger than the cache and `g` is not (the user side of a large dataset).
@@ -88,21 +69,6 @@ export interface Kernels {
     n: number,
     m: number,
     sums: Float32Array | null,
-  ): void;
-  /**
-   * {@link Kernels.sddmm} over all entries, walking the column view so `b` (m × k) is read once in order; each output
-   * goes to its CSR position `perm[e]`. Bit-identical to sddmm over all rows.
-   */
-  sddmmByCols(
-    colptr: Int32Array,
-    rowidx: Int32Array,
-    perm: Int32Array,
-    a: Float32Array,
-    b: Float32Array,
-    k: number,
-    bias: Float32Array,
-    out: Float32Array,
-    m: number,
   ): void;
   /** `c[n×k] = act(a[n×p]·b[p×k] + bias)`. */
   gemmNN(a: Float32Array, b: Float32Array, c: Float32Array, n: number, p: number, k: number, bias: Float32Array | null, leaky: boolean): void;
@@ -234,7 +200,7 @@ function sumScratch(len: number): Float64Array {
 
 const jsCore: Pick<
   Kernels,
-  'spmm' | 'spmmT' | 'sddmm' | 'spmmByCols' | 'spmmTByRows' | 'sddmmByCols' | 'gemmNN' | 'gemmTN' | 'gemmNT' | 'adopt'> = {
+  'spmm' | 'spmmT' | 'sddmm' | 'spmmTByRows' | 'gemmNN' | 'gemmTN' | 'gemmNT' | 'adopt'> = {
   spmm(indptr, indices, vals, w, k, bias, out, r0, r1, leaky) {
     for (let r = r0; r < r1; r++) {
       const o = r * k;
@@ -282,27 +248,6 @@ const jsCore: Pick<
       }
     }
   },
-  spmmByCols(colptr, rowidx, perm, vals, w, k, bias, out, n, m, leaky) {
-    for (let r = 0; r < n; r++) {
-      if (bias) out.set(bias.subarray(0, k), r * k);
-      else out.fill(0, r * k, r * k + k);
-    }
-    for (let c = 0; c < m; c++) {
-      const wo = c * k;
-      for (let e = colptr[c]; e < colptr[c + 1]; e++) {
-        const x = vals[perm[e]];
-        if (x === 0) continue;
-        const o = rowidx[e] * k;
-        for (let j = 0; j < k; j++) out[o + j] += x * w[wo + j];
-      }
-    }
-    if (leaky) {
-      for (let t = 0; t < n * k; t++) {
-        const z = out[t];
-        if (!(z > 0)) out[t] = z * SLOPE;
-      }
-    }
-  },
   spmmTByRows(indptr, indices, vals, y, k, g, n, m, sums) {
     g.fill(0, 0, m * k);
     // float64 column sums, like spmmT's running sum, so the result is bit-identical
@@ -319,18 +264,6 @@ const jsCore: Pick<
       }
     }
     if (sums && s) for (let c = 0; c < m; c++) sums[c] = s[c];
-  },
-  sddmmByCols(colptr, rowidx, perm, a, b, k, bias, out, m) {
-    for (let c = 0; c < m; c++) {
-      const bo = c * k;
-      for (let e = colptr[c]; e < colptr[c + 1]; e++) {
-        const ao = rowidx[e] * k;
-        let s = 0;
-        for (let j = 0; j < k; j++) s += a[ao + j] * b[bo + j];
-        s += bias[c];
-        out[perm[e]] = s > 0 ? s : s * SLOPE;
-      }
-    }
   },
   gemmNN(a, b, c, n, p, k, bias, leaky) {
     for (let i = 0; i < n; i++) {

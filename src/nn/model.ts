@@ -26,7 +26,7 @@ interface DevCsc {
   readonly perm: Int32Array;
 }
 
-/** A CSR matrix copied into kernel memory, with its column view when a kernel walks it by columns. */
+/** A CSR matrix copied into kernel memory, with its column view when the classic spmmT needs it. */
 interface DevCsr {
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
@@ -36,14 +36,17 @@ interface DevCsr {
 }
 
 /**
- * Which traversal the sparse kernels use (see {@link chooseOrientation}). Both give bit-identical results; they differ
- * in which dense operand is streamed and which is gathered or scattered at random.
+ * Which traversal the sparse kernels use (see {@link chooseOrientation}); both give bit-identical results. The mirror
+ * image for a big column side (walk the column view, stream W1/W4, scatter into the n-row outputs) was measured and
+ * left out: at the ML-20M movie shape it ran several times slower than the gathers, because reaching each entry's
+ * value or output through the CSR permutation costs a cache miss per rating (BENCHMARKS.md, "Scale: kernel traversal").
  */
 export interface Orientation {
-  /** dW1, dW4 by {@link Kernels.spmmTByRows}: stream the n-row activations, scatter into the m-row gradients. */
+  /**
+   * dW1, dW4 by {@link Kernels.spmmTByRows}: stream the n-row activations in order and scatter into the m-row
+   * gradients, instead of gathering activation rows at random for every column.
+   */
   readonly rows: boolean;
-  /** H1, dD1 and the outputs by {@link Kernels.spmmByCols} / {@link Kernels.sddmmByCols}: stream W1, W4 (m rows). */
-  readonly cols: boolean;
 }
 
 /**
@@ -53,12 +56,12 @@ export interface Orientation {
 export const STREAM_THRESHOLD_BYTES = 16 * 2 ** 20;
 
 /**
- * The traversal for n rows × m columns at hidden width h: when the bigger side's h-wide operand exceeds
- * `thresholdBytes` (it cannot stay in cache while being gathered at random), stream it and scatter into the other.
- * Below the threshold the classic row-wise kernels run.
+ * The traversal for n rows × m columns at hidden width h: when the rows are the bigger side and their h-wide
+ * activations exceed `thresholdBytes` (they cannot stay in cache while gathered at random), stream them and scatter
+ * into the m-row gradients. Otherwise the classic column-wise kernel runs.
  */
 export function chooseOrientation(n: number, m: number, h: number, thresholdBytes: number = STREAM_THRESHOLD_BYTES): Orientation {
-  return { rows: n >= m && n * h * 4 > thresholdBytes, cols: m > n && m * h * 4 > thresholdBytes };
+  return { rows: n >= m && n * h * 4 > thresholdBytes };
 }
 
 /** The problem a {@link Net} trains on: training input/targets, train+validation input, validation targets, feature groups. */
@@ -112,8 +115,8 @@ function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly Par
   const h = 2 * d;
   const count = paramCount(specs);
   const G = s.attention ? p.groups!.count.length : 0;
-  // the training matrix's column view serves dW1, dW4 (classic spmmT) and the column-streamed forward
-  const train = allocCsr(a, p.train, !o.rows || o.cols);
+  // the training matrix's column view serves the classic spmmT only
+  const train = allocCsr(a, p.train, !o.rows);
   const nTargets = Math.max(train.nnz, p.validation.indptr[n]);
   return {
     params: a.f32(count),
@@ -122,8 +125,8 @@ function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly Par
     adoptV: a.f32(count),
     train,
     masked: a.f32(train.nnz),
-    all: allocCsr(a, p.all, o.cols),
-    validation: allocCsr(a, p.validation, o.cols),
+    all: allocCsr(a, p.all),
+    validation: allocCsr(a, p.validation),
     h1: a.f32(n * h),
     e: a.f32(n * d),
     d1: a.f32(n * h),
@@ -287,13 +290,6 @@ export class Net {
     this.b.masked.set(vals);
   }
 
-  /** `out = act(x·w + bias)` with x the pattern of `x` and the values `vals`, in this net's orientation. */
-  private spmm(x: DevCsr, vals: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, leaky: boolean): void {
-    const { k, n, h } = this;
-    if (x.csc && this.orientation.cols) k.spmmByCols(x.csc.colptr, x.csc.rowidx, x.csc.perm, vals, w, h, bias, out, n, this.shape.m, leaky);
-    else k.spmm(x.indptr, x.indices, vals, w, h, bias, out, 0, n, leaky);
-  }
-
   /** `g = xᵀ·y` (m × h) through the training matrix's pattern with values `vals`, in this net's orientation. */
   private spmmT(vals: Float32Array, y: Float32Array, g: Float32Array, sums: Float32Array | null): void {
     const { k, n, h } = this;
@@ -307,7 +303,7 @@ export class Net {
   private encode(x: DevCsr, vals: Float32Array): void {
     const { k, b, p, n, h } = this;
     const d = this.shape.d;
-    this.spmm(x, vals, p.w1, p.b1, b.h1, true);
+    k.spmm(x.indptr, x.indices, vals, p.w1, h, p.b1, b.h1, 0, n, true);
     k.gemmNN(b.h1, p.w2, b.e, n, h, d, p.b2, true);
   }
 
@@ -367,9 +363,7 @@ export class Net {
       ehat = b.ehat;
     }
     k.gemmNN(ehat, p.w3, b.d1, n, d, h, p.b3, true);
-    const t = target.csc;
-    if (t && this.orientation.cols) k.sddmmByCols(t.colptr, t.rowidx, t.perm, b.d1, p.w4, h, p.b4, b.out, this.shape.m);
-    else k.sddmm(target.indptr, target.indices, b.d1, p.w4, h, p.b4, b.out, 0, n);
+    k.sddmm(target.indptr, target.indices, b.d1, p.w4, h, p.b4, b.out, 0, n);
     return k.sse(b.out, target.values, target.nnz);
   }
 
@@ -388,7 +382,7 @@ export class Net {
     const gOut = b.gOut;
     k.lossGrad(b.out, train.values, N, scale, gOut);
     // sampled product: dD1 rows from W4 rows, dW4/db4 per output column through the column view
-    this.spmm(train, gOut, p.w4, null, b.dD1, false);
+    k.spmm(train.indptr, train.indices, gOut, p.w4, h, null, b.dD1, 0, n, false);
     this.spmmT(gOut, b.d1, g.w4, g.b4);
     k.leakyBwdColsum(b.dD1, b.d1, n, h, g.b3);
     const ehat = this.shape.attention ? b.ehat : b.e;

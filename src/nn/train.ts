@@ -48,9 +48,10 @@ export interface TrainOptions {
    */
   initialParams?: Float32Array;
   /**
-   * Size in bytes above which the sparse kernels stream the bigger h-wide operand and scatter into the smaller one
-   * (cache-friendly at MovieLens-20M scale; see {@link chooseOrientation}). Results are bit-identical either way, so
-   * this only changes speed; default {@link STREAM_THRESHOLD_BYTES}. 0 forces the streamed kernels, Infinity the classic ones.
+   * Size in bytes of the n × h activations above which dW1, dW4 stream them and scatter into the gradients, when the
+   * rows are the bigger side (cache-friendly at MovieLens-20M scale; see {@link chooseOrientation}). Results are
+   * bit-identical either way, so this only changes speed; default {@link STREAM_THRESHOLD_BYTES}. 0 forces the streamed
+   * kernel (still only when n ≥ m), Infinity the classic one.
    */
   streamThresholdBytes?: number;
 }

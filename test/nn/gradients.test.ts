@@ -90,15 +90,9 @@ describe('streamed kernel orientation gives the same net bit for bit', () => {
           const loss = net.lossAndGrads();
           return { loss, grads: net.grads.slice(), rmse: net.validationRmse(), ...net.embeddings() };
         };
-        const classic = run({ rows: false, cols: false });
+        const classic = run({ rows: false });
         assert.ok(classic.grads.some((g) => g !== 0));
-        for (const orientation of [
-          { rows: true, cols: false },
-          { rows: false, cols: true },
-          { rows: true, cols: true },
-        ]) {
-          assert.deepEqual(run(orientation), classic, JSON.stringify(orientation));
-        }
+        assert.deepEqual(run({ rows: true }), classic);
       });
     }
   }

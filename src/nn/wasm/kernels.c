@@ -100,9 +100,8 @@ __attribute__((export_name("sddmm"))) void sddmm(const i32 *indptr, const i32 *i
   }
 }
 
-// ---- the same three products in the other traversal order (see spmmByCols, spmmTByRows, sddmmByCols in kernels.ts) ----
-// They stream the big operand in order and scatter into the small one, which stays in cache. Every output element
-// sees the same additions in the same order as above, so results are bit-identical.
+// spmmT computed from the rows (see spmmTByRows in kernels.ts): streams y in order and scatters into g, which stays in
+// cache. Every element of g sees the same additions in the same order as in spmmT, so results are bit-identical.
 
 // o[0..k) += x * src[0..k)
 static inline void axpy(f32 *o, f32 x, const f32 *src, i32 k) {
@@ -110,26 +109,6 @@ static inline void axpy(f32 *o, f32 x, const f32 *src, i32 k) {
   i32 c = 0;
   for (; c + 4 <= k; c += 4) wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), wasm_f32x4_mul(xv, wasm_v128_load(src + c))));
   for (; c < k; c++) o[c] += x * src[c];
-}
-
-__attribute__((export_name("spmmByCols"))) void spmmByCols(const i32 *colptr, const i32 *rowidx, const i32 *perm,
-                                                              const f32 *vals, const f32 *w, i32 k, const f32 *bias,
-                                                              f32 *out, i32 n, i32 m, i32 leaky) {
-  for (i32 r = 0; r < n; r++)
-    for (i32 c = 0; c < k; c++) out[r * k + c] = bias ? bias[c] : 0.0f;
-  for (i32 c = 0; c < m; c++) {
-    const f32 *wr = w + c * k;
-    for (i32 e = colptr[c]; e < colptr[c + 1]; e++) {
-      f32 x = vals[perm[e]];
-      if (x == 0.0f) continue;
-      axpy(out + rowidx[e] * k, x, wr, k);
-    }
-  }
-  if (leaky) {
-    i32 t = 0;
-    for (; t + 4 <= n * k; t += 4) wasm_v128_store(out + t, leaky4(wasm_v128_load(out + t)));
-    for (; t < n * k; t++) out[t] = leaky1(out[t]);
-  }
 }
 
 __attribute__((export_name("spmmTByRows"))) void spmmTByRows(const i32 *indptr, const i32 *indices, const f32 *vals,
@@ -146,16 +125,6 @@ __attribute__((export_name("spmmTByRows"))) void spmmTByRows(const i32 *indptr, 
       if (x == 0.0f) continue;
       axpy(g + c * k, x, yr, k);
     }
-  }
-}
-
-__attribute__((export_name("sddmmByCols"))) void sddmmByCols(const i32 *colptr, const i32 *rowidx, const i32 *perm,
-                                                                const f32 *a, const f32 *b, i32 k, const f32 *bias,
-                                                                f32 *out, i32 m) {
-  for (i32 c = 0; c < m; c++) {
-    const f32 *br = b + c * k;
-    f32 bc = bias[c];
-    for (i32 e = colptr[c]; e < colptr[c + 1]; e++) out[perm[e]] = leaky1(dot(a + rowidx[e] * k, br, k) + bc);
   }
 }
 
