@@ -13,7 +13,7 @@
  *   loss = sqrt(mean_e (ŷ_e − y_e)²)
  */
 import type { CsrMatrix } from '../data/types.js';
-import type { Allocator, KernelContext, Kernels } from './kernels.js';
+import { type Allocator, blockCount, columnBlocks, type KernelContext, type Kernels } from './kernels.js';
 import { type ModelShape, type ParamSpec, type ParamViews, paramCount, paramSpecs, paramViews } from './params.js';
 import { type CscView, cscOf, type FeatureGroups } from './sparse.js';
 
@@ -26,13 +26,18 @@ interface DevCsc {
   readonly perm: Int32Array;
 }
 
-/** A CSR matrix copied into kernel memory, with its column view when the classic spmmT needs it. */
+/**
+ * A CSR matrix copied into kernel memory, with its column view when the classic spmmT needs it and its column-block
+ * boundaries ({@link columnBlocks}) when the blocked kernels run.
+ */
 interface DevCsr {
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
   readonly values: Float32Array;
   readonly nnz: number;
   readonly csc: DevCsc | null;
+  readonly blockptr: Int32Array | null;
+  readonly blocks: number;
 }
 
 /**
@@ -47,6 +52,12 @@ export interface Orientation {
    * gradients, instead of gathering activation rows at random for every column.
    */
   readonly rows: boolean;
+  /**
+   * Columns per block of the column-blocked kernels ({@link Kernels.spmmBlocked}, sddmmBlocked, spmmTBlocked), 0 for
+   * the row-wise ones: when the m-row operands W1, W4 and their gradients are far larger than the cache, each pass
+   * over the rows touches only one L2-sized block of them.
+   */
+  readonly blockCols: number;
 }
 
 /**
@@ -56,12 +67,25 @@ export interface Orientation {
 export const STREAM_THRESHOLD_BYTES = 16 * 2 ** 20;
 
 /**
+ * Default of {@link chooseOrientation}'s block width: 1,024 columns × h = 128 floats = 512 KiB, half the 1 MiB L2 of
+ * the benchmark machine (BENCHMARKS.md, "Scale: kernel traversal").
+ */
+export const BLOCK_COLS = 1024;
+
+/**
  * The traversal for n rows × m columns at hidden width h: when the rows are the bigger side and their h-wide
  * activations exceed `thresholdBytes` (they cannot stay in cache while gathered at random), stream them and scatter
- * into the m-row gradients. Otherwise the classic column-wise kernel runs.
+ * into the m-row gradients. When the columns' h-wide operands exceed it, walk the sparse kernels by column blocks of
+ * `blockCols`. Otherwise the classic row-wise kernels (and column-wise spmmT) run.
  */
-export function chooseOrientation(n: number, m: number, h: number, thresholdBytes: number = STREAM_THRESHOLD_BYTES): Orientation {
-  return { rows: n >= m && n * h * 4 > thresholdBytes };
+export function chooseOrientation(
+  n: number,
+  m: number,
+  h: number,
+  thresholdBytes: number = STREAM_THRESHOLD_BYTES,
+  blockCols: number = BLOCK_COLS,
+): Orientation {
+  return { rows: n >= m && n * h * 4 > thresholdBytes, blockCols: m * h * 4 > thresholdBytes ? blockCols : 0 };
 }
 
 /** The problem a {@link Net} trains on: training input/targets, train+validation input, validation targets, feature groups. */
@@ -89,16 +113,26 @@ function allocCsc(a: Allocator, cols: number, nnz: number): DevCsc {
   return { colptr: a.i32(cols + 1), rowidx: a.i32(nnz), perm: a.i32(nnz) };
 }
 
-function allocCsr(a: Allocator, m: CsrMatrix, withCsc = false): DevCsr {
+function allocCsr(a: Allocator, m: CsrMatrix, blockCols: number, withCsc = false): DevCsr {
   const nnz = m.indptr[m.rows];
-  return { indptr: a.i32(m.rows + 1), indices: a.i32(nnz), values: a.f32(nnz), nnz, csc: withCsc ? allocCsc(a, m.cols, nnz) : null };
+  const blocks = blockCols > 0 ? blockCount(m.cols, blockCols) : 0;
+  return {
+    indptr: a.i32(m.rows + 1),
+    indices: a.i32(nnz),
+    values: a.f32(nnz),
+    nnz,
+    csc: withCsc ? allocCsc(a, m.cols, nnz) : null,
+    blockptr: blocks > 0 ? a.i32((blocks + 1) * m.rows) : null,
+    blocks,
+  };
 }
 
-function fillCsr(dst: DevCsr, m: CsrMatrix): void {
+function fillCsr(dst: DevCsr, m: CsrMatrix, blockCols: number): void {
   dst.indptr.set(m.indptr);
   dst.indices.set(m.indices.subarray(0, dst.nnz));
   dst.values.set(m.values.subarray(0, dst.nnz));
   if (dst.csc) fillCsc(dst.csc, cscOf(m));
+  if (dst.blockptr) columnBlocks(dst.indptr, dst.indices, m.rows, m.cols, blockCols, dst.blockptr);
 }
 
 function fillCsc(dst: DevCsc, src: CscView): void {
@@ -116,7 +150,7 @@ function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly Par
   const count = paramCount(specs);
   const G = s.attention ? p.groups!.count.length : 0;
   // the training matrix's column view serves the classic spmmT only
-  const train = allocCsr(a, p.train, !o.rows);
+  const train = allocCsr(a, p.train, o.blockCols, !o.rows && o.blockCols === 0);
   const nTargets = Math.max(train.nnz, p.validation.indptr[n]);
   return {
     params: a.f32(count),
@@ -125,8 +159,8 @@ function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly Par
     adoptV: a.f32(count),
     train,
     masked: a.f32(train.nnz),
-    all: allocCsr(a, p.all),
-    validation: allocCsr(a, p.validation),
+    all: allocCsr(a, p.all, o.blockCols),
+    validation: allocCsr(a, p.validation, o.blockCols),
     h1: a.f32(n * h),
     e: a.f32(n * d),
     d1: a.f32(n * h),
@@ -221,9 +255,9 @@ export class Net {
     this.grads = b.grads;
     this.p = paramViews(b.params, this.specs);
     this.g = paramViews(b.grads, this.specs);
-    fillCsr(b.train, problem.train);
-    fillCsr(b.all, problem.all);
-    fillCsr(b.validation, problem.validation);
+    fillCsr(b.train, problem.train, orientation.blockCols);
+    fillCsr(b.all, problem.all, orientation.blockCols);
+    fillCsr(b.validation, problem.validation, orientation.blockCols);
     if (this.groups) {
       b.group.set(this.groups.group);
       b.count.set(this.groups.count);
@@ -295,15 +329,23 @@ export class Net {
     const { k, n, h } = this;
     const { m } = this.shape;
     const x = this.b.train;
-    if (this.orientation.rows || !x.csc) k.spmmTByRows(x.indptr, x.indices, vals, y, h, g, n, m, sums);
+    if (x.blockptr) k.spmmTBlocked(x.blockptr, x.blocks, x.indices, vals, y, h, g, n, m, sums);
+    else if (this.orientation.rows || !x.csc) k.spmmTByRows(x.indptr, x.indices, vals, y, h, g, n, m, sums);
     else k.spmmT(x.csc.colptr, x.csc.rowidx, x.csc.perm, vals, y, h, g, 0, m, sums);
+  }
+
+  /** `out = act(x·w + bias)` over all n rows, blocked by columns when this net's orientation says so. */
+  private spmm(x: DevCsr, vals: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, leaky: boolean): void {
+    const { k, n, h } = this;
+    if (x.blockptr) k.spmmBlocked(x.blockptr, x.blocks, x.indices, vals, w, h, bias, out, n, leaky);
+    else k.spmm(x.indptr, x.indices, vals, w, h, bias, out, 0, n, leaky);
   }
 
   /** Encoder on a device CSR: fills h1 and e. */
   private encode(x: DevCsr, vals: Float32Array): void {
     const { k, b, p, n, h } = this;
     const d = this.shape.d;
-    k.spmm(x.indptr, x.indices, vals, p.w1, h, p.b1, b.h1, 0, n, true);
+    this.spmm(x, vals, p.w1, p.b1, b.h1, true);
     k.gemmNN(b.h1, p.w2, b.e, n, h, d, p.b2, true);
   }
 
@@ -363,7 +405,8 @@ export class Net {
       ehat = b.ehat;
     }
     k.gemmNN(ehat, p.w3, b.d1, n, d, h, p.b3, true);
-    k.sddmm(target.indptr, target.indices, b.d1, p.w4, h, p.b4, b.out, 0, n);
+    if (target.blockptr) k.sddmmBlocked(target.blockptr, target.blocks, target.indices, b.d1, p.w4, h, p.b4, b.out, n);
+    else k.sddmm(target.indptr, target.indices, b.d1, p.w4, h, p.b4, b.out, 0, n);
     return k.sse(b.out, target.values, target.nnz);
   }
 
@@ -382,7 +425,7 @@ export class Net {
     const gOut = b.gOut;
     k.lossGrad(b.out, train.values, N, scale, gOut);
     // sampled product: dD1 rows from W4 rows, dW4/db4 per output column through the column view
-    k.spmm(train.indptr, train.indices, gOut, p.w4, h, null, b.dD1, 0, n, false);
+    this.spmm(train, gOut, p.w4, null, b.dD1, false);
     this.spmmT(gOut, b.d1, g.w4, g.b4);
     k.leakyBwdColsum(b.dD1, b.d1, n, h, g.b3);
     const ehat = this.shape.attention ? b.ehat : b.e;
@@ -466,8 +509,8 @@ export class Net {
 export function encodeCsr(ctx: KernelContext, p: Pick<ParamViews, 'w1' | 'b1' | 'w2' | 'b2'>, d: number, input: CsrMatrix): Float32Array {
   const h = 2 * d;
   const n = input.rows;
-  const x = allocCsr(ctx, input);
-  fillCsr(x, input);
+  const x = allocCsr(ctx, input, 0);
+  fillCsr(x, input, 0);
   const w1 = ctx.f32(p.w1.length);
   const b1 = ctx.f32(h);
   const w2 = ctx.f32(p.w2.length);
@@ -486,7 +529,7 @@ export function encodeCsr(ctx: KernelContext, p: Pick<ParamViews, 'w1' | 'b1' | 
 /** Bytes {@link encodeCsr} allocates for an input. */
 export function encodeBytes(counter: Allocator & { bytes: number }, m: number, d: number, input: CsrMatrix): number {
   const h = 2 * d;
-  allocCsr(counter, input);
+  allocCsr(counter, input, 0);
   counter.f32(m * h);
   counter.f32(h);
   counter.f32(h * d);

@@ -51,9 +51,12 @@ export interface TrainOptions {
    * Size in bytes of the n × h activations above which dW1, dW4 stream them and scatter into the gradients, when the
    * rows are the bigger side (cache-friendly at MovieLens-20M scale; see {@link chooseOrientation}). Results are
    * bit-identical either way, so this only changes speed; default {@link STREAM_THRESHOLD_BYTES}. 0 forces the streamed
-   * kernel (still only when n ≥ m), Infinity the classic one.
+   * kernel (still only when n ≥ m), Infinity the classic one. The same threshold on the m × h column operands (W1, W4)
+   * switches to the column-blocked kernels.
    */
   streamThresholdBytes?: number;
+  /** Columns per block of the column-blocked kernels (default `BLOCK_COLS`, exported next to {@link chooseOrientation}); changes speed only. */
+  blockCols?: number;
 }
 
 /** Learning curves, one value per epoch run. */
@@ -322,7 +325,7 @@ export async function trainAutoencoder(data: SideData, config: Partial<Autoencod
   const va = dropZeros(validation);
   if (tr.indptr[tr.rows] === 0) throw new InputError('no training ratings');
   const problem: NetProblem = { train: tr, validation: va, all: mergeCsr(tr, va), groups: attention ? groupFeatures(features) : undefined };
-  const orientation = chooseOrientation(tr.rows, tr.cols, 2 * cfg.dim, opts.streamThresholdBytes ?? STREAM_THRESHOLD_BYTES);
+  const orientation = chooseOrientation(tr.rows, tr.cols, 2 * cfg.dim, opts.streamThresholdBytes ?? STREAM_THRESHOLD_BYTES, opts.blockCols);
   const ctx = createContext(cfg.backend, Net.bytesNeeded(new SizeCounter(), shape, problem, orientation));
   const net = new Net(ctx, shape, problem, orientation);
   if (opts.initialParams) {

@@ -75,7 +75,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
   }
 }
 
-describe('streamed kernel orientation gives the same net bit for bit', () => {
+describe('streamed and column-blocked kernel orientations give the same net bit for bit', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
     for (const attention of [true, false]) {
       it(`${backend} ${attention ? 'attention' : 'vanilla'}: loss, every gradient, validation RMSE, embeddings`, () => {
@@ -90,9 +90,11 @@ describe('streamed kernel orientation gives the same net bit for bit', () => {
           const loss = net.lossAndGrads();
           return { loss, grads: net.grads.slice(), rmse: net.validationRmse(), ...net.embeddings() };
         };
-        const classic = run({ rows: false });
+        const classic = run({ rows: false, blockCols: 0 });
         assert.ok(classic.grads.some((g) => g !== 0));
-        assert.deepEqual(run({ rows: true }), classic);
+        assert.deepEqual(run({ rows: true, blockCols: 0 }), classic);
+        // blocks of 1 column, uneven blocks, one block covering all 11 columns
+        for (const blockCols of [1, 4, 100]) assert.deepEqual(run({ rows: false, blockCols }), classic, `blockCols ${blockCols}`);
       });
     }
   }

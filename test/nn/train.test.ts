@@ -176,7 +176,7 @@ describe('trainAutoencoder', () => {
   });
 });
 
-describe('trainAutoencoder with the streamed kernels forced (threshold 0)', () => {
+describe('trainAutoencoder with the streamed and column-blocked kernels forced (threshold 0)', () => {
   const problem = lowRank(4);
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`${backend}: the same curves, weights and embeddings as the classic kernels`, async () => {
@@ -189,13 +189,18 @@ describe('trainAutoencoder with the streamed kernels forced (threshold 0)', () =
       assert.deepEqual(streamed.weights().w4, classic.weights().w4);
       assert.deepEqual(streamed.embeddings, classic.embeddings);
       assert.deepEqual(streamed.attended, classic.attended);
+      // blocks of 3 columns: several blocks per row
+      const blocked = await trainAutoencoder(problem, cfg, { streamThresholdBytes: 0, blockCols: 3 });
+      assert.deepEqual(blocked.history, classic.history);
+      assert.deepEqual(blocked.weights().w1, classic.weights().w1);
+      assert.deepEqual(blocked.embeddings, classic.embeddings);
     });
   }
 
   it('in a worker, the threshold reaches the training thread (same result as here)', async () => {
     const cfg = { dim: 8, epochs: 5, seed: 3 };
     const here = await trainAutoencoder(problem, cfg, { streamThresholdBytes: 0 });
-    const there = await trainAutoencoderInWorker(problem, cfg, { streamThresholdBytes: 0 });
+    const there = await trainAutoencoderInWorker(problem, cfg, { streamThresholdBytes: 0, blockCols: 3 });
     assert.deepEqual(there.history, here.history);
   });
 });
