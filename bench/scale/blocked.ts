@@ -73,7 +73,7 @@ o.rowidx.set(csc.rowidx);
 o.perm.set(csc.perm);
 for (let e = 0; e < nnz; e++) o.vals[e] = rnd() < 0.2 ? 0 : rnd();
 for (const a of [o.y, o.w, o.biasK, o.biasM]) for (let i = 0; i < a.length; i++) a[i] = rnd() - 0.5;
-widths.forEach((b, i) => columnBlocks(o.indptr, o.indices, n, m, b, o.bp[i]));
+for (const [i, b] of widths.entries()) columnBlocks(o.indptr, o.indices, n, m, b, o.bp[i]);
 const K = ctx.kernels;
 
 type Variant = { name: string; kernel: string; slot: number; run: () => void; out: () => Float32Array };
