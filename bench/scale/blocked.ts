@@ -2,8 +2,9 @@
  * Column-blocked sparse kernels (issue #10), single thread, WebAssembly SIMD: seconds per call of spmm, sddmm and
  * spmmT in their row-wise / column-view forms against the column-blocked ones (`Kernels.spmmBlocked` etc.) at several
  * block widths, on a random pattern of the ML-20M movie module's shape (26,744 rows × 138,493 columns, ~16M entries,
- * skewed columns, 20 % zero values, k = 128). Variants run interleaved, `--reps` times; medians are printed, and each
- * blocked result is checked bit for bit against the row-wise one.
+ * skewed columns, 20 % zero values, k = 128). Variants run interleaved, `--reps` times; medians of the process CPU
+ * seconds per call are printed (wall seconds too: on a shared, loaded machine CPU time is the steadier measure), and
+ * each blocked result is checked bit for bit against the row-wise one.
  *
  *   node dist/bench/scale/blocked.js [--shape 26744,138493,16000000] [--k 128] [--blocks 512,1024,2048,4096] [--reps 3]
  */
@@ -114,12 +115,16 @@ widths.forEach((b, i) => {
 const reference = new Map<string, Float32Array>();
 const identical = new Map<string, boolean>();
 const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+const cpuTimes = new Map<string, number[]>(variants.map((v) => [v.name, []]));
 const loadBefore = loadavg();
 for (let rep = 0; rep < reps; rep++) {
   for (const v of variants) {
     const t = performance.now();
+    const c = process.cpuUsage();
     v.run();
+    const used = process.cpuUsage(c);
     times.get(v.name)?.push((performance.now() - t) / 1000);
+    cpuTimes.get(v.name)?.push((used.user + used.system) / 1e6);
     if (rep > 0) continue;
     // row-wise results (slot 0) run first for each kernel: compare every other variant's output to them
     if (v.slot === 0) reference.set(v.kernel, v.out().slice());
@@ -131,6 +136,9 @@ for (let rep = 0; rep < reps; rep++) {
   }
 }
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const round = (x: number): number => Number(x.toFixed(3));
+const summary = (t: Map<string, number[]>) =>
+  Object.fromEntries(variants.map((v) => [v.name, { median: round(median(t.get(v.name) ?? [])), runs: (t.get(v.name) ?? []).map(round) }]));
 process.stdout.write(
   `${JSON.stringify({
     benchmark: 'scale-blocked-kernels',
@@ -139,7 +147,8 @@ process.stdout.write(
     shape: { n, m, nnz, k },
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadavg(),
-    secondsPerCall: Object.fromEntries(variants.map((v) => [v.name, { median: Number(median(times.get(v.name) ?? []).toFixed(3)), runs: times.get(v.name)?.map((s) => Number(s.toFixed(3))) }])),
+    cpuSecondsPerCall: summary(cpuTimes),
+    wallSecondsPerCall: summary(times),
     bitIdenticalToRowWise: Object.fromEntries(identical),
   })}\n`,
 );

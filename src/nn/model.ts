@@ -55,7 +55,7 @@ export interface Orientation {
   /**
    * Columns per block of the column-blocked kernels ({@link Kernels.spmmBlocked}, sddmmBlocked, spmmTBlocked), 0 for
    * the row-wise ones: when the m-row operands W1, W4 and their gradients are far larger than the cache, each pass
-   * over the rows touches only one L2-sized block of them.
+   * over the rows touches only one cache-sized block of them.
    */
   readonly blockCols: number;
 }
@@ -67,10 +67,11 @@ export interface Orientation {
 export const STREAM_THRESHOLD_BYTES = 16 * 2 ** 20;
 
 /**
- * Default of {@link chooseOrientation}'s block width: 1,024 columns × h = 128 floats = 512 KiB, half the 1 MiB L2 of
- * the benchmark machine (BENCHMARKS.md, "Scale: kernel traversal").
+ * Default of {@link chooseOrientation}'s block width: 4,096 columns × h = 128 floats = 2 MiB per block of W1/W4, which
+ * stays in L3 next to the 13.7 MB output; measured fastest of 1,024–8,192 at the ML-20M movie shape (BENCHMARKS.md,
+ * "Scale: column-blocked kernels").
  */
-export const BLOCK_COLS = 1024;
+export const BLOCK_COLS = 4096;
 
 /**
  * The traversal for n rows × m columns at hidden width h: when the rows are the bigger side and their h-wide
