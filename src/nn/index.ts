@@ -13,6 +13,7 @@ export {
   defaultAutoencoderConfig,
   resolveAutoencoderConfig,
 } from './config.js';
+export { BLOCK_COLS, chooseOrientation, type Orientation, STREAM_THRESHOLD_BYTES } from './model.js';
 export { trainAutoencoderInWorker } from './parallel.js';
 export { extendParams, type ModelShape } from './params.js';
 export { type Side, type SplitData, sideData } from './sides.js';

@@ -54,6 +54,67 @@ export interface Kernels {
     r0: number,
     r1: number,
   ): void;
+  /**
+   * {@link Kernels.spmmT} over all m columns, computed from the CSR rows 0..n: `y` (n × k) is read once in order and
+   * `g` (m × k) takes the scattered updates. Bit-identical to spmmT over 0..m (columns still sum in ascending row
+   * order); pays off when `y` is far larger than the cache and `g` is not (the user side of a large dataset).
+   */
+  spmmTByRows(
+    indptr: Int32Array,
+    indices: Int32Array,
+    vals: Float32Array,
+    y: Float32Array,
+    k: number,
+    g: Float32Array,
+    n: number,
+    m: number,
+    sums: Float32Array | null,
+  ): void;
+  /**
+   * {@link Kernels.spmm} over rows 0..n, walking column blocks (see {@link columnBlocks}): for each block, every row
+   * adds its entries in that block, so the block of `w` stays in cache. Same float additions in the same order as
+   * spmm: bit-identical.
+   */
+  spmmBlocked(
+    blockptr: Int32Array,
+    blocks: number,
+    indices: Int32Array,
+    vals: Float32Array,
+    w: Float32Array,
+    k: number,
+    bias: Float32Array | null,
+    out: Float32Array,
+    n: number,
+    leaky: boolean,
+  ): void;
+  /** {@link Kernels.sddmm} over rows 0..n, block by block of columns (see {@link columnBlocks}); bit-identical. */
+  sddmmBlocked(
+    blockptr: Int32Array,
+    blocks: number,
+    indices: Int32Array,
+    a: Float32Array,
+    b: Float32Array,
+    k: number,
+    bias: Float32Array,
+    out: Float32Array,
+    n: number,
+  ): void;
+  /**
+   * {@link Kernels.spmmTByRows} block by block of columns (see {@link columnBlocks}), so the block of `g` being
+   * scattered into stays in cache; columns still sum in ascending row order: bit-identical to spmmT.
+   */
+  spmmTBlocked(
+    blockptr: Int32Array,
+    blocks: number,
+    indices: Int32Array,
+    vals: Float32Array,
+    y: Float32Array,
+    k: number,
+    g: Float32Array,
+    n: number,
+    m: number,
+    sums: Float32Array | null,
+  ): void;
   /** `c[n×k] = act(a[n×p]·b[p×k] + bias)`. */
   gemmNN(a: Float32Array, b: Float32Array, c: Float32Array, n: number, p: number, k: number, bias: Float32Array | null, leaky: boolean): void;
   /** `c[p×k] = a[n×p]ᵀ·y[n×k]`. */
@@ -173,7 +234,105 @@ export class SizeCounter implements Allocator {
 
 const SLOPE = 0.01;
 
-const jsCore: Pick<Kernels, 'spmm' | 'spmmT' | 'sddmm' | 'gemmNN' | 'gemmTN' | 'gemmNT' | 'adopt'> = {
+let scratch = new Float64Array(0);
+
+/** A zeroed float64 scratch of at least `len` entries, kept between calls so a training step allocates nothing. */
+function sumScratch(len: number): Float64Array {
+  if (scratch.length < len) scratch = new Float64Array(len);
+  else scratch.fill(0, 0, len);
+  return scratch;
+}
+
+/** Number of column blocks of `blockCols` columns covering m columns (at least 1). */
+export function blockCount(m: number, blockCols: number): number {
+  return Math.max(1, Math.ceil(m / blockCols));
+}
+
+/**
+ * Column-block boundaries of a CSR matrix for the blocked kernels: `out[b·n + r]` (0 ≤ b ≤ B, B = {@link blockCount})
+ * is the first entry of row r whose column is ≥ b·blockCols, so row r's entries in block b are the contiguous slice
+ * `out[b·n + r] .. out[(b+1)·n + r]` of the original arrays (rows are sorted by column). `out` has (B+1)·n entries.
+ */
+export function columnBlocks(indptr: Int32Array, indices: Int32Array, n: number, m: number, blockCols: number, out: Int32Array): void {
+  const B = blockCount(m, blockCols);
+  for (let r = 0; r < n; r++) {
+    let e = indptr[r];
+    const end = indptr[r + 1];
+    for (let b = 0; b < B; b++) {
+      out[b * n + r] = e;
+      const limit = (b + 1) * blockCols;
+      while (e < end && indices[e] < limit) e++;
+    }
+    out[B * n + r] = end;
+  }
+}
+
+/** `g[indices[e],:] += vals[e]·y[yo..yo+k)` for e0 ≤ e < e1, zero values skipped; float64 column sums into `s`. */
+function scatterRange(e0: number, e1: number, indices: Int32Array, vals: Float32Array, y: Float32Array, yo: number, k: number, g: Float32Array, s: Float64Array | null): void {
+  for (let e = e0; e < e1; e++) {
+    const x = vals[e];
+    if (x === 0) continue;
+    const c = indices[e];
+    if (s) s[c] += x;
+    const o = c * k;
+    for (let j = 0; j < k; j++) g[o + j] += x * y[yo + j];
+  }
+}
+
+/** `leaky(bias[j] + a[ao..]·b[j,:])` for column j. */
+function sampledDot(a: Float32Array, ao: number, b: Float32Array, j: number, k: number, bias: Float32Array): number {
+  const bo = j * k;
+  let s = 0;
+  for (let c = 0; c < k; c++) s += a[ao + c] * b[bo + c];
+  s += bias[j];
+  return s > 0 ? s : s * SLOPE;
+}
+
+const jsBlocked: Pick<Kernels, 'spmmBlocked' | 'sddmmBlocked' | 'spmmTBlocked'> = {
+  spmmBlocked(bp, blocks, indices, vals, w, k, bias, out, n, leaky) {
+    for (let r = 0; r < n; r++) {
+      if (bias) out.set(bias.subarray(0, k), r * k);
+      else out.fill(0, r * k, (r + 1) * k);
+    }
+    for (let b = 0; b < blocks; b++) {
+      for (let r = 0; r < n; r++) {
+        const o = r * k;
+        for (let e = bp[b * n + r]; e < bp[(b + 1) * n + r]; e++) {
+          const x = vals[e];
+          if (x === 0) continue;
+          const wo = indices[e] * k;
+          for (let c = 0; c < k; c++) out[o + c] += x * w[wo + c];
+        }
+      }
+    }
+    if (leaky) {
+      for (let t = 0; t < n * k; t++) {
+        const z = out[t];
+        if (!(z > 0)) out[t] = z * SLOPE;
+      }
+    }
+  },
+  sddmmBlocked(bp, blocks, indices, a, b, k, bias, out, n) {
+    for (let q = 0; q < blocks; q++) {
+      for (let r = 0; r < n; r++) {
+        for (let e = bp[q * n + r]; e < bp[(q + 1) * n + r]; e++) out[e] = sampledDot(a, r * k, b, indices[e], k, bias);
+      }
+    }
+  },
+  spmmTBlocked(bp, blocks, indices, vals, y, k, g, n, m, sums) {
+    g.fill(0, 0, m * k);
+    // float64 column sums, like spmmT's running sum, so the result is bit-identical
+    const s = sums ? sumScratch(m) : null;
+    for (let b = 0; b < blocks; b++) {
+      for (let r = 0; r < n; r++) scatterRange(bp[b * n + r], bp[(b + 1) * n + r], indices, vals, y, r * k, k, g, s);
+    }
+    if (sums && s) for (let c = 0; c < m; c++) sums[c] = s[c];
+  },
+};
+
+const jsCore: Pick<
+  Kernels,
+  'spmm' | 'spmmT' | 'sddmm' | 'spmmTByRows' | 'gemmNN' | 'gemmTN' | 'gemmNT' | 'adopt'> = {
   spmm(indptr, indices, vals, w, k, bias, out, r0, r1, leaky) {
     for (let r = r0; r < r1; r++) {
       const o = r * k;
@@ -211,15 +370,15 @@ const jsCore: Pick<Kernels, 'spmm' | 'spmmT' | 'sddmm' | 'gemmNN' | 'gemmTN' | '
   sddmm(indptr, indices, a, b, k, bias, out, r0, r1) {
     for (let r = r0; r < r1; r++) {
       const ao = r * k;
-      for (let e = indptr[r]; e < indptr[r + 1]; e++) {
-        const j = indices[e];
-        const bo = j * k;
-        let s = 0;
-        for (let c = 0; c < k; c++) s += a[ao + c] * b[bo + c];
-        s += bias[j];
-        out[e] = s > 0 ? s : s * SLOPE;
-      }
+      for (let e = indptr[r]; e < indptr[r + 1]; e++) out[e] = sampledDot(a, ao, b, indices[e], k, bias);
     }
+  },
+  spmmTByRows(indptr, indices, vals, y, k, g, n, m, sums) {
+    g.fill(0, 0, m * k);
+    // float64 column sums, like spmmT's running sum, so the result is bit-identical
+    const s = sums ? sumScratch(m) : null;
+    for (let r = 0; r < n; r++) scatterRange(indptr[r], indptr[r + 1], indices, vals, y, r * k, k, g, s);
+    if (sums && s) for (let c = 0; c < m; c++) sums[c] = s[c];
   },
   gemmNN(a, b, c, n, p, k, bias, leaky) {
     for (let i = 0; i < n; i++) {
@@ -452,7 +611,7 @@ const jsGlue: Pick<
 };
 
 /** Plain TypeScript kernels (float32 storage, some float64 accumulators); the reference for the WebAssembly ones. */
-export const jsKernels: Kernels = { ...jsCore, ...jsGlue };
+export const jsKernels: Kernels = { ...jsCore, ...jsBlocked, ...jsGlue };
 
 /** A context backed by ordinary JS typed arrays and {@link jsKernels}. */
 export function createJsContext(): KernelContext {

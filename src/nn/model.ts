@@ -13,25 +13,80 @@
  *   loss = sqrt(mean_e (ŷ_e − y_e)²)
  */
 import type { CsrMatrix } from '../data/types.js';
-import type { Allocator, KernelContext, Kernels } from './kernels.js';
+import { type Allocator, blockCount, columnBlocks, type KernelContext, type Kernels } from './kernels.js';
 import { type ModelShape, type ParamSpec, type ParamViews, paramCount, paramSpecs, paramViews } from './params.js';
 import { type CscView, cscOf, type FeatureGroups } from './sparse.js';
 
 const LN_EPS = 1e-5;
-
-/** A CSR matrix copied into kernel memory. */
-interface DevCsr {
-  readonly indptr: Int32Array;
-  readonly indices: Int32Array;
-  readonly values: Float32Array;
-  readonly nnz: number;
-}
 
 /** A column view copied into kernel memory. */
 interface DevCsc {
   readonly colptr: Int32Array;
   readonly rowidx: Int32Array;
   readonly perm: Int32Array;
+}
+
+/**
+ * A CSR matrix copied into kernel memory, with its column view when the classic spmmT needs it and its column-block
+ * boundaries ({@link columnBlocks}) when the blocked kernels run.
+ */
+interface DevCsr {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+  readonly nnz: number;
+  readonly csc: DevCsc | null;
+  readonly blockptr: Int32Array | null;
+  readonly blocks: number;
+}
+
+/**
+ * Which traversal the sparse kernels use (see {@link chooseOrientation}); both give bit-identical results. The mirror
+ * image for a big column side (walk the column view, stream W1/W4, scatter into the n-row outputs) was measured and
+ * left out: at the ML-20M movie shape it ran several times slower than the gathers, because reaching each entry's
+ * value or output through the CSR permutation costs a cache miss per rating (BENCHMARKS.md, "Scale: kernel traversal").
+ */
+export interface Orientation {
+  /**
+   * dW1, dW4 by {@link Kernels.spmmTByRows}: stream the n-row activations in order and scatter into the m-row
+   * gradients, instead of gathering activation rows at random for every column.
+   */
+  readonly rows: boolean;
+  /**
+   * Columns per block of the column-blocked kernels ({@link Kernels.spmmBlocked}, sddmmBlocked, spmmTBlocked), 0 for
+   * the row-wise ones: when the m-row operands W1, W4 and their gradients are far larger than the cache, each pass
+   * over the rows touches only one cache-sized block of them.
+   */
+  readonly blockCols: number;
+}
+
+/**
+ * Default of {@link chooseOrientation}'s threshold: 16 MiB, about half the L3 share of one of two modules trained at
+ * once on the benchmark machine, and well above ML-1M's largest operand (6040 × 128 floats, 3 MB).
+ */
+export const STREAM_THRESHOLD_BYTES = 16 * 2 ** 20;
+
+/**
+ * Default of {@link chooseOrientation}'s block width: 4,096 columns × h = 128 floats = 2 MiB per block of W1/W4, which
+ * stays in L3 next to the 13.7 MB output; measured fastest of 1,024–8,192 at the ML-20M movie shape (BENCHMARKS.md,
+ * "Scale: column-blocked kernels").
+ */
+export const BLOCK_COLS = 4096;
+
+/**
+ * The traversal for n rows × m columns at hidden width h: when the rows are the bigger side and their h-wide
+ * activations exceed `thresholdBytes` (they cannot stay in cache while gathered at random), stream them and scatter
+ * into the m-row gradients. When the columns' h-wide operands exceed it, walk the sparse kernels by column blocks of
+ * `blockCols`. Otherwise the classic row-wise kernels (and column-wise spmmT) run.
+ */
+export function chooseOrientation(
+  n: number,
+  m: number,
+  h: number,
+  thresholdBytes: number = STREAM_THRESHOLD_BYTES,
+  blockCols: number = BLOCK_COLS,
+): Orientation {
+  return { rows: n >= m && n * h * 4 > thresholdBytes, blockCols: m * h * 4 > thresholdBytes ? blockCols : 0 };
 }
 
 /** The problem a {@link Net} trains on: training input/targets, train+validation input, validation targets, feature groups. */
@@ -55,19 +110,30 @@ export interface StepOptions {
   readonly weightDecay: number;
 }
 
-function allocCsr(a: Allocator, m: CsrMatrix): DevCsr {
-  const nnz = m.indptr[m.rows];
-  return { indptr: a.i32(m.rows + 1), indices: a.i32(nnz), values: a.f32(nnz), nnz };
+function allocCsc(a: Allocator, cols: number, nnz: number): DevCsc {
+  return { colptr: a.i32(cols + 1), rowidx: a.i32(nnz), perm: a.i32(nnz) };
 }
 
-function fillCsr(dst: DevCsr, m: CsrMatrix): void {
+function allocCsr(a: Allocator, m: CsrMatrix, blockCols: number, withCsc = false): DevCsr {
+  const nnz = m.indptr[m.rows];
+  const blocks = blockCols > 0 ? blockCount(m.cols, blockCols) : 0;
+  return {
+    indptr: a.i32(m.rows + 1),
+    indices: a.i32(nnz),
+    values: a.f32(nnz),
+    nnz,
+    csc: withCsc ? allocCsc(a, m.cols, nnz) : null,
+    blockptr: blocks > 0 ? a.i32((blocks + 1) * m.rows) : null,
+    blocks,
+  };
+}
+
+function fillCsr(dst: DevCsr, m: CsrMatrix, blockCols: number): void {
   dst.indptr.set(m.indptr);
   dst.indices.set(m.indices.subarray(0, dst.nnz));
   dst.values.set(m.values.subarray(0, dst.nnz));
-}
-
-function allocCsc(a: Allocator, cols: number, nnz: number): DevCsc {
-  return { colptr: a.i32(cols + 1), rowidx: a.i32(nnz), perm: a.i32(nnz) };
+  if (dst.csc) fillCsc(dst.csc, cscOf(m));
+  if (dst.blockptr) columnBlocks(dst.indptr, dst.indices, m.rows, m.cols, blockCols, dst.blockptr);
 }
 
 function fillCsc(dst: DevCsc, src: CscView): void {
@@ -78,13 +144,14 @@ function fillCsc(dst: DevCsc, src: CscView): void {
 
 
 
-function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly ParamSpec[]) {
+function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly ParamSpec[], o: Orientation) {
   const n = p.train.rows;
-  const { m, d, nf } = s;
+  const { d, nf } = s;
   const h = 2 * d;
   const count = paramCount(specs);
   const G = s.attention ? p.groups!.count.length : 0;
-  const train = allocCsr(a, p.train);
+  // the training matrix's column view serves the classic spmmT only
+  const train = allocCsr(a, p.train, o.blockCols, !o.rows && o.blockCols === 0);
   const nTargets = Math.max(train.nnz, p.validation.indptr[n]);
   return {
     params: a.f32(count),
@@ -92,10 +159,9 @@ function buffers(a: Allocator, s: ModelShape, p: NetProblem, specs: readonly Par
     adoptM: a.f32(count),
     adoptV: a.f32(count),
     train,
-    trainCsc: allocCsc(a, m, train.nnz),
     masked: a.f32(train.nnz),
-    all: allocCsr(a, p.all),
-    validation: allocCsr(a, p.validation),
+    all: allocCsr(a, p.all, o.blockCols),
+    validation: allocCsr(a, p.validation, o.blockCols),
     h1: a.f32(n * h),
     e: a.f32(n * d),
     d1: a.f32(n * h),
@@ -169,11 +235,14 @@ export class Net {
    * @param ctx kernel context (memory must be large enough: see {@link Net.bytesNeeded})
    * @param shape module shape
    * @param problem data (copied into kernel memory)
+   * @param orientation kernel traversal (default {@link chooseOrientation} of the problem; must match the one given
+   *   to {@link Net.bytesNeeded})
    */
   constructor(
     ctx: KernelContext,
     readonly shape: ModelShape,
     problem: NetProblem,
+    readonly orientation: Orientation = chooseOrientation(problem.train.rows, shape.m, 2 * shape.d),
   ) {
     this.specs = paramSpecs(shape);
     this.n = problem.train.rows;
@@ -181,16 +250,15 @@ export class Net {
     this.k = ctx.kernels;
     this.groups = shape.attention ? problem.groups : undefined;
     if (shape.attention && !problem.groups) throw new Error('attention model needs feature groups');
-    const b = buffers(ctx, shape, problem, this.specs);
+    const b = buffers(ctx, shape, problem, this.specs, orientation);
     this.b = b;
     this.params = b.params;
     this.grads = b.grads;
     this.p = paramViews(b.params, this.specs);
     this.g = paramViews(b.grads, this.specs);
-    fillCsr(b.train, problem.train);
-    fillCsc(b.trainCsc, cscOf(problem.train));
-    fillCsr(b.all, problem.all);
-    fillCsr(b.validation, problem.validation);
+    fillCsr(b.train, problem.train, orientation.blockCols);
+    fillCsr(b.all, problem.all, orientation.blockCols);
+    fillCsr(b.validation, problem.validation, orientation.blockCols);
     if (this.groups) {
       b.group.set(this.groups.group);
       b.count.set(this.groups.count);
@@ -216,8 +284,13 @@ export class Net {
   }
 
   /** Bytes of kernel memory a {@link Net} on this problem allocates. */
-  static bytesNeeded(counter: Allocator & { bytes: number }, shape: ModelShape, problem: NetProblem): number {
-    buffers(counter, shape, problem, paramSpecs(shape));
+  static bytesNeeded(
+    counter: Allocator & { bytes: number },
+    shape: ModelShape,
+    problem: NetProblem,
+    orientation: Orientation = chooseOrientation(problem.train.rows, shape.m, 2 * shape.d),
+  ): number {
+    buffers(counter, shape, problem, paramSpecs(shape), orientation);
     return counter.bytes;
   }
 
@@ -252,11 +325,28 @@ export class Net {
     this.b.masked.set(vals);
   }
 
+  /** `g = xᵀ·y` (m × h) through the training matrix's pattern with values `vals`, in this net's orientation. */
+  private spmmT(vals: Float32Array, y: Float32Array, g: Float32Array, sums: Float32Array | null): void {
+    const { k, n, h } = this;
+    const { m } = this.shape;
+    const x = this.b.train;
+    if (x.blockptr) k.spmmTBlocked(x.blockptr, x.blocks, x.indices, vals, y, h, g, n, m, sums);
+    else if (this.orientation.rows || !x.csc) k.spmmTByRows(x.indptr, x.indices, vals, y, h, g, n, m, sums);
+    else k.spmmT(x.csc.colptr, x.csc.rowidx, x.csc.perm, vals, y, h, g, 0, m, sums);
+  }
+
+  /** `out = act(x·w + bias)` over all n rows, blocked by columns when this net's orientation says so. */
+  private spmm(x: DevCsr, vals: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, leaky: boolean): void {
+    const { k, n, h } = this;
+    if (x.blockptr) k.spmmBlocked(x.blockptr, x.blocks, x.indices, vals, w, h, bias, out, n, leaky);
+    else k.spmm(x.indptr, x.indices, vals, w, h, bias, out, 0, n, leaky);
+  }
+
   /** Encoder on a device CSR: fills h1 and e. */
-  private encode(indptr: Int32Array, indices: Int32Array, vals: Float32Array): void {
+  private encode(x: DevCsr, vals: Float32Array): void {
     const { k, b, p, n, h } = this;
     const d = this.shape.d;
-    k.spmm(indptr, indices, vals, p.w1, h, p.b1, b.h1, 0, n, true);
+    this.spmm(x, vals, p.w1, p.b1, b.h1, true);
     k.gemmNN(b.h1, p.w2, b.e, n, h, d, p.b2, true);
   }
 
@@ -306,17 +396,18 @@ export class Net {
   }
 
   /** Forward pass from a device CSR input to the outputs at the target entries; returns the sum of squared errors. */
-  private forward(input: { indptr: Int32Array; indices: Int32Array }, vals: Float32Array, target: DevCsr): number {
+  private forward(input: DevCsr, vals: Float32Array, target: DevCsr): number {
     const { k, b, p, n, h } = this;
     const d = this.shape.d;
-    this.encode(input.indptr, input.indices, vals);
+    this.encode(input, vals);
     let ehat = b.e;
     if (this.shape.attention) {
       this.attend();
       ehat = b.ehat;
     }
     k.gemmNN(ehat, p.w3, b.d1, n, d, h, p.b3, true);
-    k.sddmm(target.indptr, target.indices, b.d1, p.w4, h, p.b4, b.out, 0, n);
+    if (target.blockptr) k.sddmmBlocked(target.blockptr, target.blocks, target.indices, b.d1, p.w4, h, p.b4, b.out, n);
+    else k.sddmm(target.indptr, target.indices, b.d1, p.w4, h, p.b4, b.out, 0, n);
     return k.sse(b.out, target.values, target.nnz);
   }
 
@@ -326,7 +417,7 @@ export class Net {
    */
   lossAndGrads(): number {
     const { k, b, p, g, n, h } = this;
-    const { d, m } = this.shape;
+    const { d } = this.shape;
     const train = b.train;
     const N = train.nnz;
     const loss = Math.sqrt(this.forward(train, b.masked, train) / N);
@@ -335,9 +426,8 @@ export class Net {
     const gOut = b.gOut;
     k.lossGrad(b.out, train.values, N, scale, gOut);
     // sampled product: dD1 rows from W4 rows, dW4/db4 per output column through the column view
-    k.spmm(train.indptr, train.indices, gOut, p.w4, h, null, b.dD1, 0, n, false);
-    const csc = b.trainCsc;
-    k.spmmT(csc.colptr, csc.rowidx, csc.perm, gOut, b.d1, h, g.w4, 0, m, g.b4);
+    this.spmm(train, gOut, p.w4, null, b.dD1, false);
+    this.spmmT(gOut, b.d1, g.w4, g.b4);
     k.leakyBwdColsum(b.dD1, b.d1, n, h, g.b3);
     const ehat = this.shape.attention ? b.ehat : b.e;
     k.gemmTN(ehat, b.dD1, g.w3, n, d, h);
@@ -348,7 +438,7 @@ export class Net {
     k.gemmTN(b.h1, b.dE, g.w2, n, h, d);
     k.gemmNT(b.dE, p.w2, b.dH1, n, d, h);
     k.leakyBwdColsum(b.dH1, b.h1, n, h, g.b1);
-    k.spmmT(csc.colptr, csc.rowidx, csc.perm, b.masked, b.dH1, h, g.w1, 0, m, null);
+    this.spmmT(b.masked, b.dH1, g.w1, null);
     return loss;
   }
 
@@ -402,7 +492,7 @@ export class Net {
   /** Evaluation-mode embeddings on train+validation input: E (n × d) and, for the attention model, Ê. */
   embeddings(): { e: Float32Array; ehat?: Float32Array } {
     const all = this.b.all;
-    this.encode(all.indptr, all.indices, all.values);
+    this.encode(all, all.values);
     const e = this.b.e.slice();
     if (!this.shape.attention) return { e };
     this.paramsChanged();
@@ -420,8 +510,8 @@ export class Net {
 export function encodeCsr(ctx: KernelContext, p: Pick<ParamViews, 'w1' | 'b1' | 'w2' | 'b2'>, d: number, input: CsrMatrix): Float32Array {
   const h = 2 * d;
   const n = input.rows;
-  const x = allocCsr(ctx, input);
-  fillCsr(x, input);
+  const x = allocCsr(ctx, input, 0);
+  fillCsr(x, input, 0);
   const w1 = ctx.f32(p.w1.length);
   const b1 = ctx.f32(h);
   const w2 = ctx.f32(p.w2.length);
@@ -440,7 +530,7 @@ export function encodeCsr(ctx: KernelContext, p: Pick<ParamViews, 'w1' | 'b1' | 
 /** Bytes {@link encodeCsr} allocates for an input. */
 export function encodeBytes(counter: Allocator & { bytes: number }, m: number, d: number, input: CsrMatrix): number {
   const h = 2 * d;
-  allocCsr(counter, input);
+  allocCsr(counter, input, 0);
   counter.f32(m * h);
   counter.f32(h);
   counter.f32(h * d);

@@ -13,6 +13,8 @@ export interface WorkerInput {
   readonly data: SideData;
   readonly config: Partial<AutoencoderConfig>;
   readonly initialParams?: Float32Array;
+  readonly streamThresholdBytes?: number;
+  readonly blockCols?: number;
 }
 
 /** @internal Messages from the worker. */
@@ -42,7 +44,7 @@ export function trainAutoencoderInWorker(data: SideData, config: Partial<Autoenc
       reject(signal.reason ?? new Error('training aborted'));
       return;
     }
-    const input: WorkerInput = { data, config, initialParams: opts.initialParams };
+    const input: WorkerInput = { data, config, initialParams: opts.initialParams, streamThresholdBytes: opts.streamThresholdBytes, blockCols: opts.blockCols };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
     let settled = false;
     const finish = (settle: () => void): void => {

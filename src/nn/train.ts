@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import { createContext } from './backend.js';
 import { type AutoencoderConfig, autoencoderConfigSchema, defaultAdoptConfig, resolveAutoencoderConfig } from './config.js';
 import { SizeCounter } from './kernels.js';
-import { encodeBytes, encodeCsr, Net, type NetProblem } from './model.js';
+import { chooseOrientation, encodeBytes, encodeCsr, Net, type NetProblem, STREAM_THRESHOLD_BYTES } from './model.js';
 import { initParams, type ModelShape, paramCount, paramSpecs, paramViews } from './params.js';
 import { checkCsr, dropZeros, groupFeatures, mergeCsr } from './sparse.js';
 
@@ -47,6 +47,16 @@ export interface TrainOptions {
    * trained module); their length must fit the data's shape. The seed still drives the dropout masks.
    */
   initialParams?: Float32Array;
+  /**
+   * Size in bytes of the n × h activations above which dW1, dW4 stream them and scatter into the gradients, when the
+   * rows are the bigger side (cache-friendly at MovieLens-20M scale; see {@link chooseOrientation}). Results are
+   * bit-identical either way, so this only changes speed; default {@link STREAM_THRESHOLD_BYTES}. 0 forces the streamed
+   * kernel (still only when n ≥ m), Infinity the classic one. The same threshold on the m × h column operands (W1, W4)
+   * switches to the column-blocked kernels.
+   */
+  streamThresholdBytes?: number;
+  /** Columns per block of the column-blocked kernels (default `BLOCK_COLS`, exported next to {@link chooseOrientation}); changes speed only. */
+  blockCols?: number;
 }
 
 /** Learning curves, one value per epoch run. */
@@ -315,8 +325,9 @@ export async function trainAutoencoder(data: SideData, config: Partial<Autoencod
   const va = dropZeros(validation);
   if (tr.indptr[tr.rows] === 0) throw new InputError('no training ratings');
   const problem: NetProblem = { train: tr, validation: va, all: mergeCsr(tr, va), groups: attention ? groupFeatures(features) : undefined };
-  const ctx = createContext(cfg.backend, Net.bytesNeeded(new SizeCounter(), shape, problem));
-  const net = new Net(ctx, shape, problem);
+  const orientation = chooseOrientation(tr.rows, tr.cols, 2 * cfg.dim, opts.streamThresholdBytes ?? STREAM_THRESHOLD_BYTES, opts.blockCols);
+  const ctx = createContext(cfg.backend, Net.bytesNeeded(new SizeCounter(), shape, problem, orientation));
+  const net = new Net(ctx, shape, problem, orientation);
   if (opts.initialParams) {
     if (opts.initialParams.length !== net.params.length) {
       throw new InputError(`initial weights hold ${opts.initialParams.length} values, a module of shape ${JSON.stringify(shape)} has ${net.params.length}`);

@@ -10,6 +10,10 @@ interface KernelExports {
   spmm(indptr: number, indices: number, vals: number, w: number, k: number, bias: number, out: number, r0: number, r1: number, leaky: number): void;
   spmmT(colptr: number, rowidx: number, perm: number, vals: number, y: number, k: number, g: number, c0: number, c1: number, sums: number): void;
   sddmm(indptr: number, indices: number, a: number, b: number, k: number, bias: number, out: number, r0: number, r1: number): void;
+  spmmTByRows(indptr: number, indices: number, vals: number, y: number, k: number, g: number, n: number, m: number, sums: number): void;
+  spmmBlocked(bp: number, blocks: number, indices: number, vals: number, w: number, k: number, bias: number, out: number, n: number, leaky: number): void;
+  sddmmBlocked(bp: number, blocks: number, indices: number, a: number, b: number, k: number, bias: number, out: number, n: number): void;
+  spmmTBlocked(bp: number, blocks: number, indices: number, vals: number, y: number, k: number, g: number, n: number, m: number, sums: number): void;
   gemmNN(a: number, b: number, c: number, n: number, p: number, k: number, bias: number, leaky: number): void;
   gemmTN(a: number, y: number, c: number, n: number, p: number, k: number): void;
   gemmNT(y: number, b: number, c: number, n: number, k: number, p: number): void;
@@ -87,6 +91,12 @@ export function createWasmContext(bytes: number): KernelContext {
     spmmT: (colptr, rowidx, perm, vals, y, k, g, c0, c1, sums) =>
       x.spmmT(ptr(colptr), ptr(rowidx), ptr(perm), ptr(vals), ptr(y), k, ptr(g), c0, c1, ptr(sums)),
     sddmm: (indptr, indices, a, b, k, bias, out, r0, r1) => x.sddmm(ptr(indptr), ptr(indices), ptr(a), ptr(b), k, ptr(bias), ptr(out), r0, r1),
+    spmmTByRows: (indptr, indices, vals, y, k, g, n, m, sums) => x.spmmTByRows(ptr(indptr), ptr(indices), ptr(vals), ptr(y), k, ptr(g), n, m, ptr(sums)),
+    spmmBlocked: (bp, blocks, indices, vals, w, k, bias, out, n, leaky) =>
+      x.spmmBlocked(ptr(bp), blocks, ptr(indices), ptr(vals), ptr(w), k, ptr(bias), ptr(out), n, leaky ? 1 : 0),
+    sddmmBlocked: (bp, blocks, indices, a, b, k, bias, out, n) => x.sddmmBlocked(ptr(bp), blocks, ptr(indices), ptr(a), ptr(b), k, ptr(bias), ptr(out), n),
+    spmmTBlocked: (bp, blocks, indices, vals, y, k, g, n, m, sums) =>
+      x.spmmTBlocked(ptr(bp), blocks, ptr(indices), ptr(vals), ptr(y), k, ptr(g), n, m, ptr(sums)),
     gemmNN: (a, b, c, n, p, k, bias, leaky) => x.gemmNN(ptr(a), ptr(b), ptr(c), n, p, k, ptr(bias), leaky ? 1 : 0),
     gemmTN: (a, y, c, n, p, k) => x.gemmTN(ptr(a), ptr(y), ptr(c), n, p, k),
     gemmNT: (y, b, c, n, k, p) => x.gemmNT(ptr(y), ptr(b), ptr(c), n, k, p),

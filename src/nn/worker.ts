@@ -10,9 +10,9 @@ import { trainAutoencoder } from './train.js';
 const port = parentPort;
 if (!port) throw new Error('src/nn/worker.js is a worker-thread entry; use trainAutoencoderInWorker');
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
-const { data, config, initialParams } = workerData as WorkerInput;
+const { data, config, initialParams, streamThresholdBytes, blockCols } = workerData as WorkerInput;
 try {
-  const trained = await trainAutoencoder(data, config, { onEpoch: (info) => post({ type: 'epoch', info }), initialParams });
+  const trained = await trainAutoencoder(data, config, { onEpoch: (info) => post({ type: 'epoch', info }), initialParams, streamThresholdBytes, blockCols });
   const state = trained.toState();
   const buffers = [state.params, state.embeddings.data, state.attended?.data, state.history.trainLoss, state.history.validationRmse];
   // transfer only buffers an array owns whole (never a view into kernel memory); the rest are copied

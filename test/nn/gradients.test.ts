@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createContext } from '../../src/nn/backend.js';
 import { SizeCounter } from '../../src/nn/kernels.js';
-import { Net, type NetProblem } from '../../src/nn/model.js';
+import { Net, type NetProblem, type Orientation } from '../../src/nn/model.js';
 import { initParams, type ParamName, paramSpecs } from '../../src/nn/params.js';
 import { dropZeros, groupFeatures, mergeCsr } from '../../src/nn/sparse.js';
 import { dense, denseForward, maxAbsDiff, paramTensors, randomProblem, tf } from './helpers.js';
@@ -74,3 +74,28 @@ for (const backend of ['wasm', 'cpu'] as const) {
     }
   }
 }
+
+describe('streamed and column-blocked kernel orientations give the same net bit for bit', () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    for (const attention of [true, false]) {
+      it(`${backend} ${attention ? 'attention' : 'vanilla'}: loss, every gradient, validation RMSE, embeddings`, () => {
+        const run = (orientation: Orientation) => {
+          const prob = randomProblem(21, 13, 11, 5, 4);
+          const train = dropZeros(prob.train);
+          const problem: NetProblem = { train, validation: prob.validation, all: mergeCsr(train, prob.validation), groups: groupFeatures(prob.features) };
+          const shape = { m: 11, nf: 5, d: 8, attention };
+          const net = new Net(createContext(backend, Net.bytesNeeded(new SizeCounter(), shape, problem, orientation)), shape, problem, orientation);
+          initParams(net.params, net.specs, 21);
+          net.setMaskedInput(train.values.map((v, i) => (i % 3 === 0 ? 0 : 2 * v)));
+          const loss = net.lossAndGrads();
+          return { loss, grads: net.grads.slice(), rmse: net.validationRmse(), ...net.embeddings() };
+        };
+        const classic = run({ rows: false, blockCols: 0 });
+        assert.ok(classic.grads.some((g) => g !== 0));
+        assert.deepEqual(run({ rows: true, blockCols: 0 }), classic);
+        // blocks of 1 column, uneven blocks, one block covering all 11 columns
+        for (const blockCols of [1, 4, 100]) assert.deepEqual(run({ rows: false, blockCols }), classic, `blockCols ${blockCols}`);
+      });
+    }
+  }
+});

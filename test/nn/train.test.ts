@@ -176,6 +176,35 @@ describe('trainAutoencoder', () => {
   });
 });
 
+describe('trainAutoencoder with the streamed and column-blocked kernels forced (threshold 0)', () => {
+  const problem = lowRank(4);
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`${backend}: the same curves, weights and embeddings as the classic kernels`, async () => {
+      const cfg = { dim: 8, epochs: 12, seed: 3, backend };
+      const classic = await trainAutoencoder(problem, cfg, { streamThresholdBytes: Number.POSITIVE_INFINITY });
+      const streamed = await trainAutoencoder(problem, cfg, { streamThresholdBytes: 0 });
+      assert.ok(classic.history.trainLoss[11] < classic.history.trainLoss[0]);
+      assert.deepEqual(streamed.history, classic.history);
+      assert.deepEqual(streamed.weights().w1, classic.weights().w1);
+      assert.deepEqual(streamed.weights().w4, classic.weights().w4);
+      assert.deepEqual(streamed.embeddings, classic.embeddings);
+      assert.deepEqual(streamed.attended, classic.attended);
+      // blocks of 3 columns: several blocks per row
+      const blocked = await trainAutoencoder(problem, cfg, { streamThresholdBytes: 0, blockCols: 3 });
+      assert.deepEqual(blocked.history, classic.history);
+      assert.deepEqual(blocked.weights().w1, classic.weights().w1);
+      assert.deepEqual(blocked.embeddings, classic.embeddings);
+    });
+  }
+
+  it('in a worker, the threshold reaches the training thread (same result as here)', async () => {
+    const cfg = { dim: 8, epochs: 5, seed: 3 };
+    const here = await trainAutoencoder(problem, cfg, { streamThresholdBytes: 0 });
+    const there = await trainAutoencoderInWorker(problem, cfg, { streamThresholdBytes: 0, blockCols: 3 });
+    assert.deepEqual(there.history, here.history);
+  });
+});
+
 describe('loadAutoencoder', () => {
   it('reports missing, foreign, damaged and truncated files as InputErrors', async () => {
     const res = await trainAutoencoder(lowRank(3), { dim: 4, epochs: 3, seed: 1 });

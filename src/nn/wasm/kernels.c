@@ -100,6 +100,78 @@ __attribute__((export_name("sddmm"))) void sddmm(const i32 *indptr, const i32 *i
   }
 }
 
+// spmmT computed from the rows (see spmmTByRows in kernels.ts): streams y in order and scatters into g, which stays in
+// cache. Every element of g sees the same additions in the same order as in spmmT, so results are bit-identical.
+
+// o[0..k) += x * src[0..k)
+static inline void axpy(f32 *o, f32 x, const f32 *src, i32 k) {
+  v128_t xv = wasm_f32x4_splat(x);
+  i32 c = 0;
+  for (; c + 4 <= k; c += 4) wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), wasm_f32x4_mul(xv, wasm_v128_load(src + c))));
+  for (; c < k; c++) o[c] += x * src[c];
+}
+
+// g[indices[e]] += vals[e] * yr for e0 <= e < e1 (zero values skipped in g, added to the f32 column sums)
+static inline void scatter_range(const i32 *indices, const f32 *vals, i32 e0, i32 e1, const f32 *yr, i32 k, f32 *g, f32 *sums) {
+  for (i32 e = e0; e < e1; e++) {
+    f32 x = vals[e];
+    i32 c = indices[e];
+    if (sums) sums[c] += x;
+    if (x == 0.0f) continue;
+    axpy(g + c * k, x, yr, k);
+  }
+}
+
+__attribute__((export_name("spmmTByRows"))) void spmmTByRows(const i32 *indptr, const i32 *indices, const f32 *vals,
+                                                                const f32 *y, i32 k, f32 *g, i32 n, i32 m, f32 *sums) {
+  for (i32 t = 0; t < m * k; t++) g[t] = 0.0f;
+  if (sums)
+    for (i32 c = 0; c < m; c++) sums[c] = 0.0f;
+  for (i32 r = 0; r < n; r++) scatter_range(indices, vals, indptr[r], indptr[r + 1], y + r * k, k, g, sums);
+}
+
+// Column-blocked kernels (see spmmBlocked etc. in kernels.ts): row r's entries in column block b are the slice
+// bp[b*n + r] .. bp[(b+1)*n + r]; walking block by block keeps that block of the column-indexed operand in cache.
+
+__attribute__((export_name("spmmTBlocked"))) void spmmTBlocked(const i32 *bp, i32 blocks, const i32 *indices, const f32 *vals,
+                                                                  const f32 *y, i32 k, f32 *g, i32 n, i32 m, f32 *sums) {
+  for (i32 t = 0; t < m * k; t++) g[t] = 0.0f;
+  if (sums)
+    for (i32 c = 0; c < m; c++) sums[c] = 0.0f;
+  for (i32 b = 0; b < blocks; b++) {
+    const i32 *lo = bp + b * n, *hi = lo + n;
+    for (i32 r = 0; r < n; r++) scatter_range(indices, vals, lo[r], hi[r], y + r * k, k, g, sums);
+  }
+}
+
+// Accumulates into out in place (accum_row with out as its own bias: the same f32 adds as one pass), LeakyReLU last.
+__attribute__((export_name("spmmBlocked"))) void spmmBlocked(const i32 *bp, i32 blocks, const i32 *indices, const f32 *vals,
+                                                                const f32 *w, i32 k, const f32 *bias, f32 *out, i32 n, i32 leaky) {
+  for (i32 r = 0; r < n; r++)
+    for (i32 c = 0; c < k; c++) out[r * k + c] = bias ? bias[c] : 0.0f;
+  for (i32 b = 0; b < blocks; b++) {
+    const i32 *lo = bp + b * n, *hi = lo + n;
+    for (i32 r = 0; r < n; r++)
+      if (lo[r] < hi[r]) accum_row(indices, vals, 0, lo[r], hi[r], 1, w, k, out + r * k, out + r * k, 0);
+  }
+  if (leaky)
+    for (i32 t = 0; t < n * k; t++) out[t] = leaky1(out[t]);
+}
+
+__attribute__((export_name("sddmmBlocked"))) void sddmmBlocked(const i32 *bp, i32 blocks, const i32 *indices, const f32 *a,
+                                                                  const f32 *b, i32 k, const f32 *bias, f32 *out, i32 n) {
+  for (i32 q = 0; q < blocks; q++) {
+    const i32 *lo = bp + q * n, *hi = lo + n;
+    for (i32 r = 0; r < n; r++) {
+      const f32 *ar = a + r * k;
+      for (i32 e = lo[r]; e < hi[r]; e++) {
+        i32 j = indices[e];
+        out[e] = leaky1(dot(ar, b + j * k, k) + bias[j]);
+      }
+    }
+  }
+}
+
 __attribute__((export_name("gemmNN"))) void gemmNN(const f32 *a, const f32 *b, f32 *c, i32 n, i32 p, i32 k,
                                                       const f32 *bias, i32 leaky) {
   for (i32 i = 0; i < n; i++) accum_row(0, a + i * p, 0, 0, p, 1, b, k, bias, c + i * k, leaky);
