@@ -16,11 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { RSAttAE } from '../../src/index.js';
 import { createRng } from '../../src/data/rng.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+import { arg } from './spawn.js';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

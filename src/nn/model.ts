@@ -41,10 +41,11 @@ interface DevCsr {
 }
 
 /**
- * Which traversal the sparse kernels use (see {@link chooseOrientation}); both give bit-identical results. The mirror
- * image for a big column side (walk the column view, stream W1/W4, scatter into the n-row outputs) was measured and
- * left out: at the ML-20M movie shape it ran several times slower than the gathers, because reaching each entry's
- * value or output through the CSR permutation costs a cache miss per rating (BENCHMARKS.md, "Scale: kernel traversal").
+ * Which traversal the sparse kernels use (see {@link chooseOrientation}); all give bit-identical results. For a big
+ * column side, walking the column view (stream W1/W4, scatter into the n-row outputs) was measured and left out: at
+ * the ML-20M movie shape it ran several times slower than the gathers, because reaching each entry's value or output
+ * through the CSR permutation costs a cache miss per rating (BENCHMARKS.md, "Scale: kernel traversal"); column
+ * blocks over the CSR rows themselves ({@link Orientation.blockCols}) need no permutation and are used instead.
  */
 export interface Orientation {
   /**

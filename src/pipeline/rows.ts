@@ -1,6 +1,6 @@
 /** Supervised rows for XGBoost: x = [E_u, F_u, E_m, F_m] per (user, item) pair, the reference's column order. */
 import type { Float32Matrix, Ratings } from '../data/types.js';
-import type { RowSource, Rows } from '../gbdt/index.js';
+import type { RowSource, Rows, TREE_METHODS } from '../gbdt/index.js';
 
 /** The four blocks a row is assembled from; all row-major, one row per user (E_u, F_u) or item (E_m, F_m). */
 export interface RowBlocks {
@@ -131,7 +131,7 @@ export const BATCHED_ROWS_FROM = 1_000_000;
  */
 export function boosterRows(
   blocks: RowBlocks,
-  treeMethod: string,
+  treeMethod: (typeof TREE_METHODS)[number],
   trainPairs: number,
   batchedFrom: number = BATCHED_ROWS_FROM,
 ): (pairs: Pick<Ratings, 'user' | 'item'>, perPair?: PairEmbeddings) => Rows {
