@@ -15,7 +15,10 @@ const MAX_ID_LENGTH = 256;
 
 /** An external id as in the data files; a JSON number is taken as its decimal string (MovieLens ids). */
 export const idSchema = z
-  .union([z.string().min(1).max(MAX_ID_LENGTH), z.number().int().nonnegative()])
+  .union([z.string().min(1).max(MAX_ID_LENGTH), z.number().int().nonnegative()], {
+    // zod's own union message is a bare "Invalid input"; say what is missing or expected
+    error: (iss) => (iss.input === undefined ? 'required' : 'expected a non-empty string or a whole number'),
+  })
   .transform(String)
   .meta({ description: 'external id as in the data files; a whole number stands for its decimal string' });
 

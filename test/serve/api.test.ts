@@ -82,7 +82,8 @@ describe('rsattae serve: endpoints and errors', () => {
   test('POST /v1/predictions: 400 with the field path, 404 naming unknown ids, 413, 415', async () => {
     const post = (json: unknown) => call(base, 'POST', '/v1/predictions', { json });
     fails(await post({ pairs: [{ user: true, item: '2' }] }), 400, 'invalid_request', 'body.pairs.0.user');
-    fails(await post({ pairs: [{ user: '1' }] }), 400, 'invalid_request', 'body.pairs.0.item');
+    assert.match(fails(await post({ pairs: [{ user: '1' }] }), 400, 'invalid_request', 'body.pairs.0.item').message, /body\.pairs\.0\.item: required/);
+    assert.match(fails(await post({ pairs: [{ user: true, item: '2' }] }), 400, 'invalid_request').message, /expected a non-empty string or a whole number/);
     fails(await post({ pairs: [] }), 400, 'invalid_request', 'body.pairs');
     fails(await post({ pairs: [{ user: '1', item: '2' }], extra: 1 }), 400, 'invalid_request', 'body');
     fails(await post([1, 2]), 400, 'invalid_request', 'body');
