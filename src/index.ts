@@ -123,6 +123,19 @@ export {
   writeRowsParquet,
 } from './pipeline/export.js';
 export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
+export {
+  EXPERIMENT_NAMES,
+  type ExperimentName,
+  type ExperimentRecord,
+  experimentRecordSchema,
+  PUBLISHED,
+  type RunConfig,
+  type RunMeta,
+  readExperimentRecords,
+  recordPath,
+  runKey,
+  runMetaSchema,
+} from './pipeline/experiment/record.js';
 export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
 
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded
