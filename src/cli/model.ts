@@ -10,8 +10,9 @@ import { resolveDataDir } from '../data/location.js';
 import { IdMap } from '../data/model.js';
 import { type AlignedRatings, alignRatings } from '../data/split.js';
 import { InputError } from '../errors.js';
-import { BASELINE_ALGORITHMS, type BaselineAlgorithm, fitBaseline, isBaselineBundle, loadBaseline, saveBaseline } from '../baselines/index.js';
+import { BASELINE_ALGORITHMS, type BaselineAlgorithm, type BaselineModel, fitBaseline, isBaselineBundle, loadBaseline, saveBaseline } from '../baselines/index.js';
 import type { RatingScale } from '../data/model.js';
+import type { Ratings } from '../data/types.js';
 import { concatRatings } from '../data/split.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
@@ -381,6 +382,16 @@ interface EvaluateResult {
   readonly unknown: AlignedRatings['unknown'];
 }
 
+/** The ranking report `evaluate` prints, or undefined (with a note) when it is off or nothing is relevant. */
+function rankingFor(model: RSAttAE | BaselineModel, ratings: Ratings, opts: EvaluateOptions): RankingReport | undefined {
+  if (!opts.ranking) return undefined;
+  if (!ratings.rating.some((r) => r >= opts.relevance)) {
+    note(`no ranking metrics: no test rating reaches the relevance threshold ${opts.relevance} (--relevance)`);
+    return undefined;
+  }
+  return roundRanking(evaluateRanking(model, ratings, { k: opts.k, relevance: opts.relevance }));
+}
+
 async function evaluate(opts: EvaluateOptions): Promise<void> {
   const dir = resolve(opts.model);
   let result: EvaluateResult;
@@ -389,18 +400,15 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
     const target = { scale: manifest.scale, users, items, trained: recordedDescriptor(manifest, opts.model), prepared: manifest.prepared, source: manifest.data };
     const { aligned, split, dataset } = await testRatingsFor(opts, target);
     const m = model.evaluate(aligned.ratings);
-    if (opts.ranking && !opts.json) note(`no ranking metrics: they are computed for RSAttAE models (this is the ${model.algorithm} baseline)`);
-    result = { dataset, split, algorithm: model.algorithm, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count }, unknown: aligned.unknown };
+    const ranking = rankingFor(model, aligned.ratings, opts);
+    result = { dataset, split, algorithm: model.algorithm, test: { rmse: round(m.rmse), mae: round(m.mae), count: m.count }, ...(ranking ? { ranking } : {}), unknown: aligned.unknown };
   } else {
     const manifest = await readManifest(dir);
     const trained = recordedDescriptor(manifest, opts.model);
     result = await withModel(opts.model, async (model) => {
       const { aligned, split, dataset } = await testRatingsFor(opts, { ...model.parts, trained, prepared: manifest.config, source: manifest.data });
       const m = model.evaluate(aligned.ratings);
-      let ranking: RankingReport | undefined;
-      if (opts.ranking && aligned.ratings.rating.some((r) => r >= opts.relevance)) {
-        ranking = roundRanking(evaluateRanking(model, aligned.ratings, { k: opts.k, relevance: opts.relevance }));
-      } else if (opts.ranking) note(`no ranking metrics: no test rating reaches the relevance threshold ${opts.relevance} (--relevance)`);
+      const ranking = rankingFor(model, aligned.ratings, opts);
       const test = { rmse: round(m.rmse), mae: round(m.mae), count: m.count };
       return { dataset, split, test, ...(ranking ? { ranking } : {}), unknown: aligned.unknown };
     });

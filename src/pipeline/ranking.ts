@@ -3,7 +3,9 @@
  * coverage, plus the protocol that scores a trained model with them. The metric functions are pure: a ranked list
  * (best first) and the set of relevant items in, a number out.
  */
-import type { Ratings } from '../data/types.js';
+import type { BaselineModel } from '../baselines/models.js';
+import { ratingsToCsr } from '../data/csr.js';
+import type { CsrMatrix, Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import type { RSAttAE } from './model.js';
 
@@ -159,11 +161,12 @@ export interface RankingReport extends RankingMetrics {
  * Scores a model's top-k lists on test ratings (0-based indices in the model's id space). Protocol: for each test user
  * with at least one relevant test item (rating ≥ `relevance`), rank every item the user has not rated in train +
  * validation (the recommend path: one batched booster prediction per user; ties by item index), keep the top k;
- * the relevant items are that user's test items rated ≥ `relevance`. Test items rated below it stay candidates and
+ * the relevant items are that user's test items rated ≥ `relevance`. A baseline model ranks the same way, its "seen" items
+ * being the ratings it was fitted on. Test items rated below it stay candidates and
  * count as misses. Coverage is over the catalogue of all the model's items.
  * @throws InputError for a bad k or threshold, an index outside the model, or no user with a relevant item
  */
-export function evaluateRanking(model: RSAttAE, test: Ratings, opts: RankingOptions = {}): RankingReport {
+export function evaluateRanking(model: RSAttAE | BaselineModel, test: Ratings, opts: RankingOptions = {}): RankingReport {
   const k = opts.k ?? 10;
   const relevance = opts.relevance ?? 4;
   checkK(k);
@@ -185,7 +188,9 @@ export function evaluateRanking(model: RSAttAE, test: Ratings, opts: RankingOpti
     }
   }
   if (relevantOf.size === 0) throw new InputError(`no test rating reaches the relevance threshold ${relevance}; nothing to rank against`);
-  const { indptr, indices } = model.parts.seen;
+  // a baseline keeps the ratings it was fitted on (train + validation), the same "seen" set as RSAttAE's
+  const seenCsr: CsrMatrix = 'parts' in model ? model.parts.seen : ratingsToCsr(model.train, nUsers, nItems, 'user');
+  const { indptr, indices } = seenCsr;
   const seen = new Uint8Array(nItems);
   const candidates = new Int32Array(nItems);
   const lists: RankedList[] = [];

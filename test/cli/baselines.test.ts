@@ -61,8 +61,11 @@ describe('train --algorithm svd and evaluate on a ratings file', () => {
   test('evaluate on the saved bundle reproduces the test metrics, on the rebuilt split and on --test FILE', () => {
     const e = run('evaluate', '--model', model, '--json');
     assert.equal(e.status, 0, e.stderr);
-    const ej = JSON.parse(e.stdout) as { algorithm: string; test: { rmse: number; mae: number; count: number } };
+    const ej = JSON.parse(e.stdout) as { algorithm: string; test: { rmse: number; mae: number; count: number }; ranking?: { k: number; catalogue: number; users: number } };
     assert.equal(ej.algorithm, 'svd');
+    assert.equal(ej.ranking?.k, 10, 'a baseline gets the ranking metrics too');
+    assert.equal(ej.ranking?.catalogue, 30);
+    assert.ok((ej.ranking?.users ?? 0) > 0);
     assert.deepEqual([ej.test.rmse, ej.test.mae, ej.test.count], [report.metrics.test.rmse, report.metrics.test.mae, report.data.test]);
     const f = run('evaluate', '--model', model, '--test', ratingsFile, '--json');
     assert.equal(f.status, 0, f.stderr);

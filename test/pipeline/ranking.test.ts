@@ -8,6 +8,7 @@ import {
   averagePrecisionAtK,
   catalogueCoverage,
   evaluateRanking,
+  fitBaseline,
   hitAtK,
   InputError,
   ndcgAtK,
@@ -138,5 +139,34 @@ describe('evaluateRanking on a small model', () => {
     assert.throws(() => evaluateRanking(model, testSet, { relevance: 6 }), /no test rating reaches the relevance threshold 6/);
     const bad = { user: Int32Array.of(30), item: Int32Array.of(0), rating: Float32Array.of(5), timestamp: new Int32Array(1) };
     assert.throws(() => evaluateRanking(model, bad), /outside the model's 30 users and 40 items/);
+  });
+});
+
+describe('evaluateRanking on a baseline', () => {
+  test('ranks every item the baseline was not fitted on, best first, ties by index, as a brute force does', () => {
+    const { data, test: testSet } = synthetic(30, 40, 6);
+    const model = fitBaseline({ nUsers: 30, nItems: 40, train: data.train }, { algorithm: 'baseline-only' });
+    const k = 5;
+    const r = evaluateRanking(model, testSet, { k, relevance: 4 });
+    const relevantOf = new Map<number, Set<number>>();
+    for (let j = 0; j < testSet.user.length; j++) {
+      if (testSet.rating[j] < 4) continue;
+      if (!relevantOf.has(testSet.user[j])) relevantOf.set(testSet.user[j], new Set());
+      relevantOf.get(testSet.user[j])!.add(testSet.item[j]);
+    }
+    let predictions = 0;
+    const lists = [...relevantOf].map(([u, relevant]) => {
+      const rated = new Set<number>();
+      for (let j = 0; j < data.train.user.length; j++) if (data.train.user[j] === u) rated.add(data.train.item[j]);
+      const items = [...Array(40).keys()].filter((i) => !rated.has(i));
+      predictions += items.length;
+      const scores = model.predictIndices(new Int32Array(items.length).fill(u), Int32Array.from(items));
+      const order = items.map((i, j) => ({ i, s: scores[j] })).sort((a, b) => b.s - a.s || a.i - b.i);
+      return { ranked: order.slice(0, k).map((x) => x.i), relevant };
+    });
+    const want = rankingMetrics(lists, k, 40);
+    for (const key of ['precision', 'recall', 'ndcg', 'map', 'hitRate', 'coverage'] as const) close(r[key], want[key], key);
+    assert.equal(r.predictions, predictions);
+    assert.ok(r.coverage > 0);
   });
 });
