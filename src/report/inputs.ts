@@ -22,7 +22,8 @@ const seed = z.number().int().optional();
 /** Table III and the cross-validation record the same thing per method. */
 const METHOD_SHAPE = {
   config: z.looseObject({ method: z.string(), split: z.string(), seed }),
-  result: z.looseObject({ valRmse: finite.optional(), testRmse: finite, fitSeconds: z.number().nonnegative() }),
+  // test metrics are null on a dataset without test ratings
+  result: z.looseObject({ valRmse: finite.optional(), testRmse: finite.nullable(), testMae: finite.nullable().optional(), fitSeconds: z.number().nonnegative() }),
 };
 
 /** Per-experiment schemas of a record's config and result (record.ts documents the shapes). */

@@ -82,6 +82,19 @@ function seedsOf(runs: readonly Run<{ seed?: number }, unknown>[]): string {
   return seeds.length === 0 ? 'no recorded seed' : `seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ')}`;
 }
 
+/** Config fields that say how the runs were made, as "Settings: epochs 1000, trees 1900, …" (each distinct value). */
+const SETTINGS = ['dataset', 'split', 'epochs', 'trees', 'nEstimators', 'dim', 'valFraction'] as const;
+
+function settingsOf(runs: readonly Run<Readonly<Record<string, unknown>>, unknown>[], skip: readonly string[] = []): string {
+  const parts: string[] = [];
+  for (const key of SETTINGS) {
+    if (skip.includes(key)) continue;
+    const values = [...new Set(runs.map((r) => r.config[key]).filter((v) => typeof v === 'string' || typeof v === 'number'))];
+    if (values.length > 0) parts.push(`${key} ${values.join(' / ')}`);
+  }
+  return parts.length > 0 ? `Settings: ${parts.join(', ')}.` : '';
+}
+
 function meanCell(s: Spread): string {
   return s.n > 1 ? `${fixed(s.mean)} ± ${fixed(s.sd)} (${s.n})` : `${fixed(s.mean)} (1)`;
 }
@@ -112,6 +125,9 @@ const METHOD_NAMES: Readonly<Record<string, string>> = {
   rsattae: 'RSAttAE',
   svd: 'SVD',
   svdpp: 'SVD++',
+  'rsattae-attended': 'RSAttAE, attention at inference',
+  'vanilla-ae-xgboost': 'vanilla AE + XGBoost',
+  'xgboost-features': 'XGBoost on features only',
   'knn-baseline': 'KNNBaseline',
   'baseline-only': 'BaselineOnly',
   'global-mean': 'GlobalMean',
@@ -203,7 +219,7 @@ class Builder {
       'fig4a',
       title,
       fig4aSpec(rows, paperMarks),
-      caption(`Best validation (reconstruction) RMSE of each autoencoder against its embedding dimension: line = mean over ${seedsOf(runs)}, band = min–max over seeds; hollow diamonds = the paper's values at d = 64.`, provenance(runs.map((r) => r.meta))),
+      caption(`Best validation (reconstruction) RMSE of each autoencoder against its embedding dimension: line = mean over ${seedsOf(runs)}, band = min–max over seeds; hollow diamonds = the paper's values at d = 64. ${settingsOf(runs, ['dim'])}`, provenance(runs.map((r) => r.meta))),
     );
     const t = table(['d', ...[...spreads.keys()].map((s) => `${sideName(s)}: mean ± sd (seeds)`)], tableRows);
     this.sections.push({ id: 'fig4a', title, body: html`${chart}${t}` });
@@ -237,7 +253,7 @@ class Builder {
       'fig4b',
       title,
       fig4bSpec(rows),
-      caption(`Validation RMSE per epoch: line = mean over ${seedsOf(runs)}, band = min–max over seeds${thinned > 1 ? `; every ${thinned}th epoch drawn` : ''}.`, provenance(runs.map((r) => r.meta))),
+      caption(`Validation RMSE per epoch: line = mean over ${seedsOf(runs)}, band = min–max over seeds${thinned > 1 ? `; every ${thinned}th epoch drawn` : ''}. ${settingsOf(runs)}`, provenance(runs.map((r) => r.meta))),
     );
     const t = table(['side', 'autoencoder', 'best validation RMSE', 'mean best epoch', 'last-epoch RMSE', 'epochs'], tableRows);
     this.sections.push({ id: 'fig4b', title, body: html`${chart}${t}` });
@@ -257,10 +273,13 @@ class Builder {
       const group = `setup ${s.setup} · ${s.nEstimators} trees`;
       if (list) {
         const o = spread(list.map((r) => r.result.valRmse));
+        // a sweep run with --trees scales the setups: say so wherever ours is set beside the paper's
+        const trees = [...new Set(list.map((r) => r.config.nEstimators).filter((n) => typeof n === 'number' && n !== s.nEstimators))];
+        const fewer = trees.length > 0 ? `; ours with ${trees.join(' / ')} trees` : '';
         bars.push({ group, source: oursLabel, value: o.mean, ...(o.n > 1 ? { min: o.min, max: o.max } : {}), label: fixed(o.mean) });
-        this.comparison.push([`Table II · setup ${s.setup} (${s.nEstimators} trees), validation RMSE`, fixed(o.mean), fixed(s.tableRmse), deltaCell(o.mean, s.tableRmse), `the paper's table row; ours: mean over ${o.n} seed${o.n === 1 ? '' : 's'}`]);
-        if (s.textRmse !== null) this.comparison.push([`Table II · setup ${s.setup} (${s.nEstimators} trees), against the paper's text`, fixed(o.mean), fixed(s.textRmse), deltaCell(o.mean, s.textRmse), "the paper's text, which disagrees with its table"]);
-        tableRows.push([String(s.setup), String(s.nEstimators), meanCell(o), rangeCell(o), fixed(s.tableRmse), s.textRmse === null ? '—' : fixed(s.textRmse)]);
+        this.comparison.push([`Table II · setup ${s.setup} (${s.nEstimators} trees), validation RMSE`, fixed(o.mean), fixed(s.tableRmse), deltaCell(o.mean, s.tableRmse), `the paper's table row; ours: mean over ${o.n} seed${o.n === 1 ? '' : 's'}${fewer}`]);
+        if (s.textRmse !== null) this.comparison.push([`Table II · setup ${s.setup} (${s.nEstimators} trees), against the paper's text`, fixed(o.mean), fixed(s.textRmse), deltaCell(o.mean, s.textRmse), `the paper's text, which disagrees with its table${fewer}`]);
+        tableRows.push([String(s.setup), `${s.nEstimators}${trees.length > 0 ? ` (ours ${trees.join(' / ')})` : ''}`, meanCell(o), rangeCell(o), fixed(s.tableRmse), s.textRmse === null ? '—' : fixed(s.textRmse)]);
       } else {
         this.comparison.push([`Table II · setup ${s.setup} (${s.nEstimators} trees), validation RMSE`, { value: 'not run yet', cls: 'absent' }, fixed(s.tableRmse), '', "the paper's table row"]);
         tableRows.push([String(s.setup), String(s.nEstimators), { value: 'not run yet', cls: 'absent' }, '—', fixed(s.tableRmse), s.textRmse === null ? '—' : fixed(s.textRmse)]);
@@ -279,7 +298,7 @@ class Builder {
         `Validation RMSE of the XGBoost regressor per setup (only n_estimators varies; ${params}). Ours: mean over ${seedsOf(runs)}, the dark line at the bar's end spans min–max. Grey: the paper's table row, light grey: its text. The paper's Table II row and its text disagree (text: ${setups
           .filter((x) => x.textRmse !== null)
           .map((x) => `${fixed(x.textRmse!)} for setup ${x.setup}`)
-          .join(', ')}); both are shown, and the comparison uses the table row first.`,
+          .join(', ')}); both are shown, and the comparison uses the table row first. ${settingsOf(runs, ['nEstimators'])}`,
         provenance(runs.map((r) => r.meta)),
       ),
     );
@@ -291,13 +310,22 @@ class Builder {
   async methods(id: 'table3' | 'cv', runs: ExperimentRuns['table3'], title: string): Promise<void> {
     const published = id === 'table3' ? PUBLISHED.table3 : [];
     if (runs.length === 0) return this.missing(id, title, id === 'table3' ? [['Table III · RSAttAE test RMSE', fixed(PUBLISHED.table3.find((m) => m.method === 'RSAttAE')!.rmse), '']] : []);
-    const ours = [...groupBy(runs, (r) => r.config.method)].map(([method, list]) => ({
-      method: methodName(method),
-      test: spread(list.map((r) => r.result.testRmse)),
-      val: list.every((r) => r.result.valRmse !== undefined) ? spread(list.map((r) => r.result.valRmse!)) : undefined,
-      fit: spread(list.map((r) => r.result.fitSeconds)),
-      splits: [...new Set(list.map((r) => r.config.split))],
-    }));
+    const ours = [...groupBy(runs, (r) => r.config.method)].flatMap(([method, list]) => {
+      const tested = list.flatMap((r) => (r.result.testRmse === null ? [] : [{ rmse: r.result.testRmse, mae: r.result.testMae ?? undefined }]));
+      if (tested.length === 0) return [];
+      const maes = tested.flatMap((t) => (t.mae === undefined ? [] : [t.mae]));
+      return [
+        {
+          method: methodName(method),
+          test: spread(tested.map((t) => t.rmse)),
+          mae: maes.length === tested.length ? spread(maes) : undefined,
+          val: list.every((r) => r.result.valRmse !== undefined) ? spread(list.map((r) => r.result.valRmse!)) : undefined,
+          fit: spread(list.map((r) => r.result.fitSeconds)),
+          splits: [...new Set(list.map((r) => r.config.split))],
+        },
+      ];
+    });
+    const untested = [...new Set(runs.filter((r) => r.result.testRmse === null).map((r) => methodName(r.config.method)))];
     const names = [...ours.map((o) => o.method), ...published.filter((p) => !ours.some((o) => sameMethod(o.method, p.method))).map((p) => p.method)];
     const rmseOf = (name: string): number => ours.find((o) => o.method === name)?.test.mean ?? published.find((p) => p.method === name)?.rmse ?? Number.POSITIVE_INFINITY;
     const order = [...names].sort((a, b) => rmseOf(a) - rmseOf(b));
@@ -311,6 +339,7 @@ class Builder {
     const paperRsattae = PUBLISHED.table3.find((m) => m.method === 'RSAttAE')!.rmse;
     if (id === 'table3' && !ours.some((o) => sameMethod(o.method, 'RSAttAE'))) this.comparison.push(['Table III · RSAttAE test RMSE', { value: 'not run yet', cls: 'absent' }, fixed(paperRsattae), '', '']);
     const hasVal = ours.some((o) => o.val !== undefined);
+    const hasMae = ours.some((o) => o.mae !== undefined);
     const tableRows: Cell[][] = order.map((name) => {
       const o = ours.find((x) => x.method === name);
       const p = published.find((x) => sameMethod(x.method, name));
@@ -318,23 +347,37 @@ class Builder {
         name,
         o ? meanCell(o.test) : { value: 'not measured', cls: 'absent' },
         o ? rangeCell(o.test) : '—',
+        ...(hasMae ? [o?.mae ? fixed(o.mae.mean) : '—'] : []),
         ...(hasVal ? [o?.val ? fixed(o.val.mean) : '—'] : []),
         o ? `${o.fit.mean.toFixed(1)} s` : '—',
         ...(id === 'table3' ? [p ? fixed(p.rmse) : '—', o && p ? deltaCell(o.test.mean, p.rmse) : ''] : []),
       ];
     });
     const splits = [...new Set(runs.map((r) => r.config.split))];
+    const note = untested.length > 0 ? html`<p class="note">No test ratings, so no test RMSE, for: ${untested.join(', ')}.</p>` : html``;
+    if (ours.length === 0) {
+      this.sections.push({ id, title, body: note });
+      return;
+    }
     const chart = await this.chart(
       id,
       title,
       dotPlotSpec(dots, order, 'test RMSE (rating points)'),
       caption(
-        `Test RMSE per method on ${splits.join(', ')}: filled dots = our mean over ${id === 'cv' ? `the folds (${seedsOf(runs)})` : seedsOf(runs)}, the line spans min–max${id === 'table3' ? "; hollow diamonds = the paper's Table III" : ''}.`,
+        `Test RMSE per method on ${splits.join(', ')}: filled dots = our mean over ${id === 'cv' ? `the folds (${seedsOf(runs)})` : seedsOf(runs)}, the line spans min–max${id === 'table3' ? "; hollow diamonds = the paper's Table III" : ''}. ${settingsOf(runs)}`,
         provenance(runs.map((r) => r.meta)),
       ),
     );
-    const head = [`method`, `ours: test RMSE ± sd (${id === 'cv' ? 'runs' : 'seeds'})`, 'min – max', ...(hasVal ? ['validation RMSE'] : []), 'fit time', ...(id === 'table3' ? ["paper's RMSE", 'Δ ours − paper'] : [])];
-    this.sections.push({ id, title, body: html`${table(head, tableRows)}${chart}` });
+    const head = [
+      'method',
+      `ours: test RMSE ± sd (${id === 'cv' ? 'runs' : 'seeds'})`,
+      'min – max',
+      ...(hasMae ? ['test MAE'] : []),
+      ...(hasVal ? ['validation RMSE'] : []),
+      'fit time',
+      ...(id === 'table3' ? ["paper's RMSE", 'Δ ours − paper'] : []),
+    ];
+    this.sections.push({ id, title, body: html`${table(head, tableRows)}${note}${chart}` });
   }
 
   async training(model: ModelCurves | undefined): Promise<void> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildReport, readReportInputs, recordPath, runKey } from 'rsattae';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
-import { EXPECTED_MARKS, writeColdStart, writeEvaluation, writeModel, writeRecords } from './fixtures.js';
+import { EXPECTED_MARKS, writeColdStart, writeEvaluation, writeModel, writeRecord, writeRecords } from './fixtures.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -67,6 +67,9 @@ describe('report content', () => {
     assert.match(t3, /<td>RSAttAE<\/td><td class="num">0\.9012 ± 0\.0012 \(3\)<\/td><td class="num">0\.9000 – 0\.9024<\/td>/);
     assert.match(t3, /<td class="num">0\.8980<\/td><td class="worse">\+0\.0032<\/td>/);
     assert.match(t3, /<td>GLocal-K<\/td><td class="absent">not measured<\/td>/);
+    // test MAE beside the RMSE, and the settings the runs record in the caption
+    assert.match(t3, /<td>RSAttAE<\/td><td class="num">[^<]+<\/td><td class="num">[^<]+<\/td><td class="num">0\.7119<\/td>/);
+    assert.match(t3, /Settings: dataset ml-100k, split u1, epochs 1000, trees 1900, valFraction 0\.1\./);
     const t2 = section(html, 'table2');
     // setup 1 over seeds: 0.8995, 0.9, 0.9005; the paper's table row 0.8705 and text 0.9006
     assert.match(t2, /<td class="num">1<\/td><td class="num">1300<\/td><td class="num">0\.9000 ± 0\.0005 \(3\)<\/td><td class="num">0\.8995 – 0\.9005<\/td><td class="num">0\.8705<\/td><td class="num">0\.9006<\/td>/);
@@ -113,6 +116,8 @@ describe('report content', () => {
   test('missing experiments and inputs are stated with the command that makes them', async () => {
     const partial = join(tmp.path, 'partial');
     await writeRecords(partial, ['fig2', 'table3']);
+    // a method run on data without test ratings records null test metrics
+    await writeRecord(partial, 'table3', { method: 'global-mean', split: 'none', seed: 1 }, { testRmse: null, testMae: null, fitSeconds: 0.1 });
     const report = await buildReport(await readReportInputs({ from: partial }), { machine: 'm' });
     assert.deepEqual(report.missing, ['fig4a', 'fig4b', 'table2', 'cv']);
     assert.deepEqual(report.charts.map((c) => c.id), ['fig2', 'table3']);
@@ -123,6 +128,7 @@ describe('report content', () => {
     assert.deepEqual(comparisonRow(report.html, 'Fig 4A · best validation RMSE, movies').slice(1, 3), ['not run yet', '0.8920']);
     assert.deepEqual(comparisonRow(report.html, 'Table II · setup 3 (1700 trees)').slice(1, 3), ['not run yet', '0.8695']);
     assert.deepEqual(comparisonRow(report.html, 'Table III · RSAttAE test RMSE').slice(1, 4), ['0.9012', '0.8980', '+0.0032']);
+    assert.match(section(report.html, 'table3'), /No test ratings, so no test RMSE, for: GlobalMean\./);
     assert.match(section(report.html, 'training'), /No model given: add <code>--model DIR<\/code>/);
     assert.match(section(report.html, 'ranking'), /No evaluation given/);
     assert.match(section(report.html, 'coldstart'), /No fold-in results given/);
