@@ -111,6 +111,10 @@ describe('report content', () => {
     assert.doesNotMatch(html, /\b(?:src|href)="(?!#|data:)/, 'no src or href but anchors and data: URLs');
     assert.doesNotMatch(html, /url\((?!#)/, 'no url() but references within the page (SVG clip paths)');
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+    // many SVGs share one document: their clip paths must not collide
+    const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(new Set(ids).size, ids.length, 'ids are unique');
+    for (const [, ref] of html.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids.includes(ref), `url(#${ref}) points at an element of the page`);
   });
 
   test('missing experiments and inputs are stated with the command that makes them', async () => {
