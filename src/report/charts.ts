@@ -161,7 +161,7 @@ export function dotPlotSpec(rows: readonly DotRow[], order: readonly string[], t
   const color = { field: 'source', type: 'nominal', title: null, scale: { domain, range: pick(COLORS.ours, COLORS.paper) }, legend: { orient: 'top' } };
   const shape = { field: 'source', type: 'nominal', title: null, scale: { domain, range: pick('circle', 'diamond') } };
   const fill = { field: 'source', type: 'nominal', title: null, scale: { domain, range: pick(COLORS.ours, '#ffffff') } };
-  const y = { field: 'method', type: 'nominal', title: null, sort: [...order] };
+  const y = { field: 'method', type: 'nominal', title: null, sort: [...order], axis: { labelLimit: 280 } };
   const x = { type: 'quantitative', title, scale: { zero: false, padding: 12 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
