@@ -136,6 +136,28 @@ export {
   runKey,
   runMetaSchema,
 } from './pipeline/experiment/record.js';
+
+// the experiment report (`rsattae report`): records and results in, one self-contained HTML page out
+export { COLORS as REPORT_COLORS } from './report/charts.js';
+export { escapeHtml } from './report/html.js';
+export {
+  type ColdStart,
+  type Curve,
+  type Evaluation,
+  type ExperimentRuns,
+  type ModelCurves,
+  type ReportInputs,
+  type ReportSources,
+  type Run,
+  type RunOf,
+  readColdStart,
+  readEvaluation,
+  readExperimentRuns,
+  readModelCurves,
+  readReportInputs,
+} from './report/inputs.js';
+export { type MarkCounts, type RenderedChart, renderChart } from './report/render.js';
+export { buildReport, describeMachine, type Report, type ReportChart, type ReportOptions } from './report/report.js';
 export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
 
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded

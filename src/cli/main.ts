@@ -5,6 +5,7 @@ import { registerDataCommands } from './data.js';
 import { registerEmbedCommand } from './embed.js';
 import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
+import { registerReportCommand } from './report.js';
 import { registerServeCommand } from './serve.js';
 import { registerUpdateCommand } from './update.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerUpdateCommand(program);
   registerExportCommands(program);
   registerServeCommand(program);
+  registerReportCommand(program);
   return program;
 }
 
