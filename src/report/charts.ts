@@ -129,7 +129,10 @@ export function table2Spec(rows: readonly BarRow[], sources: readonly string[]):
   const color = { field: 'source', type: 'nominal', title: null, scale: { domain: [...sources], range: [COLORS.ours, COLORS.paper, COLORS.paperText] }, legend: { orient: 'top' } };
   const y = { field: 'group', type: 'nominal', title: null, sort: null, axis: { labelLimit: 200 } };
   const yOffset = { field: 'source', type: 'nominal', sort: [...sources], scale: { domain: [...sources], paddingInner: 0.1 } };
-  const x = { type: 'quantitative', title: 'validation RMSE (rating points)', scale: { domain: [0, Math.max(1, ...rows.map((r) => r.max ?? r.value)) * 1.12] } };
+  // the setups differ by thousandths, so the axis starts just below the smallest value (stated in its title), not at 0
+  const lo = Math.floor((Math.min(...rows.map((r) => r.min ?? r.value)) - 0.01) * 100) / 100;
+  const hi = Math.max(...rows.map((r) => r.max ?? r.value));
+  const x = { type: 'quantitative', title: `validation RMSE (rating points; axis from ${lo.toFixed(2)})`, scale: { domain: [lo, hi + (hi - lo) * 0.25], zero: false } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Table II: validation RMSE per XGBoost setup',
@@ -137,7 +140,8 @@ export function table2Spec(rows: readonly BarRow[], sources: readonly string[]):
     width: WIDTH - 120,
     height: { step: 16 },
     layer: [
-      { mark: { type: 'bar', cornerRadiusEnd: 1 }, encoding: { y, yOffset, x: { ...x, field: 'value' }, color } },
+      // bars start at the axis' start (x2), not at 0, which would lie far off the plot
+      { transform: [{ calculate: String(lo), as: 'base' }], mark: { type: 'bar', cornerRadiusEnd: 1 }, encoding: { y, yOffset, x: { ...x, field: 'value' }, x2: { field: 'base' }, color } },
       { transform: [{ filter: 'isValid(datum.min)' }], mark: { type: 'rule', color: '#1b3a5c', strokeWidth: 1.5 }, encoding: { y, yOffset, x: { ...x, field: 'min' }, x2: { field: 'max' } } },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#333' }, encoding: { y, yOffset, x: { ...x, field: 'labelAt' }, text: { field: 'label' } }, transform: [{ calculate: 'isValid(datum.max) ? datum.max : datum.value', as: 'labelAt' }] },
     ],
