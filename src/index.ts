@@ -135,7 +135,29 @@ export {
   recordPath,
   runKey,
   runMetaSchema,
+  canonicalJson,
 } from './pipeline/experiment/record.js';
+/** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see record.ts). */
+export {
+  COST_MODEL,
+  CV_SPLITS,
+  type ExperimentOptions,
+  type ExperimentSettings,
+  FIG4A_DIMS,
+  type PlannedRun,
+  TABLE3_METHODS,
+  type Table3Method,
+} from './pipeline/experiment/plan.js';
+export {
+  type ExperimentEvent,
+  type ExperimentPlan,
+  type ExperimentSummary,
+  machineDescription,
+  planRuns,
+  type RunExperimentOptions,
+  runExperiment,
+} from './pipeline/experiment/run.js';
+export { type FeatureDistribution, featureDistributions } from './pipeline/experiment/fig2.js';
 export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
 
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerDataCommands } from './data.js';
 import { registerEmbedCommand } from './embed.js';
+import { registerExperimentCommand } from './experiment.js';
 import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
 import { registerServeCommand } from './serve.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerUpdateCommand(program);
   registerExportCommands(program);
   registerServeCommand(program);
+  registerExperimentCommand(program);
   return program;
 }
 
