@@ -68,11 +68,16 @@ function headline(r: ExperimentRecord): string {
 /** Progress on stderr: a bar over the runs plus the current stage on a terminal, plain lines otherwise. */
 function progressReporter(): { onEvent: (e: ExperimentEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
-  const multi = tty ? new MultiBar({ stream: process.stderr, format: '{label} [{bar}] {value}/{total} runs | {stage} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false }) : undefined;
+  const multi = tty ? new MultiBar({ stream: process.stderr, format: '{label} [{bar}] {value}/{total} runs | {stage} | {left}', hideCursor: true, clearOnComplete: false }) : undefined;
   let bar: ReturnType<MultiBar['create']> | undefined;
   let label: (r: PlannedRun) => string = (r) => r.key;
   let todo = 0;
   let finished = 0;
+  // time left: the cost model's estimate of the runs not finished, corrected by how the finished ones compared
+  let estimatedLeft = 0;
+  let estimatedDone = 0;
+  let actualDone = 0;
+  const left = (): string => `about ${formatSeconds(estimatedLeft * (estimatedDone > 0 ? actualDone / estimatedDone : 1))} left`;
   const line = (s: string): void => {
     if (multi) multi.log(`${s}\n`);
     else note(s);
@@ -84,14 +89,20 @@ function progressReporter(): { onEvent: (e: ExperimentEvent) => void; stop: () =
         todo = e.plan.runs.filter((r) => !r.done).length;
         const skipped = e.plan.runs.length - todo;
         note(`${e.plan.experiment}: ${e.plan.runs.length} runs, ${skipped} already recorded, ${todo} to run (estimated ${formatSeconds(e.plan.estimatedSeconds)})`);
-        bar = multi?.create(todo, 0, { label: e.plan.experiment, stage: '' });
+        estimatedLeft = e.plan.estimatedSeconds;
+        bar = multi?.create(todo, 0, { label: e.plan.experiment, stage: '', left: left() });
       } else if (e.type === 'start') {
         line(`[${finished + 1}/${todo}] ${label(e.run)}: started (estimated ${formatSeconds(e.run.estimatedSeconds)})`);
       } else if (e.type === 'progress') {
-        bar?.update(finished, { stage: `${e.stage} ${e.done}/${e.total}` });
+        bar?.update(finished, { stage: `${e.stage} ${e.done}/${e.total}`, left: left() });
       } else {
         finished++;
-        bar?.update(finished, { stage: '' });
+        estimatedLeft -= e.run.estimatedSeconds;
+        if (e.run.estimatedSeconds > 0) {
+          estimatedDone += e.run.estimatedSeconds;
+          actualDone += e.record.meta.seconds;
+        }
+        bar?.update(finished, { stage: '', left: left() });
         line(`[${finished}/${todo}] ${label(e.run)}: ${headline(e.record)} (${e.record.meta.seconds.toFixed(1)} s)`);
       }
     },
