@@ -49,7 +49,8 @@ export type RunMeta = z.infer<typeof runMetaSchema>;
  * - `table3`, `cv`: `{ valRmse?, testRmse, testMae, fitSeconds, autoencoders? }` for config `{ method, split, seed, … }`
  *   (method: one of TABLE3_METHODS in plan.ts; valRmse for the XGBoost methods only, autoencoders
  *   `{ users, movies: { bestValRmse, bestEpoch, alpha? } }` for those with autoencoders; testRmse and testMae are
- *   null on a dataset without test ratings)
+ *   null on a dataset without test ratings; fitSeconds is what a stand-alone fit takes: the modules' training, even
+ *   when shared with another method's run, plus the booster)
  * Every config also holds `dataset` (its name) and `data` (a fingerprint of its files), and `split` except fig2's.
  * The report validates each with its own schema and names the file of any record it cannot read.
  */
