@@ -135,6 +135,7 @@ export {
   recordPath,
   runKey,
   runMetaSchema,
+  canonicalJson,
 } from './pipeline/experiment/record.js';
 
 // the experiment report (`rsattae report`): records and results in, one self-contained HTML page out
@@ -157,7 +158,28 @@ export {
   readReportInputs,
 } from './report/inputs.js';
 export { type MarkCounts, type RenderedChart, renderChart } from './report/render.js';
-export { buildReport, describeMachine, type Report, type ReportChart, type ReportOptions } from './report/report.js';
+export { buildReport, type Report, type ReportChart, type ReportOptions } from './report/report.js';
+/** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see record.ts). */
+export {
+  COST_MODEL,
+  CV_SPLITS,
+  type ExperimentOptions,
+  type ExperimentSettings,
+  FIG4A_DIMS,
+  type PlannedRun,
+  TABLE3_METHODS,
+  type Table3Method,
+} from './pipeline/experiment/plan.js';
+export {
+  type ExperimentEvent,
+  type ExperimentPlan,
+  type ExperimentSummary,
+  machineDescription,
+  planRuns,
+  type RunExperimentOptions,
+  runExperiment,
+} from './pipeline/experiment/run.js';
+export { type FeatureDistribution, featureDistributions } from './pipeline/experiment/fig2.js';
 export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
 
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded

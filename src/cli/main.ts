@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerDataCommands } from './data.js';
 import { registerEmbedCommand } from './embed.js';
+import { registerExperimentCommand } from './experiment.js';
 import { registerExportCommands } from './export.js';
 import { registerModelCommands } from './model.js';
 import { registerReportCommand } from './report.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerExportCommands(program);
   registerServeCommand(program);
   registerReportCommand(program);
+  registerExperimentCommand(program);
   return program;
 }
 

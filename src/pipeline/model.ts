@@ -10,7 +10,7 @@ import type { CsrMatrix, Float32Matrix, Ratings } from '../data/types.js';
 import { InputError, UNKNOWN_ID } from '../errors.js';
 import { XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
-import type { SplitData, TrainedAutoencoder } from '../nn/index.js';
+import type { AutoencoderConfig, SplitData, TrainedAutoencoder } from '../nn/index.js';
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
@@ -193,6 +193,46 @@ function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
   return { userEmbeddings: cut(p.userEmbeddings), itemEmbeddings: cut(p.itemEmbeddings) };
 }
 
+/** @internal The autoencoder settings of a resolved configuration, as {@link trainSides} takes them. */
+export function autoencoderSettings(cfg: RSAttAEConfig): Partial<AutoencoderConfig> {
+  const ae = cfg.autoencoder;
+  return {
+    model: ae.model,
+    dim: ae.dim,
+    epochs: ae.epochs,
+    patience: ae.patience,
+    dropout: ae.dropout,
+    learningRate: ae.learningRate,
+    weightDecay: ae.weightDecay,
+    restore: ae.restore,
+    backend: ae.backend,
+  };
+}
+
+/**
+ * @internal XGBoost (with `cfg.xgboost` and `cfg.seed`) on the rows of `blocks` for the training pairs, its
+ * validation metrics on the validation pairs: fit's second stage, also used by the experiments to put several
+ * boosters on one pair of trained modules (or on the features alone, with zero-width embedding blocks).
+ */
+export async function fitRowBooster(
+  data: RecommenderData,
+  blocks: RowBlocks,
+  cfg: RSAttAEConfig,
+  opts: Pick<RSAttAEFitOptions, 'batchedRowsFrom' | 'onProgress'> & { readonly perPair?: PairEmbeddings } = {},
+): Promise<{ xgb: XGBRegressor; validation: { rmse: number; mae: number }; seconds: number }> {
+  const tx = performance.now();
+  const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom);
+  const xFit = rowsOf(data.train, opts.perPair);
+  const xVal = rowsOf(data.validation);
+  const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed });
+  await xgb.fitAsync(xFit, data.train.rating, {
+    evalSet: [xVal, data.validation.rating],
+    onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
+  });
+  const validation = errorMetrics(xgb.predict(xVal), data.validation.rating);
+  return { xgb, validation, seconds: (performance.now() - tx) / 1000 };
+}
+
 /**
  * A trained RSAttAE recommender. The public methods take external ids as written in the data (strings; a number is
  * taken as its decimal string, so MovieLens ids work as numbers too).
@@ -226,26 +266,17 @@ export class RSAttAE {
     const cfg = resolveConfig(config, { trainingRatings: data.train.rating.length });
     checkData(data);
     const t0 = performance.now();
-    const ae = cfg.autoencoder;
-    const aeConfig = {
-      model: ae.model,
-      dim: ae.dim,
-      epochs: ae.epochs,
-      patience: ae.patience,
-      dropout: ae.dropout,
-      learningRate: ae.learningRate,
-      weightDecay: ae.weightDecay,
-      restore: ae.restore,
-      backend: ae.backend,
-    };
-
     const {
       users: [users, usersSeconds],
       movies: [movies, moviesSeconds],
-    } = await trainSides(data, aeConfig, { parallel: ae.parallel, seed: cfg.seed, onStage: opts.onStage, onProgress: opts.onProgress });
+    } = await trainSides(data, autoencoderSettings(cfg), {
+      parallel: cfg.autoencoder.parallel,
+      seed: cfg.seed,
+      onStage: opts.onStage,
+      onProgress: opts.onProgress,
+    });
 
     opts.onStage?.('xgboost');
-    const tx = performance.now();
     const blocks: RowBlocks = {
       userEmbeddings: users.embeddings,
       userFeatures: data.userFeatures,
@@ -269,16 +300,7 @@ export class RSAttAE {
             )
           : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
     }
-    const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom);
-    const xFit = rowsOf(data.train, perPair);
-    const xVal = rowsOf(data.validation);
-    const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed });
-    await xgb.fitAsync(xFit, data.train.rating, {
-      evalSet: [xVal, data.validation.rating],
-      onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
-    });
-    const xgbSeconds = (performance.now() - tx) / 1000;
-    const validation = errorMetrics(xgb.predict(xVal), data.validation.rating);
+    const { xgb, validation, seconds: xgbSeconds } = await fitRowBooster(data, blocks, cfg, { ...opts, perPair });
 
     const report: FitReport = {
       defaults: defaultsProfile(data.train.rating.length),

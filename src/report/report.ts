@@ -3,7 +3,7 @@
  * paper's figures and tables as measured by `rsattae experiment`, a comparison against the paper's own numbers, and
  * optionally the last training run's learning curves, its test and ranking metrics and the fold-in study.
  */
-import { cpus, release, totalmem, type } from 'node:os';
+import { machineDescription } from '../pipeline/experiment/run.js';
 import { EXPERIMENT_NAMES, type ExperimentName, PUBLISHED, type RunMeta } from '../pipeline/experiment/record.js';
 import { VERSION } from '../version.js';
 import { type BandRow, type BarRow, type ColdRow, type CurveRow, coldstartSpec, curvesSpec, type DotRow, dotPlotSpec, fig2Spec, fig4aSpec, fig4bSpec, rankingSpec, table2Spec } from './charts.js';
@@ -39,12 +39,6 @@ export interface Report {
   readonly charts: readonly ReportChart[];
   /** Experiments with no record under `--from`: the report says how to run them. */
   readonly missing: readonly ExperimentName[];
-}
-
-/** This machine in one line: CPU, cores, memory, OS, Node. */
-export function describeMachine(): string {
-  const cpu = cpus();
-  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, ${type()} ${release()}, Node ${process.version}`;
 }
 
 function when(iso: string): string {
@@ -521,7 +515,7 @@ export async function buildReport(inputs: ReportInputs, opts: ReportOptions = {}
   };
   const generatedAt = opts.generatedAt ?? new Date();
   const counts = EXPERIMENT_NAMES.map((e) => `${e} ${runs[e].length}`).join(', ');
-  const header = html`<p class="lede">RSAttAE (attention autoencoders + XGBoost) measured against the paper's figures and tables.</p><dl class="meta"><dt>generated</dt><dd>${when(generatedAt.toISOString())}</dd><dt>machine</dt><dd>${opts.machine ?? describeMachine()}</dd><dt>rsattae</dt><dd>${VERSION}</dd>${opts.command ? html`<dt>command</dt><dd><code>${opts.command}</code></dd>` : ''}<dt>experiments</dt><dd><code>${inputs.from}</code> · runs: ${counts}${missing.length > 0 ? `; not run yet: ${missing.join(', ')}` : ''}</dd></dl>`;
+  const header = html`<p class="lede">RSAttAE (attention autoencoders + XGBoost) measured against the paper's figures and tables.</p><dl class="meta"><dt>generated</dt><dd>${when(generatedAt.toISOString())}</dd><dt>machine</dt><dd>${opts.machine ?? machineDescription()}</dd><dt>rsattae</dt><dd>${VERSION}</dd>${opts.command ? html`<dt>command</dt><dd><code>${opts.command}</code></dd>` : ''}<dt>experiments</dt><dd><code>${inputs.from}</code> · runs: ${counts}${missing.length > 0 ? `; not run yet: ${missing.join(', ')}` : ''}</dd></dl>`;
   const footer = html`Made by <code>rsattae report</code> ${VERSION}. Self-contained: inline styles and SVG, no scripts, no network.`;
   const html_ = page('RSAttAE experiment report', header, [comparison, ...b.sections], b.absent, footer);
   return { html: html_, charts: b.charts, missing };

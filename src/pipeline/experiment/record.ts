@@ -33,6 +33,8 @@ export const runMetaSchema = z.object({
   machine: z.string(),
   /** rsattae's VERSION. */
   version: z.string(),
+  /** os.loadavg() when the run started (1, 5, 15 minutes): how shared the machine was. */
+  loadAverage: z.array(z.number()).optional(),
 });
 /** See {@link runMetaSchema}. */
 export type RunMeta = z.infer<typeof runMetaSchema>;
@@ -40,10 +42,16 @@ export type RunMeta = z.infer<typeof runMetaSchema>;
 /**
  * One finished run. `result`'s shape depends on `experiment`:
  * - `fig2`: `{ distributions: [{ side: 'users'|'items', feature, bins: [{ label, count }] }] }`
- * - `fig4a`: `{ bestValRmse, bestEpoch }` for config `{ side, dim, seed, … }`
- * - `fig4b`: `{ valRmse: number[] }` (one per epoch) for config `{ side, model: 'attention'|'vanilla', seed, … }`
- * - `table2`: `{ valRmse }` for config `{ setup: 1..4, seed, … }`
- * - `table3`, `cv`: `{ valRmse?, testRmse, fitSeconds }` for config `{ method, split, seed, … }`
+ * - `fig4a`: `{ bestValRmse, bestEpoch, epochsRun }` for config `{ side: 'users'|'movies', dim, seed, … }`
+ * - `fig4b`: `{ valRmse: number[], trainLoss: number[], bestEpoch }` (one per epoch) for config
+ *   `{ side: 'users'|'movies', model: 'attention'|'vanilla', seed, … }`
+ * - `table2`: `{ valRmse, testRmse }` for config `{ setup: 1..4, nEstimators, seed, … }`
+ * - `table3`, `cv`: `{ valRmse?, testRmse, testMae, fitSeconds, autoencoders? }` for config `{ method, split, seed, … }`
+ *   (method: one of TABLE3_METHODS in plan.ts; valRmse for the XGBoost methods only, autoencoders
+ *   `{ users, movies: { bestValRmse, bestEpoch, alpha? } }` for those with autoencoders; testRmse and testMae are
+ *   null on a dataset without test ratings; fitSeconds is what a stand-alone fit takes: the modules' training, even
+ *   when shared with another method's run, plus the booster)
+ * Every config also holds `dataset` (its name) and `data` (a fingerprint of its files), and `split` except fig2's.
  * The report validates each with its own schema and names the file of any record it cannot read.
  */
 export const experimentRecordSchema = z.object({
@@ -56,20 +64,21 @@ export const experimentRecordSchema = z.object({
 /** See {@link experimentRecordSchema}. */
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>;
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/** JSON with object keys sorted and undefined fields dropped: equal values give equal text (what keys are hashed from). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 /** The 16-hex-digit key of a run: sha256 of the experiment name and the config with sorted keys. */
 export function runKey(experiment: ExperimentName, config: RunConfig): string {
-  return createHash('sha256').update(`${experiment}\n${canonical(config)}`).digest('hex').slice(0, 16);
+  return createHash('sha256').update(`${experiment}\n${canonicalJson(config)}`).digest('hex').slice(0, 16);
 }
 
 /** The file a run's record lives in. */
