@@ -2,7 +2,8 @@
  * The report in a real browser: Debian's chromium (installed by .ci/run) driven by playwright-core, the page opened
  * from disk. No console error, no request but the file itself, every chart an SVG of non-zero size drawing the marks
  * its data calls for. Saves a full-page screenshot under test-output/, and a small PNG of the key charts: to
- * docs/report.png (what the README embeds) when RSATTAE_UPDATE_DOCS=1, else to test-output/.
+ * docs/report.png (what the README embeds) when RSATTAE_UPDATE_DOCS=1, else to test-output/; drawn from the real
+ * records in RSATTAE_DOCS_FROM when it is set, else from the fixture.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -82,16 +83,29 @@ describe('the report in chromium', { skip: CHROMIUM ? false : 'chromium is not i
   test('saves a full-page screenshot and a small PNG of the key charts', async () => {
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'report-full.png'), fullPage: true });
-    // the key charts side by side on one page, marked as the fixture's numbers
+    // RSATTAE_DOCS_FROM=DIR (real records of `rsattae experiment`) draws the key charts from measurements; without
+    // it they come from the fixture and say so
+    const real = process.env.RSATTAE_DOCS_FROM;
+    if (real) {
+      const out = join(OUTPUT, 'report-real.html');
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'rsattae'), 'report', '--from', real, '--out', out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+    }
     const cells: string[] = [];
     for (const id of KEY_CHARTS) {
+      if ((await page.$(`#chart-${id} .plot`)) === null) continue;
       const title = await page.$eval(`#${id} h2`, (h) => h.textContent ?? '');
       const plot = await page.$eval(`#chart-${id} .plot`, (p) => p.innerHTML);
       cells.push(`<div><div class="t">${escapeHtml(title)}</div>${plot}</div>`);
     }
+    assert.ok(cells.length > 0, 'at least one key chart to show');
+    const heading = real
+      ? 'rsattae report: key charts, measured on ML-100K u1 (rsattae experiment; the full report has the commands and machine)'
+      : 'rsattae report: key charts (drawn from the test fixture: illustrative numbers, not measurements)';
     const style = await page.$eval('style', (s) => s.textContent ?? '');
     await page.setContent(
-      `<!doctype html><html><head><style>${style} #key-charts{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:6px 28px;padding:14px 20px;background:#fff;width:1240px} #key-charts svg{display:block;max-width:100%;height:auto} #key-charts .t{font-weight:600;font-size:14px;margin:4px 0} #key-charts p{grid-column:1 / 3;margin:0;font-weight:600;color:#555}</style></head><body><div id="key-charts"><p>rsattae report: key charts (drawn from the test fixture: illustrative numbers, not measurements)</p>${cells.join('')}</div></body></html>`,
+      `<!doctype html><html><head><style>${style} #key-charts{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:6px 28px;padding:14px 20px;background:#fff;width:1240px} #key-charts svg{display:block;max-width:100%;height:auto} #key-charts .t{font-weight:600;font-size:14px;margin:4px 0} #key-charts p{grid-column:1 / 3;margin:0;font-weight:600;color:#555}</style></head><body><div id="key-charts"><p>${escapeHtml(heading)}</p>${cells.join('')}</div></body></html>`,
     );
     await page.setViewportSize({ width: 1280, height: 900 });
     const target = process.env.RSATTAE_UPDATE_DOCS === '1' ? join(REPO_ROOT, 'docs', 'report.png') : join(OUTPUT, 'report-key-charts.png');
