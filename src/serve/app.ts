@@ -10,7 +10,7 @@ import type { IdMap } from '../data/model.js';
 import { UNKNOWN_ID } from '../errors.js';
 import { similarItems } from '../pipeline/similar.js';
 import { ApiError, shuttingDown, toApiError, validationError } from './errors.js';
-import { checkPredictionsBody, predictionsJson, quotedIds } from './fast.js';
+import { checkPredictionsBody } from './fast.js';
 import { foldInRecommend } from './foldin.js';
 import { type ModelHolder, precomputed, scorePairs } from './holder.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
@@ -56,14 +56,6 @@ export interface AppOptions {
   readonly isDraining?: () => boolean;
 }
 
-/**
- * A response already written as JSON text (the predictions hot path, see fast.ts): sent as it is, with content type
- * application/json, instead of through fastify's serializer.
- */
-export class JsonText {
-  constructor(readonly text: string) {}
-}
-
 /** The parsed parts of a request a handler gets. */
 interface Input<P, Q, B> {
   readonly params: P;
@@ -85,7 +77,6 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
    * word the error. Must accept nothing zod rejects.
    */
   readonly fastBody?: (body: unknown) => z.output<B> | undefined;
-  /** What the handler answers, for the OpenAPI document (a {@link JsonText} answer must be of this shape too). */
   readonly response: R;
   /** Response media type (default application/json). */
   readonly produces?: string;
@@ -93,9 +84,12 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly errors: readonly number[];
   /** Needs the admin bearer token. */
   readonly admin?: boolean;
-  /** Touches the model: the handler runs through the {@link WorkQueue} (synchronously, on a later turn). */
-  readonly model?: boolean;
-  handler(input: Input<z.output<P>, z.output<Q>, z.output<B>>, reply: FastifyReply): z.input<R> | JsonText | Promise<z.input<R>>;
+  /**
+   * Model work: the handler runs through the {@link WorkQueue} (synchronously, on a later turn). A function decides
+   * per request: false when the answer is a bounded lookup (score matrix), which then runs at once like `/health`.
+   */
+  readonly model?: boolean | (() => boolean);
+  handler(input: Input<z.output<P>, z.output<Q>, z.output<B>>, reply: FastifyReply): z.input<R> | Promise<z.input<R>>;
 }
 
 function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): RouteSpec {
@@ -170,7 +164,8 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       fastBody: (body) => checkPredictionsBody(body, maxBatch),
       response: predictionsResponseSchema,
       errors: [400, 404, 413, 415, 503],
-      model: true,
+      // lookups in the score matrix (at most maxBatch) cost no more than parsing the body: no need to queue them
+      model: () => holder.current.scores === undefined,
       handler: ({ body }) => {
         const served = holder.current;
         const { users, items } = served.model.parts;
@@ -183,7 +178,8 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
           i[k] = lookup(items, pairs[k].item, 'item', unknown, 'body.pairs', k);
         }
         throwUnknown(unknown);
-        return new JsonText(predictionsJson(quotedIds(users), quotedIds(items), u, i, scorePairs(served, u, i)));
+        const scores = scorePairs(served, u, i);
+        return { predictions: pairs.map((p, k) => ({ user: p.user, item: p.item, rating: scores[k] })) };
       },
     }),
     route({
@@ -359,11 +355,8 @@ export function buildApp(holder: ModelHolder, opts: AppOptions = {}): BuiltApp {
         const query = parsePart('query', spec.query, req.query);
         const body = spec.fastBody?.(req.body) ?? parsePart('body', spec.body, req.body);
         const input = { params, query, body };
-        const out = await (spec.model ? queue.run(() => spec.handler(input, reply)) : spec.handler(input, reply));
-        if (out instanceof JsonText) {
-          reply.type('application/json; charset=utf-8');
-          return out.text;
-        }
+        const queued = typeof spec.model === 'function' ? spec.model() : spec.model === true;
+        const out = await (queued ? queue.run(() => spec.handler(input, reply)) : spec.handler(input, reply));
         if (spec.produces) reply.type(spec.produces);
         return out;
       },

@@ -1,10 +1,8 @@
 /**
  * The hot path of `POST /v1/predictions`, where a 100-pair batch answered from the score matrix costs little more
- * than its HTTP and JSON work: a hand-written check of a well-formed body (zod stays the judge of everything else,
- * so error answers keep zod's wording and paths) and a response written as JSON text without building the
- * intermediate objects. Both are tested against their reference: zod's verdict and value, `JSON.stringify`.
+ * than its HTTP and JSON work: a hand-written check of a well-formed body. zod stays the judge of everything else, so
+ * error answers keep zod's wording and paths, and is the oracle of the tests.
  */
-import type { IdMap } from '../data/model.js';
 import { MAX_ID_LENGTH } from './schemas.js';
 
 /** A predictions body as the route's zod schema outputs it. */
@@ -70,34 +68,4 @@ export function checkPredictionsBody(body: unknown, maxBatch: number): Predictio
   const ok = pairs as { user: string | number; item: string | number }[];
   if (!numbers) return body as PredictionsBody;
   return { pairs: ok.map((p) => ({ user: String(p.user), item: String(p.item) })) };
-}
-
-/** `JSON.stringify` of every id of a map, by index, cached per map (a map's ids never change once served). */
-const quotedCache = new WeakMap<IdMap, readonly string[]>();
-
-/** The JSON string literal of every id of `ids`, by index (computed once per map). */
-export function quotedIds(ids: IdMap): readonly string[] {
-  let q = quotedCache.get(ids);
-  if (!q) {
-    const list = ids.ids();
-    q = list.map((id) => JSON.stringify(id));
-    quotedCache.set(ids, q);
-  }
-  return q;
-}
-
-/** A number as `JSON.stringify` writes it (`null` for NaN and ±Infinity). */
-const jsonNumber = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
-
-/**
- * The response body `{"predictions":[{"user","item","rating"}…]}` as JSON text, equal to `JSON.stringify` of the
- * object form: `users[k]` / `items[k]` index the quoted ids (see {@link quotedIds}) of pair `k`, `ratings[k]` is its
- * prediction.
- */
-export function predictionsJson(userIds: readonly string[], itemIds: readonly string[], users: Int32Array, items: Int32Array, ratings: Float32Array): string {
-  let s = '{"predictions":[';
-  for (let k = 0; k < ratings.length; k++) {
-    s += `${k === 0 ? '' : ','}{"user":${userIds[users[k]]},"item":${itemIds[items[k]]},"rating":${jsonNumber(ratings[k])}}`;
-  }
-  return `${s}]}`;
 }
