@@ -10,6 +10,7 @@ import type { IdMap } from '../data/model.js';
 import { UNKNOWN_ID } from '../errors.js';
 import { similarItems } from '../pipeline/similar.js';
 import { ApiError, shuttingDown, toApiError, validationError } from './errors.js';
+import { checkPredictionsBody } from './fast.js';
 import { foldInRecommend } from './foldin.js';
 import { type ModelHolder, precomputed, scorePairs } from './holder.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
@@ -71,6 +72,11 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /**
+   * A fast check of a well-formed body: the value `body` would output, or undefined to let `body` (zod) decide and
+   * word the error. Must accept nothing zod rejects.
+   */
+  readonly fastBody?: (body: unknown) => z.output<B> | undefined;
   readonly response: R;
   /** Response media type (default application/json). */
   readonly produces?: string;
@@ -78,8 +84,11 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly errors: readonly number[];
   /** Needs the admin bearer token. */
   readonly admin?: boolean;
-  /** Touches the model: the handler runs through the {@link WorkQueue} (synchronously, on a later turn). */
-  readonly model?: boolean;
+  /**
+   * Model work: the handler runs through the {@link WorkQueue} (synchronously, on a later turn). A function decides
+   * per request: false when the answer is a bounded lookup (score matrix), which then runs at once like `/health`.
+   */
+  readonly model?: boolean | (() => boolean);
   handler(input: Input<z.output<P>, z.output<Q>, z.output<B>>, reply: FastifyReply): z.input<R> | Promise<z.input<R>>;
 }
 
@@ -105,11 +114,15 @@ function checkBearer(req: FastifyRequest, token: string): void {
   }
 }
 
-/** The index of `id` in `ids`; when unknown, an issue at `path` is added to `unknown` (and 0 returned). */
-function lookup(ids: IdMap, id: string, what: 'user' | 'item', path: string, unknown: ApiIssue[]): number {
+/**
+ * The index of `id` in `ids`; when unknown, an issue is added to `unknown` (and 0 returned), at `path`, or at
+ * `path.pair.what` for a pair of a batch (built only then: a batch has hundreds of ids).
+ */
+function lookup(ids: IdMap, id: string, what: 'user' | 'item', unknown: ApiIssue[], path: string, pair?: number): number {
   const k = ids.index(id);
-  if (k === undefined) unknown.push({ path, code: UNKNOWN_ID, message: `unknown ${what} id ${JSON.stringify(id)}` });
-  return k ?? 0;
+  if (k !== undefined) return k;
+  unknown.push({ path: pair === undefined ? path : `${path}.${pair}.${what}`, code: UNKNOWN_ID, message: `unknown ${what} id ${JSON.stringify(id)}` });
+  return 0;
 }
 
 /** @throws ApiError 404 naming the unknown ids, when there are any */
@@ -148,24 +161,25 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       path: '/v1/predictions',
       summary: `Predicted ratings of up to ${maxBatch} (user, item) pairs: looked up in the score matrix when it is kept, else one batched prediction`,
       body: predictionsRequestSchema(maxBatch),
+      fastBody: (body) => checkPredictionsBody(body, maxBatch),
       response: predictionsResponseSchema,
       errors: [400, 404, 413, 415, 503],
-      model: true,
+      // lookups in the score matrix (at most maxBatch) cost no more than parsing the body: no need to queue them
+      model: () => holder.current.scores === undefined,
       handler: ({ body }) => {
         const served = holder.current;
-        const { model } = served;
-        const { users, items } = model.parts;
-        const n = body.pairs.length;
-        const u = new Int32Array(n);
-        const i = new Int32Array(n);
+        const { users, items } = served.model.parts;
+        const { pairs } = body;
+        const u = new Int32Array(pairs.length);
+        const i = new Int32Array(pairs.length);
         const unknown: ApiIssue[] = [];
-        body.pairs.forEach((p, k) => {
-          u[k] = lookup(users, p.user, 'user', `body.pairs.${k}.user`, unknown);
-          i[k] = lookup(items, p.item, 'item', `body.pairs.${k}.item`, unknown);
-        });
+        for (let k = 0; k < pairs.length; k++) {
+          u[k] = lookup(users, pairs[k].user, 'user', unknown, 'body.pairs', k);
+          i[k] = lookup(items, pairs[k].item, 'item', unknown, 'body.pairs', k);
+        }
         throwUnknown(unknown);
         const scores = scorePairs(served, u, i);
-        return { predictions: body.pairs.map((p, k) => ({ user: p.user, item: p.item, rating: scores[k] })) };
+        return { predictions: pairs.map((p, k) => ({ user: p.user, item: p.item, rating: scores[k] })) };
       },
     }),
     route({
@@ -180,7 +194,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       handler: ({ params, query }) => {
         const served = holder.current;
         const unknown: ApiIssue[] = [];
-        const u = lookup(served.model.parts.users, params.id, 'user', 'params.id', unknown);
+        const u = lookup(served.model.parts.users, params.id, 'user', unknown, 'params.id');
         throwUnknown(unknown);
         const items = precomputed(served, u, query.k) ?? served.model.recommend(params.id, query.k);
         return { user: params.id, items };
@@ -211,7 +225,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       handler: ({ params, query }) => {
         const { model } = holder.current;
         const unknown: ApiIssue[] = [];
-        lookup(model.parts.items, params.id, 'item', 'params.id', unknown);
+        lookup(model.parts.items, params.id, 'item', unknown, 'params.id');
         throwUnknown(unknown);
         return { item: params.id, items: similarItems(model, params.id, query.k) };
       },
@@ -339,9 +353,10 @@ export function buildApp(holder: ModelHolder, opts: AppOptions = {}): BuiltApp {
         if (spec.admin) checkBearer(req, opts.adminToken ?? '');
         const params = parsePart('params', spec.params, req.params);
         const query = parsePart('query', spec.query, req.query);
-        const body = parsePart('body', spec.body, req.body);
+        const body = spec.fastBody?.(req.body) ?? parsePart('body', spec.body, req.body);
         const input = { params, query, body };
-        const out = await (spec.model ? queue.run(() => spec.handler(input, reply)) : spec.handler(input, reply));
+        const queued = typeof spec.model === 'function' ? spec.model() : spec.model === true;
+        const out = await (queued ? queue.run(() => spec.handler(input, reply)) : spec.handler(input, reply));
         if (spec.produces) reply.type(spec.produces);
         return out;
       },

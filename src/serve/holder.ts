@@ -155,7 +155,9 @@ export function scorePairs(served: Served, users: Int32Array, items: Int32Array)
   const matrix = served.scores;
   if (!matrix) return served.model.predictIndices(users, items);
   const m = served.model.nItems;
-  return Float32Array.from(users, (u, k) => matrix[u * m + items[k]]);
+  const out = new Float32Array(users.length);
+  for (let k = 0; k < users.length; k++) out[k] = matrix[users[k] * m + items[k]];
+  return out;
 }
 
 /**

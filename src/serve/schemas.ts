@@ -11,7 +11,7 @@ export const MAX_K = 1000;
 export const DEFAULT_MAX_BATCH = 1000;
 
 /** Longest external id accepted; longer ones cannot be in any model and would only cost memory. */
-const MAX_ID_LENGTH = 256;
+export const MAX_ID_LENGTH = 256;
 
 /** An external id as in the data files; a JSON number is taken as its decimal string (MovieLens ids). */
 export const idSchema = z

@@ -1,6 +1,6 @@
 /**
- * The score matrix kept with `precompute`: known pairs are answered by lookup with exactly the booster's values, the
- * cap turns it off, and recommendations from it equal the library's.
+ * The score matrix kept with `precompute`: known pairs are answered by lookup with exactly the booster's values (and
+ * without waiting in the work queue), the cap turns it off, and recommendations from it equal the library's.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -76,6 +76,35 @@ describe('score matrix (precompute + cap)', () => {
         assert.deepEqual(got, Array.from(model.predictIndices(Int32Array.of(2, 29), Int32Array.of(3, 0))));
         await app.close();
       } finally {
+        holder.close();
+      }
+    }
+  });
+
+  test('a batch answered from the matrix does not wait in the work queue; one needing the booster does', async () => {
+    const body = { pairs: [{ user: '3', item: '4' }] };
+    for (const [opts, queued] of [
+      [{ precompute: 2 }, false],
+      [{}, true],
+    ] as const) {
+      const holder = new ModelHolder(await loadServed(dir, opts), dir, opts);
+      const { app, queue } = buildApp(holder);
+      try {
+        queue.pause();
+        let answered = false;
+        const res = app.inject({ method: 'POST', url: '/v1/predictions', payload: body }).then((r) => {
+          answered = true;
+          return r;
+        });
+        for (let t = 0; t < 20; t++) await new Promise((r) => setImmediate(r));
+        assert.equal(answered, !queued, JSON.stringify(opts));
+        assert.equal(queue.pending, queued ? 1 : 0);
+        queue.resume();
+        const r = await res;
+        assert.equal(r.statusCode, 200, r.body);
+        assert.equal((r.json() as { predictions: { rating: number }[] }).predictions[0].rating, model.predict(3, 4));
+      } finally {
+        await app.close();
         holder.close();
       }
     }
