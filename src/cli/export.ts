@@ -29,6 +29,9 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
     if (model.parts.config.embeddings !== 'in-sample') {
       note(`note: the model's booster was trained on ${model.parts.config.embeddings} embeddings; the exported rows use the bundle's in-sample embeddings (what predict uses)`);
     }
+    if (model.parts.config.blend.length > 0) {
+      note(`note: the model blends its booster with ${model.parts.config.blend.join(', ')}; the rows are the booster's alone, and an imported booster keeps the blend weights fitted for this one`);
+    }
     const schema = await exportRows(model, dir, out, {
       dataDir: resolveDataDir(opts.dataDir),
       rowsPerShard: opts.rowsPerShard,

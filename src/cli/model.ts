@@ -3,7 +3,7 @@
  * over {@link RSAttAE}: parse options, report progress on stderr, print a report (one JSON object with --json).
  */
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
 import { readRatingsFile } from '../data/delimited.js';
 import { resolveDataDir } from '../data/location.js';
@@ -17,7 +17,7 @@ import { concatRatings } from '../data/split.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
 import type { DataSource } from '../pipeline/model.js';
-import { LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
+import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { parseFeatureList, parseRatingList } from './foldin.js';
@@ -46,6 +46,9 @@ interface TrainOptions extends AutoencoderOptions, DatasetOptions {
   parallel: boolean;
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
   folds: number;
+  validationRows: 'in-sample' | 'held-out';
+  earlyStopping?: number;
+  blend?: BlendAlgorithm[];
   out?: string;
   json?: boolean;
 }
@@ -100,6 +103,8 @@ async function train(opts: TrainOptions): Promise<void> {
         valFraction: opts.valFraction,
         embeddings: opts.embeddings,
         folds: opts.folds,
+        validationRows: opts.validationRows,
+        blend: opts.blend,
         autoencoder: {
           model: opts.model,
           dim: opts.dim,
@@ -109,7 +114,7 @@ async function train(opts: TrainOptions): Promise<void> {
           backend: opts.backend,
           parallel: opts.parallel,
         },
-        xgboost: { nEstimators: opts.nEstimators, learningRate: opts.learningRate },
+        xgboost: { nEstimators: opts.nEstimators, learningRate: opts.learningRate, earlyStoppingRounds: opts.earlyStopping },
       },
     { trainingRatings: data.train.rating.length },
   );
@@ -166,7 +171,7 @@ async function train(opts: TrainOptions): Promise<void> {
         coldTest,
       },
       defaults: report.defaults,
-      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate },
+      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate, treesUsed: model.parts.xgb.bestIteration === undefined ? config.xgboost.nEstimators : model.parts.xgb.bestIteration + 1, validationRows: config.validationRows, blend: config.blend },
       metrics: {
         validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
         test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
@@ -449,6 +454,15 @@ function addNewUserOptions(cmd: Command): Command {
     .option('--method <how>', 'fold-in: attention (encoder mixed with the attention read-out) or encoder (encoder alone)', parseChoice(['attention', 'encoder'] as const), 'attention');
 }
 
+/** `--blend svdpp,knn-baseline`: distinct names of {@link BLEND_ALGORITHMS}. */
+function parseBlend(value: string): BlendAlgorithm[] {
+  const names = value.split(',').map((x) => x.trim());
+  const one = parseChoice(BLEND_ALGORITHMS);
+  const out = names.map(one);
+  if (new Set(out).size !== out.length) throw new InvalidArgumentError('name each algorithm once.');
+  return out;
+}
+
 /** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */
 export function registerModelCommands(program: Command): void {
   addDatasetOptions(
@@ -463,6 +477,14 @@ export function registerModelCommands(program: Command): void {
     .option('--learning-rate <eta>', 'XGBoost learning rate η (default 0.01 as the paper; 0.05 from 5M training ratings)', parsePositiveNumber)
     .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
     .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
+    .option(
+      '--validation-rows <how>',
+      "XGBoost validation rows' embeddings: in-sample (paper; validation ratings in the encoders' input) or held-out (train ratings only, as a test rating stands)",
+      parseChoice(['in-sample', 'held-out'] as const),
+      'in-sample',
+    )
+    .option('--early-stopping <rounds>', 'stop XGBoost after this many rounds without a better validation RMSE (use with --validation-rows held-out)', parsePositiveInt)
+    .option('--blend <list>', `blend the booster with baselines, weights fitted on held-out validation (comma-separated: ${BLEND_ALGORITHMS.join(', ')})`, parseBlend)
     .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')
     .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')

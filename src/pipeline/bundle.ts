@@ -16,6 +16,7 @@ import { loadAutoencoder, type TrainedAutoencoder } from '../nn/index.js';
 import { KERNELS_WASM_BASE64 } from '../nn/wasm-binary.js';
 import { recoverDir, sha256, writeDirAtomic } from '../util/fs.js';
 import { VERSION } from '../version.js';
+import { blendFiles, restoreBlend } from './blend.js';
 import { configSchema, type RSAttAEConfig } from './config.js';
 import { type AutoencoderSummary, type DataSource, type FitReport, RSAttAE } from './model.js';
 
@@ -137,6 +138,12 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
     await put('seen-indptr.i32', bytesOf(p.seen.indptr));
     await put('seen-indices.i32', bytesOf(p.seen.indices));
     await put('xgboost.ubj', p.xgb.saveModelToBuffer('ubj'));
+    if (p.blend) {
+      const { json, files } = blendFiles(p.blend);
+      await mkdir(join(tmp, 'blend'));
+      for (const [name, data] of files) await put(name, data);
+      await put('blend.json', JSON.stringify(json));
+    }
     if (p.userAutoencoder) await p.userAutoencoder.save(join(tmp, 'autoencoders', 'users'));
     if (p.itemAutoencoder) await p.itemAutoencoder.save(join(tmp, 'autoencoders', 'movies'));
     const curves = p.report
@@ -280,6 +287,7 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     userAutoencoder = await loadAutoencoder(join(dir, 'autoencoders', 'users'));
     itemAutoencoder = await loadAutoencoder(join(dir, 'autoencoders', 'movies'));
   }
+  const blend = m.config.blend.length > 0 ? restoreBlend(m.config, s.nUsers, s.nItems, need) : undefined;
   const xgb = XGBRegressor.loadModelFromBuffer(need('xgboost.ubj'));
   return new RSAttAE({
     config: m.config,
@@ -290,6 +298,7 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     blocks,
     seen,
     xgb,
+    blend,
     userAutoencoder,
     itemAutoencoder,
     itemTitles: meta.itemTitles,

@@ -33,8 +33,18 @@ const xgboostSchema = z
     treeMethod: xgb.treeMethod.unwrap().default('hist'),
     /** Threads; all cores when omitted. */
     nThread: xgb.nThread,
+    /**
+     * Stop boosting when the validation RMSE has not improved for this many rounds and predict with the trees up to
+     * the best round; unset = always `nEstimators` trees (the paper). Honest only with `validationRows: 'held-out'`.
+     */
+    earlyStoppingRounds: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
+
+/** Baselines `blend` may mix with the booster (src/baselines, with their Surprise defaults). */
+export const BLEND_ALGORITHMS = ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] as const;
+/** One of {@link BLEND_ALGORITHMS}. */
+export type BlendAlgorithm = (typeof BLEND_ALGORITHMS)[number];
 
 /** Schema of {@link RSAttAEConfig}; `parse` fills every default. */
 export const configSchema = z
@@ -53,6 +63,23 @@ export const configSchema = z
     embeddings: z.enum(['in-sample', 'leave-one-out', 'out-of-fold']).default('in-sample'),
     /** Number of folds for 'out-of-fold' embeddings. */
     folds: z.number().int().min(2).max(50).default(5),
+    /**
+     * The booster's validation rows. 'in-sample' (paper): embeddings from the encoders on train + validation
+     * ratings, so each validation rating is in the input that predicts it and the validation RMSE is optimistic.
+     * 'held-out': from the encoders on the train ratings only, as a test rating stands; the honest figure that
+     * early stopping and blend weights are chosen on.
+     */
+    validationRows: z.enum(['in-sample', 'held-out']).default('in-sample'),
+    /**
+     * Baselines blended with the booster: each is fitted on the train ratings, the weights of
+     * w₀·booster + Σ wₖ·baselineₖ + c are least squares on the held-out validation rows, then the baselines are
+     * refitted on train + validation (as the embeddings are) for prediction. Empty = the booster alone (paper).
+     */
+    blend: z
+      .array(z.enum(BLEND_ALGORITHMS))
+      .max(BLEND_ALGORITHMS.length)
+      .refine((a) => new Set(a).size === a.length, 'each algorithm once')
+      .default([]),
     autoencoder: autoencoderSchema.default(autoencoderSchema.parse({})),
     xgboost: xgboostSchema.default(xgboostSchema.parse({})),
   })
@@ -66,6 +93,8 @@ export type RSAttAEConfigInput = {
   valFraction?: number;
   embeddings?: RSAttAEConfig['embeddings'];
   folds?: number;
+  validationRows?: RSAttAEConfig['validationRows'];
+  blend?: RSAttAEConfig['blend'];
   autoencoder?: Partial<RSAttAEConfig['autoencoder']>;
   xgboost?: Partial<RSAttAEConfig['xgboost']>;
 };

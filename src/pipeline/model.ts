@@ -14,6 +14,7 @@ import type { AutoencoderConfig, SplitData, TrainedAutoencoder } from '../nn/ind
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
+import { applyBlend, type Blend, fitBlend } from './blend.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { boosterRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
@@ -123,6 +124,8 @@ export interface ModelParts {
   /** Items each user rated in train + validation (rows = users), excluded by recommend. */
   readonly seen: CsrMatrix;
   readonly xgb: XGBRegressor;
+  /** The baselines blended with the booster and their weights (config `blend`). */
+  readonly blend?: Blend;
   readonly userAutoencoder?: TrainedAutoencoder;
   readonly itemAutoencoder?: TrainedAutoencoder;
   readonly itemTitles?: readonly string[];
@@ -187,6 +190,21 @@ function indexOf(m: IdMap, id: string | number, what: 'user' | 'item'): number {
   return k;
 }
 
+/** @internal Both trained autoencoders with their wall times in seconds, as trainSides returns them. */
+export interface TrainedSides {
+  readonly users: readonly [TrainedAutoencoder, number];
+  readonly movies: readonly [TrainedAutoencoder, number];
+}
+
+/** `blocks` with the embeddings of the encoders on the train ratings alone (validation ratings left out). */
+function heldOutBlocks(blocks: RowBlocks, data: RecommenderData, users: TrainedAutoencoder, movies: TrainedAutoencoder): RowBlocks {
+  return {
+    ...blocks,
+    userEmbeddings: users.embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')),
+    itemEmbeddings: movies.embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')),
+  };
+}
+
 /** The first `n` rows of per-pair embeddings. */
 function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
   const cut = (m: Float32Matrix): Float32Matrix => ({ rows: n, cols: m.cols, data: m.data.subarray(0, n * m.cols) });
@@ -211,26 +229,30 @@ export function autoencoderSettings(cfg: RSAttAEConfig): Partial<AutoencoderConf
 
 /**
  * @internal XGBoost (with `cfg.xgboost` and `cfg.seed`) on the rows of `blocks` for the training pairs, its
- * validation metrics on the validation pairs: fit's second stage, also used by the experiments to put several
- * boosters on one pair of trained modules (or on the features alone, with zero-width embedding blocks).
+ * validation predictions and metrics on the validation pairs (rows from `validationBlocks` when given, e.g. held-out
+ * embeddings): fit's second stage, also used by the experiments to put several boosters on one pair of trained
+ * modules (or on the features alone, with zero-width embedding blocks).
  */
 export async function fitRowBooster(
   data: RecommenderData,
   blocks: RowBlocks,
   cfg: RSAttAEConfig,
-  opts: Pick<RSAttAEFitOptions, 'batchedRowsFrom' | 'onProgress'> & { readonly perPair?: PairEmbeddings } = {},
-): Promise<{ xgb: XGBRegressor; validation: { rmse: number; mae: number }; seconds: number }> {
+  opts: Pick<RSAttAEFitOptions, 'batchedRowsFrom' | 'onProgress'> & { readonly perPair?: PairEmbeddings; readonly validationBlocks?: RowBlocks } = {},
+): Promise<{ xgb: XGBRegressor; validationPredictions: Float32Array; validation: { rmse: number; mae: number }; seconds: number }> {
   const tx = performance.now();
   const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom);
   const xFit = rowsOf(data.train, opts.perPair);
-  const xVal = rowsOf(data.validation);
-  const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed });
+  const xVal = opts.validationBlocks ? boosterRows(opts.validationBlocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom)(data.validation) : rowsOf(data.validation);
+  const { earlyStoppingRounds, ...params } = cfg.xgboost;
+  const xgb = new XGBRegressor({ ...params, seed: cfg.seed });
   await xgb.fitAsync(xFit, data.train.rating, {
     evalSet: [xVal, data.validation.rating],
+    earlyStoppingRounds,
     onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
   });
-  const validation = errorMetrics(xgb.predict(xVal), data.validation.rating);
-  return { xgb, validation, seconds: (performance.now() - tx) / 1000 };
+  const validationPredictions = xgb.predict(xVal);
+  const validation = errorMetrics(validationPredictions, data.validation.rating);
+  return { xgb, validationPredictions, validation, seconds: (performance.now() - tx) / 1000 };
 }
 
 /**
@@ -266,17 +288,23 @@ export class RSAttAE {
     const cfg = resolveConfig(config, { trainingRatings: data.train.rating.length });
     checkData(data);
     const t0 = performance.now();
+    const sides = await trainSides(data, autoencoderSettings(cfg), { parallel: cfg.autoencoder.parallel, seed: cfg.seed, onStage: opts.onStage, onProgress: opts.onProgress });
+    return RSAttAE.fitBooster(data, cfg, sides, opts, t0);
+  }
+
+  /**
+   * @internal The booster stage of {@link RSAttAE.fit} on already trained autoencoders (with their wall times): what
+   * fit runs after training them, and what bench/accuracy calls to try booster and blend variants on one pair of
+   * autoencoders. `cfg` must be the resolved configuration they were trained with (seed, valFraction, autoencoder).
+   */
+  static async fitBooster(data: RecommenderData, cfg: RSAttAEConfig, sides: TrainedSides, opts: RSAttAEFitOptions = {}, t0 = performance.now()): Promise<RSAttAE> {
+    checkData(data);
     const {
       users: [users, usersSeconds],
       movies: [movies, moviesSeconds],
-    } = await trainSides(data, autoencoderSettings(cfg), {
-      parallel: cfg.autoencoder.parallel,
-      seed: cfg.seed,
-      onStage: opts.onStage,
-      onProgress: opts.onProgress,
-    });
-
+    } = sides;
     opts.onStage?.('xgboost');
+    const tx = performance.now();
     const blocks: RowBlocks = {
       userEmbeddings: users.embeddings,
       userFeatures: data.userFeatures,
@@ -300,7 +328,16 @@ export class RSAttAE {
             )
           : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
     }
-    const { xgb, validation, seconds: xgbSeconds } = await fitRowBooster(data, blocks, cfg, { ...opts, perPair });
+    // held-out validation rows: embeddings of the train ratings alone, so no validation rating is in its own input
+    const heldOut = cfg.validationRows === 'held-out' || cfg.blend.length > 0;
+    const { xgb, validationPredictions: boosterVal } = await fitRowBooster(data, blocks, cfg, {
+      ...opts,
+      perPair,
+      ...(heldOut ? { validationBlocks: heldOutBlocks(blocks, data, users, movies) } : {}),
+    });
+    const blend = cfg.blend.length > 0 ? fitBlend(data, cfg, boosterVal) : undefined;
+    const xgbSeconds = (performance.now() - tx) / 1000;
+    const validation = errorMetrics(blend ? blend.validation : boosterVal, data.validation.rating);
 
     const report: FitReport = {
       defaults: defaultsProfile(data.train.rating.length),
@@ -318,6 +355,7 @@ export class RSAttAE {
       blocks,
       seen: ratingsToCsr(concatRatings(data.train, data.validation), data.nUsers, data.nItems, 'user'),
       xgb,
+      blend: blend?.blend,
       userAutoencoder: users,
       itemAutoencoder: movies,
       itemTitles: data.itemTitles,
@@ -419,11 +457,18 @@ export class RSAttAE {
 
   /**
    * Predicted rating of `item` by `user`: external ids, or fold-ins from {@link RSAttAE.foldInUser} /
-   * {@link RSAttAE.foldInItem}. @throws InputError for an unknown id or a fold-in of the wrong kind
+   * {@link RSAttAE.foldInItem}. With `blend`, known pairs get the blend and a pair with a fold-in the booster alone
+   * (the baselines cannot place a new entity). @throws InputError for an unknown id or a fold-in of the wrong kind
    */
   predict(user: string | number | FoldIn, item: string | number | FoldIn): number {
-    const { blocks, u, i } = this.blocksWith(this.resolve(user, 'user'), this.resolve(item, 'item'));
-    return this.parts.xgb.predict(pairRowSource(Int32Array.of(u), Int32Array.of(i), blocks))[0];
+    const who = this.resolve(user, 'user');
+    const what = this.resolve(item, 'item');
+    const { blocks, u, i } = this.blocksWith(who, what);
+    const booster = this.parts.xgb.predict(pairRowSource(Int32Array.of(u), Int32Array.of(i), blocks));
+    const blend = this.parts.blend;
+    // the blended baselines know no fold-in: it gets the booster alone
+    if (!blend || typeof who !== 'number' || typeof what !== 'number') return booster[0];
+    return applyBlend(blend, booster, Int32Array.of(u), Int32Array.of(i))[0];
   }
 
   /**
@@ -434,7 +479,8 @@ export class RSAttAE {
   predictIndices(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
     if (users.length === 0) return new Float32Array(0);
-    return this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks));
+    const booster = this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks));
+    return this.parts.blend ? applyBlend(this.parts.blend, booster, users, items) : booster;
   }
 
   /**
@@ -456,7 +502,9 @@ export class RSAttAE {
     for (let i = 0; i < this.nItems; i++) if (!seen[i]) candidates.push(i);
     const items = Int32Array.from(candidates);
     const { blocks, u } = this.blocksWith(who, 0);
-    const scores = items.length === 0 ? new Float32Array(0) : this.parts.xgb.predict(pairRowSource(new Int32Array(items.length).fill(u), items, blocks));
+    const us = new Int32Array(items.length).fill(u);
+    let scores = items.length === 0 ? new Float32Array(0) : this.parts.xgb.predict(pairRowSource(us, items, blocks));
+    if (this.parts.blend && typeof who === 'number') scores = applyBlend(this.parts.blend, scores, us, items);
     const order = Array.from(items.keys()).sort((a, b) => scores[b] - scores[a] || items[a] - items[b]);
     return order.slice(0, k).map((j) => ({
       item: this.parts.items.id(items[j]),

@@ -189,6 +189,7 @@ export async function updateModel(
   const oldUsers = p.userAutoencoder;
   const oldMovies = p.itemAutoencoder;
   if (!oldUsers || !oldMovies) throw new InputError('the model holds no autoencoder weights: load it with RSAttAE.load(dir, { autoencoders: true })');
+  if (cfg.blend.length > 0) throw new InputError(`update does not refit blended baselines (${cfg.blend.join(', ')}); retrain the model with \`rsattae train\``);
   if (cfg.embeddings !== 'in-sample') {
     throw new InputError(`update supports models trained with in-sample embeddings (the default); this one used ${cfg.embeddings}: train it again instead`);
   }
@@ -246,7 +247,8 @@ export async function updateModel(
   const fitOn = booster === 'continue' && opts.continueOn === 'new' ? merged.added.train : merged.train;
   const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, fitOn.rating.length);
   const xVal = rowsOf(merged.validation);
-  const xgb = new XGBRegressor({ ...cfg.xgboost, seed: cfg.seed, ...(booster === 'continue' ? { nEstimators: rounds } : {}) });
+  const { earlyStoppingRounds: _, ...params } = cfg.xgboost; // update boosts a fixed number of rounds
+  const xgb = new XGBRegressor({ ...params, seed: cfg.seed, ...(booster === 'continue' ? { nEstimators: rounds } : {}) });
   try {
     await xgb.fitAsync(rowsOf(fitOn), fitOn.rating, {
       evalSet: [xVal, merged.validation.rating],

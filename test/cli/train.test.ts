@@ -35,6 +35,16 @@ test('train exits 2 on a bad option, before reading any data', () => {
   const neg = run('train', '--patience', '-1', '--data-dir', '/nonexistent');
   assert.equal(neg.status, 2, neg.stderr);
   assert.match(neg.stderr, /patience/);
+  for (const [flag, value, says] of [
+    ['--blend', 'svdpp,svdpp', /name each algorithm once/],
+    ['--blend', 'knn', /expected one of baseline-only, svd, svdpp, knn-baseline/],
+    ['--validation-rows', 'out-of-fold', /in-sample, held-out/],
+    ['--early-stopping', '0', /whole number >= 1/],
+  ] as const) {
+    const bad = run('train', flag, value, '--data-dir', '/nonexistent');
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, says);
+  }
 });
 
 describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip: needsRealData() }, () => {
@@ -58,7 +68,14 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     obj(report, ['dataset', 'split', 'seed', 'data', 'defaults', 'config', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
     // 72,000 training ratings: the paper's defaults, with the options given here
     assert.equal(report.defaults, 'paper');
-    assert.deepEqual(obj(report.config, ['epochs', 'trees', 'learningRate'], 'config'), { epochs: EPOCHS, trees: 5, learningRate: 0.01 });
+    assert.deepEqual(obj(report.config, ['epochs', 'trees', 'learningRate', 'treesUsed', 'validationRows', 'blend'], 'config'), {
+      epochs: EPOCHS,
+      trees: 5,
+      learningRate: 0.01,
+      treesUsed: 5,
+      validationRows: 'in-sample',
+      blend: [],
+    });
     const data = obj(report.data, ['users', 'items', 'train', 'validation', 'test', 'coldTest'], 'data');
     assert.deepEqual([data.users, data.items, data.train, data.validation, data.test], [943, 1682, 72_000, 8000, 20_000]);
     // 32 ratings of u1.test are of items with no rating in u1.base (counted with awk on the real files)
@@ -139,6 +156,35 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     for (const [name, hash] of Object.entries(files)) {
       const real = createHash('sha256').update(await readFile(join(dataDir, 'ml-100k', name))).digest('hex');
       assert.equal(hash, real, name);
+    }
+  });
+});
+
+describe('rsattae train with the accuracy options (3 epochs, 40 trees)', { skip: needsRealData() }, () => {
+  test('--validation-rows held-out --early-stopping --blend reach the model, and evaluate reproduces the blended RMSE', async () => {
+    const tmp = await tempDir();
+    try {
+      const out = join(tmp.path, 'model');
+      const dataDir = realDataDir()!;
+      const args = ['--data-dir', dataDir, '--epochs', '3', '--dim', '8', '--n-estimators', '40', '--learning-rate', '0.5'];
+      const r = run('train', ...args, '--validation-rows', 'held-out', '--early-stopping', '2', '--blend', 'baseline-only', '--json', '--out', out);
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { config: { treesUsed: number; validationRows: string; blend: string[] }; metrics: { test: { rmse: number; mae: number } } };
+      assert.equal(report.config.validationRows, 'held-out');
+      assert.deepEqual(report.config.blend, ['baseline-only']);
+      assert.ok(report.config.treesUsed < 40, `trees used ${report.config.treesUsed}`);
+      const model = await RSAttAE.load(out);
+      try {
+        assert.equal(model.config.xgboost.earlyStoppingRounds, 2);
+        assert.equal(model.parts.blend?.models[0].algorithm, 'baseline-only');
+      } finally {
+        model.dispose();
+      }
+      const ev = run('evaluate', '--model', out, '--json', '--no-ranking', '--data-dir', dataDir);
+      assert.equal(ev.status, 0, ev.stderr);
+      assert.deepEqual((JSON.parse(ev.stdout) as { test: { rmse: number; mae: number } }).test, { ...report.metrics.test, count: 20_000 });
+    } finally {
+      await tmp.cleanup();
     }
   });
 });

@@ -24,6 +24,8 @@ describe('resolveConfig', () => {
       valFraction: 0.1,
       embeddings: 'in-sample',
       folds: 5,
+      validationRows: 'in-sample',
+      blend: [],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
     });

@@ -1,0 +1,159 @@
+/** The accuracy options (issue #13): held-out validation rows, early stopping, blending with baselines. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
+import { ratingsToCsr } from '../../src/data/csr.js';
+import { leastSquares } from '../../src/pipeline/blend.js';
+import type { TrainedSides } from '../../src/pipeline/model.js';
+import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
+import { trainSides } from '../../src/pipeline/sides.js';
+import { updateModel } from '../../src/pipeline/update.js';
+import { synthetic } from './synthetic.js';
+
+describe('leastSquares', () => {
+  test('recovers the coefficients of an exact linear relation', () => {
+    const a = Float64Array.from({ length: 50 }, (_, k) => Math.sin(k));
+    const b = Float64Array.from({ length: 50 }, (_, k) => Math.cos(3 * k));
+    const one = new Float64Array(50).fill(1);
+    const y = a.map((x, k) => 0.7 * x - 1.5 * b[k] + 2);
+    const beta = leastSquares([a, b, one], y);
+    for (const [got, want] of beta.map((v, j) => [v, [0.7, -1.5, 2][j]])) assert.ok(Math.abs(got - want) < 1e-6, `${got} vs ${want}`);
+  });
+
+  test('two identical columns share the weight instead of failing', () => {
+    const a = Float64Array.from({ length: 20 }, (_, k) => k % 7);
+    const beta = leastSquares([a, a], a.map((x) => 2 * x));
+    assert.ok(Math.abs(beta[0] + beta[1] - 2) < 1e-6, String(beta));
+  });
+});
+
+describe('accuracy options on one pair of autoencoders', () => {
+  const { data, test: testSet } = synthetic(40, 50, 21);
+  const base: RSAttAEConfigInput = {
+    seed: 5,
+    autoencoder: { dim: 4, epochs: 8, parallel: false },
+    xgboost: { nEstimators: 60, maxDepth: 4, learningRate: 0.3, colsampleBytree: 0.7, nThread: 2 },
+  };
+  const cfg = (over: RSAttAEConfigInput): RSAttAEConfig => resolveConfig({ ...base, ...over, xgboost: { ...base.xgboost, ...over.xgboost } });
+  let sides: TrainedSides;
+  const models: RSAttAE[] = [];
+  const fit = async (over: RSAttAEConfigInput): Promise<RSAttAE> => {
+    const m = await RSAttAE.fitBooster(data, cfg(over), sides);
+    models.push(m);
+    return m;
+  };
+  let dir: string;
+  before(async () => {
+    const c = cfg({});
+    const { parallel, ...ae } = c.autoencoder;
+    sides = await trainSides(data, ae, { parallel, seed: c.seed });
+    dir = await mkdtemp(join(tmpdir(), 'rsattae-accuracy-'));
+  });
+  after(async () => {
+    for (const m of models) m.parts.xgb.dispose();
+    sides.users[0].dispose();
+    sides.movies[0].dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('fitBooster on trained autoencoders is fit', async () => {
+    const whole = await RSAttAE.fit(data, base);
+    try {
+      const shared = await fit({});
+      assert.deepEqual(shared.predictIndices(testSet.user, testSet.item), whole.predictIndices(testSet.user, testSet.item));
+      assert.deepEqual(shared.report!.validation, whole.report!.validation);
+    } finally {
+      whole.dispose();
+    }
+  });
+
+  test("validationRows 'held-out' scores validation on embeddings of the train ratings alone, the model unchanged", async () => {
+    const inSample = await fit({});
+    const heldOut = await fit({ validationRows: 'held-out' });
+    assert.deepEqual(heldOut.predictIndices(testSet.user, testSet.item), inSample.predictIndices(testSet.user, testSet.item));
+    const blocks = {
+      ...heldOut.parts.blocks,
+      userEmbeddings: sides.users[0].embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')),
+      itemEmbeddings: sides.movies[0].embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')),
+    };
+    const v = data.validation;
+    const expected = errorMetrics(heldOut.parts.xgb.predict(buildRows(v.user, v.item, blocks)), v.rating);
+    assert.deepEqual(heldOut.report!.validation, expected);
+    assert.notDeepEqual(heldOut.report!.validation, inSample.report!.validation);
+    // and the encoders on train + validation are the in-sample embeddings themselves
+    const all = { user: Int32Array.from([...data.train.user, ...v.user]), item: Int32Array.from([...data.train.item, ...v.item]), rating: Float32Array.from([...data.train.rating, ...v.rating]), timestamp: new Int32Array(0) };
+    assert.deepEqual(sides.users[0].embed(ratingsToCsr(all, data.nUsers, data.nItems, 'user')).data, heldOut.parts.blocks.userEmbeddings.data);
+  });
+
+  test('early stopping keeps the trees up to the best validation round, through save and load', async () => {
+    const m = await fit({ validationRows: 'held-out', xgboost: { nEstimators: 400, learningRate: 0.5, earlyStoppingRounds: 5 } });
+    const best = m.parts.xgb.bestIteration;
+    assert.ok(best !== undefined && best < 399, `best iteration ${best}`);
+    assert.ok(m.parts.xgb.nBoostedRounds < 400, 'stopped early');
+    const out = join(dir, 'early');
+    await m.save(out);
+    const loaded = await RSAttAE.load(out);
+    try {
+      assert.equal(loaded.config.xgboost.earlyStoppingRounds, 5);
+      assert.equal(loaded.parts.xgb.bestIteration, best);
+      assert.deepEqual(loaded.predictIndices(testSet.user, testSet.item), m.predictIndices(testSet.user, testSet.item));
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  test('a blend is no worse on validation than the booster alone, and predicts the same after load', async () => {
+    const alone = await fit({ validationRows: 'held-out' });
+    const blended = await fit({ blend: ['baseline-only', 'svdpp'] });
+    const b = blended.parts.blend!;
+    assert.equal(b.models.length, 2);
+    assert.equal(b.weights.length, 3);
+    assert.ok(b.weights[0] > 0, `booster weight ${b.weights[0]}`);
+    // least squares over (booster, baselines, 1) contains the booster alone, and clipping to the scale only helps
+    assert.ok(blended.report!.validation.rmse <= alone.report!.validation.rmse + 1e-6, `${blended.report!.validation.rmse} vs ${alone.report!.validation.rmse}`);
+    // same booster underneath: the blend is what differs
+    const booster = blended.parts.xgb.predict(buildRows(testSet.user, testSet.item, blended.parts.blocks));
+    assert.deepEqual(booster, alone.predictIndices(testSet.user, testSet.item));
+    const predicted = blended.predictIndices(testSet.user, testSet.item);
+    assert.notDeepEqual(predicted, booster);
+    const parts = b.models.map((x) => x.predictIndices(testSet.user, testSet.item));
+    const k = 3;
+    const manual = b.intercept + b.weights[0] * booster[k] + b.weights[1] * parts[0][k] + b.weights[2] * parts[1][k];
+    assert.ok(Math.abs(predicted[k] - Math.min(5, Math.max(1, manual))) < 1e-5);
+    // the baselines of the blend were refitted on train + validation
+    assert.equal(b.models[0].train.rating.length, data.train.rating.length + data.validation.rating.length);
+
+    const out = join(dir, 'blend');
+    await blended.save(out);
+    const loaded = await RSAttAE.load(out, { autoencoders: true });
+    try {
+      assert.deepEqual(loaded.config.blend, ['baseline-only', 'svdpp']);
+      assert.deepEqual(loaded.parts.blend!.weights, b.weights);
+      assert.deepEqual(loaded.predictIndices(testSet.user, testSet.item), predicted);
+      assert.equal(loaded.predict('3', '7'), blended.predict('3', '7'));
+      assert.deepEqual(loaded.recommend('4', 5), blended.recommend('4', 5));
+      // a fold-in is unknown to the baselines: the booster alone predicts it
+      const fold = loaded.foldInUser({ ratings: [{ id: '1', rating: 5 }, { id: '2', rating: 3 }] });
+      const { blocks } = { blocks: { ...loaded.parts.blocks, userEmbeddings: { rows: 1, cols: fold.embedding.length, data: fold.embedding }, userFeatures: { rows: 1, cols: fold.features.length, data: fold.features } } };
+      assert.equal(loaded.predict(fold, '7'), loaded.parts.xgb.predict(buildRows(Int32Array.of(0), Int32Array.of(6), blocks))[0]);
+      await assert.rejects(
+        updateModel(loaded, { train: data.train, validation: data.validation }, { ratings: data.validation, users: loaded.parts.users, items: loaded.parts.items }),
+        /update does not refit blended baselines/,
+      );
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  test('the configuration checks its new fields', () => {
+    assert.throws(() => resolveConfig({ blend: ['svdpp', 'svdpp'] }), /blend: each algorithm once/);
+    assert.throws(() => resolveConfig({ blend: ['knn' as 'svdpp'] }), /blend\.0/);
+    assert.throws(() => resolveConfig({ xgboost: { earlyStoppingRounds: 0 } }), /earlyStoppingRounds/);
+    assert.throws(() => resolveConfig({ validationRows: 'out-of-fold' as 'held-out' }), /validationRows/);
+    const d = resolveConfig({});
+    assert.deepEqual([d.blend, d.validationRows, d.xgboost.earlyStoppingRounds], [[], 'in-sample', undefined]);
+  });
+});
