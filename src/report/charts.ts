@@ -96,7 +96,13 @@ export function fig4aSpec(rows: readonly BandRow[], paper: readonly { series: st
 export function fig4bSpec(rows: readonly (BandRow & { side: string })[]): TopLevelSpec {
   const color = { field: 'series', type: 'nominal', title: 'autoencoder', scale: { domain: ['attention', 'vanilla'], range: [COLORS.attention, COLORS.vanilla] }, legend: SOLID_LEGEND };
   const x = { field: 'x', type: 'quantitative', title: 'epoch' };
-  const y = { type: 'quantitative', title: 'validation RMSE (rating points)', scale: { zero: false } };
+  // the first epochs start near 3.5 and would flatten everything after them: the axis covers the lowest point + 0.8
+  // and clamps the start to its top (said in the title)
+  const lowest = Math.min(...rows.map((r) => r.min));
+  const lo = Math.floor(lowest * 10) / 10;
+  const hi = lo + 0.8;
+  const clamped = rows.some((r) => r.max > hi);
+  const y = { type: 'quantitative', title: `validation RMSE${clamped ? ` (clamped at ${hi.toFixed(1)})` : ' (rating points)'}`, scale: clamped ? { domain: [lo, hi], clamp: true } : { zero: false } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Fig 4B: validation RMSE against epochs',
