@@ -192,14 +192,7 @@ function checkRun<E extends ExperimentName>(experiment: E, record: ExperimentRec
 export async function readExperimentRuns(from: string): Promise<ExperimentRuns> {
   const info = await stat(from).catch(() => undefined);
   if (!info?.isDirectory()) throw new InputError(`experiments folder ${from} does not exist (write one with \`rsattae experiment <name> --out ${from}\`)`);
-  let records: ExperimentRecord[];
-  try {
-    records = await readExperimentRecords(from);
-  } catch (err) {
-    // readExperimentRecords names the file and field of a bad record; an I/O failure keeps its errno code
-    if ((err as NodeJS.ErrnoException).code === undefined) throw new InputError((err as Error).message);
-    throw err;
-  }
+  const records = await readExperimentRecords(from);
   const runs = Object.fromEntries(EXPERIMENT_NAMES.map((e) => [e, [] as RunOf<ExperimentName>[]])) as Record<ExperimentName, RunOf<ExperimentName>[]>;
   for (const r of records) runs[r.experiment].push(checkRun(r.experiment, r, from));
   return runs as unknown as ExperimentRuns;

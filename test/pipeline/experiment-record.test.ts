@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readExperimentRecords, recordPath, runKey } from 'rsattae';
+import { InputError, readExperimentRecords, recordPath, runKey } from 'rsattae';
 
 const dir = mkdtempSync(join(tmpdir(), 'rsattae-records-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,5 +30,5 @@ test('readExperimentRecords reads valid records in order and names the file and 
   assert.equal(records.length, 2);
   assert.deepEqual(records.map((r) => r.key), configs.map((c) => runKey('table3', c)).sort());
   writeFileSync(join(dir, 'table3', 'ffffffffffffffff.json'), JSON.stringify({ experiment: 'table3', key: 'ffffffffffffffff', config: {}, result: {}, meta: { ...meta, seconds: 'x' } }));
-  await assert.rejects(readExperimentRecords(dir), /ffffffffffffffff\.json: meta\.seconds: /);
+  await assert.rejects(readExperimentRecords(dir), (e: unknown) => e instanceof InputError && /ffffffffffffffff\.json: meta\.seconds: /.test(e.message));
 });

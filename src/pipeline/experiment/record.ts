@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { InputError } from '../../errors.js';
 
 /** The experiments `rsattae experiment <name>` knows, in the paper's order. */
 export const EXPERIMENT_NAMES = ['fig2', 'fig4a', 'fig4b', 'table2', 'table3', 'cv'] as const;
@@ -88,7 +89,7 @@ export function recordPath(outDir: string, experiment: ExperimentName, key: stri
 
 /**
  * Every record under `dir` (`<dir>/<experiment>/*.json`), sorted by experiment then key. A file that is not a valid
- * record throws, naming the file and the field.
+ * record throws an InputError naming the file and the field; an I/O failure keeps its errno error.
  */
 export async function readExperimentRecords(dir: string): Promise<ExperimentRecord[]> {
   const out: ExperimentRecord[] = [];
@@ -106,12 +107,12 @@ export async function readExperimentRecords(dir: string): Promise<ExperimentReco
       try {
         raw = JSON.parse(await readFile(file, 'utf8'));
       } catch (e) {
-        throw new Error(`${file}: not JSON (${(e as Error).message})`);
+        throw new InputError(`${file}: not JSON (${(e as Error).message})`);
       }
       const parsed = experimentRecordSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new Error(`${file}: ${issue.path.join('.') || '(record)'}: ${issue.message}`);
+        throw new InputError(`${file}: ${issue.path.join('.') || '(record)'}: ${issue.message}`);
       }
       out.push(parsed.data);
     }
