@@ -14,9 +14,11 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { ratingsToCsr } from '../../src/data/csr.js';
+import type { Float32Matrix } from '../../src/data/types.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from '../../src/pipeline/blend.js';
 import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/pipeline/config.js';
+import { type BoosterEmbeddings, boosterEmbeddingBlock } from '../../src/pipeline/embeddings.js';
 import { RSAttAE } from '../../src/pipeline/model.js';
 import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
 import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
@@ -59,6 +61,10 @@ const VARIANTS: Record<string, BoosterVariant | BlendVariant> = {
   'blend-all': { on: 'paper', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
   'early-stopping+blend-svdpp-knn': { on: 'early-stopping', blend: ['svdpp', 'knn-baseline'] },
   'early-stopping+blend-all': { on: 'early-stopping', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
+  attended: { config: { boosterEmbeddings: 'attended' } },
+  both: { config: { boosterEmbeddings: 'both' } },
+  'attended+blend-all': { on: 'attended', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
+  'both+blend-all': { on: 'both', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
 };
 const NAMES = arg('variants', Object.keys(VARIANTS).join(',')).split(',');
 for (const v of NAMES) {
@@ -134,13 +140,15 @@ for (const split of SPLITS) {
     const aeSeconds = (performance.now() - t0) / 1000;
     log(`${split} seed ${seed}: autoencoders ${aeSeconds.toFixed(1)} s`);
     // held-out validation rows (encoders on the train ratings alone): what the blends are weighted on
-    const heldOut = {
-      userEmbeddings: sides.users[0].embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')),
-      userFeatures: data.userFeatures,
-      itemEmbeddings: sides.movies[0].embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')),
-      itemFeatures: data.itemFeatures,
-    };
-    const xVal = buildRows(data.validation.user, data.validation.item, heldOut);
+    const eUsers = sides.users[0].embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user'));
+    const eMovies = sides.movies[0].embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item'));
+    const xValOf = (mode: BoosterEmbeddings): Float32Matrix =>
+      buildRows(data.validation.user, data.validation.item, {
+        userEmbeddings: boosterEmbeddingBlock(sides.users[0], eUsers, data.userFeatures, mode),
+        userFeatures: data.userFeatures,
+        itemEmbeddings: boosterEmbeddingBlock(sides.movies[0], eMovies, data.itemFeatures, mode),
+        itemFeatures: data.itemFeatures,
+      });
     // each blended baseline once, timed
     const baselineSeconds: Record<string, number> = {};
     const candidates: Record<string, BlendCandidates> = {};
@@ -160,7 +168,7 @@ for (const split of SPLITS) {
         const seconds = model.report!.seconds.xgboost;
         const trees = model.parts.xgb.bestIteration === undefined ? cfg.xgboost.nEstimators : model.parts.xgb.bestIteration + 1;
         const test = TEST ? model.predictIndices(testSet.user, testSet.item) : undefined;
-        boosters.set(name, { model, validation: model.parts.xgb.predict(xVal), test, seconds, trees });
+        boosters.set(name, { model, validation: model.parts.xgb.predict(xValOf(cfg.boosterEmbeddings)), test, seconds, trees });
         run = record(name, split, seed, model.report!.validation.rmse, test, trees, aeSeconds, seconds);
       } else {
         const on = boosters.get(variant.on)!;

@@ -47,6 +47,7 @@ interface TrainOptions extends AutoencoderOptions, DatasetOptions {
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
   folds: number;
   validationRows: 'in-sample' | 'held-out';
+  boosterEmbeddings: 'encoder' | 'attended' | 'both';
   earlyStopping?: number;
   blend?: BlendAlgorithm[];
   out?: string;
@@ -104,6 +105,7 @@ async function train(opts: TrainOptions): Promise<void> {
         embeddings: opts.embeddings,
         folds: opts.folds,
         validationRows: opts.validationRows,
+        boosterEmbeddings: opts.boosterEmbeddings,
         blend: opts.blend,
         autoencoder: {
           model: opts.model,
@@ -171,7 +173,7 @@ async function train(opts: TrainOptions): Promise<void> {
         coldTest,
       },
       defaults: report.defaults,
-      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate, treesUsed: model.parts.xgb.bestIteration === undefined ? config.xgboost.nEstimators : model.parts.xgb.bestIteration + 1, validationRows: config.validationRows, blend: config.blend },
+      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate, treesUsed: model.parts.xgb.bestIteration === undefined ? config.xgboost.nEstimators : model.parts.xgb.bestIteration + 1, validationRows: config.validationRows, boosterEmbeddings: config.boosterEmbeddings, blend: config.blend },
       metrics: {
         validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
         test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
@@ -482,6 +484,12 @@ export function registerModelCommands(program: Command): void {
       "XGBoost validation rows' embeddings: in-sample (paper; validation ratings in the encoders' input) or held-out (train ratings only, as a test rating stands)",
       parseChoice(['in-sample', 'held-out'] as const),
       'in-sample',
+    )
+    .option(
+      '--booster-embeddings <which>',
+      "the embedding XGBoost reads per side: encoder (E, paper), attended (Ê, the attention module's output) or both (E and Ê)",
+      parseChoice(['encoder', 'attended', 'both'] as const),
+      'encoder',
     )
     .option('--early-stopping <rounds>', 'stop XGBoost after this many rounds without a better validation RMSE (use with --validation-rows held-out)', parsePositiveInt)
     .option('--blend <list>', `blend the booster with baselines, weights fitted on held-out validation (comma-separated: ${BLEND_ALGORITHMS.join(', ')})`, parseBlend)

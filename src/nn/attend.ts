@@ -5,6 +5,8 @@
  */
 import type { Float32Matrix } from '../data/types.js';
 import { InputError } from '../errors.js';
+import { jsKernels } from './kernels.js';
+import { LN_EPS } from './model.js';
 import { type FeatureGroups, groupFeatures } from './sparse.js';
 import type { TrainedAutoencoder } from './train.js';
 
@@ -94,4 +96,39 @@ export function attendQuery(ae: TrainedAutoencoder, pop: AttentionPopulation, qu
     for (let c = 0; c < d; c++) out[c] += wgt * means[g * d + c];
   }
   return Float32Array.from(out);
+}
+
+/**
+ * The module's LayerNorm after its α-mix, on rows given already mixed: Ê_i = LN(z_i)·γ + β for each row z_i of
+ * `mixed` (rows × d). What turns an E-like fold-in vector α·A + (1−α)·E into the Ê an attended booster reads.
+ */
+export function layerNormRows(ae: TrainedAutoencoder, mixed: Float32Array, rows: number): Float32Array {
+  const d = ae.shape.d;
+  if (!ae.shape.attention) throw new InputError('the module was trained without attention (autoencoder.model "vanilla"), so it has no LayerNorm');
+  if (mixed.length !== rows * d) throw new InputError(`${mixed.length} values are not ${rows} rows of d=${d}`);
+  const w = ae.weights();
+  const out = new Float32Array(rows * d);
+  // α = 0 with any mm: z = e, so the kernel is LayerNorm alone
+  jsKernels.mixLayerNorm(mixed, mixed, new Int32Array(rows), rows, d, 0, w.gamma, w.beta, LN_EPS, new Float32Array(rows * d), new Float32Array(rows), out);
+  return out;
+}
+
+/**
+ * Ê = LayerNorm(α·A·E + (1−α)·E) of a whole population, from its `embeddings` E (e.g. of other input ratings than
+ * the module was trained on) and `features`: what the trained network computes for its own population, rebuilt with
+ * O(G·(G·h + nf·h) + n·d) work (one attention query per feature group). Equals {@link TrainedAutoencoder.attended}
+ * for the training E up to float rounding.
+ * @throws InputError for a vanilla module or shapes that do not fit it
+ */
+export function attendedEmbeddings(ae: TrainedAutoencoder, embeddings: Float32Matrix, features: Float32Matrix): Float32Matrix {
+  const pop = attentionPopulation(ae, embeddings, features);
+  const { d, nf, groups } = pop;
+  const G = groups.count.length;
+  const mm = new Float32Array(G * d);
+  for (let g = 0; g < G; g++) mm.set(attendQuery(ae, pop, groups.rows.data.subarray(g * nf, (g + 1) * nf)), g * d);
+  const n = embeddings.rows;
+  const w = ae.weights();
+  const out = new Float32Array(n * d);
+  jsKernels.mixLayerNorm(embeddings.data, mm, groups.group, n, d, w.alpha[0], w.gamma, w.beta, LN_EPS, new Float32Array(n * d), new Float32Array(n), out);
+  return { rows: n, cols: d, data: out };
 }

@@ -17,7 +17,8 @@ import { type Allocator, blockCount, columnBlocks, type KernelContext, type Kern
 import { type ModelShape, type ParamSpec, type ParamViews, paramCount, paramSpecs, paramViews } from './params.js';
 import { type CscView, cscOf, type FeatureGroups } from './sparse.js';
 
-const LN_EPS = 1e-5;
+/** @internal The LayerNorm's ε (also used by attend.ts to rebuild Ê outside the network). */
+export const LN_EPS = 1e-5;
 
 /** A column view copied into kernel memory. */
 interface DevCsc {

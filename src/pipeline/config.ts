@@ -5,7 +5,7 @@
  * 10 % validation) where they differ from the components' own.
  */
 import { z } from 'zod';
-import { parseInput } from '../errors.js';
+import { InputError, parseInput } from '../errors.js';
 import { xgbRegressorParamsSchema } from '../gbdt/params.js';
 import { autoencoderSettingsSchema } from '../nn/config.js';
 
@@ -71,6 +71,12 @@ export const configSchema = z
      */
     validationRows: z.enum(['in-sample', 'held-out']).default('in-sample'),
     /**
+     * The embedding each side gives XGBoost. 'encoder' (paper and reference): E, the encoder's output. 'attended': Ê =
+     * LayerNorm(α·A·E + (1−α)·E), the attention module's output that the decoder reads. 'both': E and Ê side by side
+     * (2d columns per side). 'attended' and 'both' need the attention model and in-sample embeddings.
+     */
+    boosterEmbeddings: z.enum(['encoder', 'attended', 'both']).default('encoder'),
+    /**
      * Baselines blended with the booster: each is fitted on the train ratings, the weights of
      * w₀·booster + Σ wₖ·baselineₖ + c are least squares on the held-out validation rows, then the baselines are
      * refitted on train + validation (as the embeddings are) for prediction. Empty = the booster alone (paper).
@@ -94,6 +100,7 @@ export type RSAttAEConfigInput = {
   embeddings?: RSAttAEConfig['embeddings'];
   folds?: number;
   validationRows?: RSAttAEConfig['validationRows'];
+  boosterEmbeddings?: RSAttAEConfig['boosterEmbeddings'];
   blend?: RSAttAEConfig['blend'];
   autoencoder?: Partial<RSAttAEConfig['autoencoder']>;
   xgboost?: Partial<RSAttAEConfig['xgboost']>;
@@ -146,5 +153,14 @@ export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly 
         xgboost: defined(LARGE_DATA_DEFAULTS.xgboost, input.xgboost),
       }
     : input;
-  return parseInput(configSchema, merged, 'invalid configuration', '(config)');
+  const cfg = parseInput(configSchema, merged, 'invalid configuration', '(config)');
+  if (cfg.boosterEmbeddings !== 'encoder') {
+    // Ê exists only in an attention module, and only for the population it was computed on (no per-pair inputs)
+    const why = cfg.autoencoder.model !== 'attention' ? 'autoencoder.model "attention"' : cfg.embeddings !== 'in-sample' ? 'embeddings "in-sample"' : undefined;
+    if (why) {
+      const message = `boosterEmbeddings "${cfg.boosterEmbeddings}" needs ${why}; use boosterEmbeddings "encoder" with this configuration`;
+      throw new InputError(`invalid configuration: ${message}`, { issues: [{ code: 'invalid_combination', path: ['boosterEmbeddings'], message }] });
+    }
+  }
+  return cfg;
 }

@@ -1,8 +1,9 @@
 /**
  * Fold-in: a user or item that was not in the training data, represented without retraining so that predict and
- * recommend accept it. XGBoost was trained on the encoder's output E (not the attended Ê), so a fold-in must give an
- * E-like vector: the encoder of the new rating row mixed, as the trained module mixes before its LayerNorm, with
- * what the trained attention reads for the new feature row (a weighted mean of the training entities' E).
+ * recommend accept it. XGBoost was trained on the encoder's output E (the paper), so a fold-in must give an E-like
+ * vector: the encoder of the new rating row mixed, as the trained module mixes before its LayerNorm, with what the
+ * trained attention reads for the new feature row (a weighted mean of the training entities' E). A booster on Ê
+ * (`boosterEmbeddings`) gets that mix through the module's LayerNorm, as the module treats its own entities.
  */
 import { encodeRecord, type TableEncoder } from '../data/encoding.js';
 import type { IdMap, RatingScale } from '../data/model.js';
@@ -10,11 +11,12 @@ import type { CsrMatrix, Float32Matrix } from '../data/types.js';
 import { InputError, type IssuePath } from '../errors.js';
 import { type AttentionPopulation, attendQuery } from '../nn/attend.js';
 import type { TrainedAutoencoder } from '../nn/index.js';
+import { type BoosterEmbeddings, boosterEmbeddingRow } from './embeddings.js';
 
 /** A user or item folded in without retraining (see {@link RSAttAE.foldInUser}); pass it to predict or recommend. */
 export interface FoldIn {
   readonly kind: 'user' | 'item';
-  /** Its E, the embedding XGBoost reads (length d of its side). */
+  /** The embedding XGBoost reads: its E, Ê or both by the model's `boosterEmbeddings` (as wide as the model's). */
   readonly embedding: Float32Array;
   /** Its encoded feature row F (the all-zero "no features" row when none were given). */
   readonly features: Float32Array;
@@ -58,6 +60,8 @@ export interface FoldInSide {
   /** The other side's ids (what the ratings name). */
   readonly others: IdMap;
   readonly scale?: RatingScale;
+  /** What the booster reads of an embedding (default `encoder`). */
+  readonly boosterEmbeddings?: BoosterEmbeddings;
   /** The attention population of this side, built on first use. */
   readonly population: () => AttentionPopulation;
 }
@@ -166,5 +170,6 @@ export function foldIn(side: FoldInSide, input: FoldInInput, method: FoldInMetho
     const a = attendQuery(ae, side.population(), input.features === undefined ? undefined : features);
     embedding = blendEmbedding(a, e, n, ae.alpha, blend);
   }
-  return { kind: side.kind, embedding, features, rated: row.indices };
+  // an attended booster reads Ê: the module's LayerNorm of the mix, as it treats its own entities
+  return { kind: side.kind, embedding: boosterEmbeddingRow(ae, embedding, side.boosterEmbeddings ?? 'encoder'), features, rated: row.indices };
 }

@@ -15,6 +15,7 @@ import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAE
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
 import { applyBlend, type Blend, fitBlend } from './blend.js';
+import { type BoosterEmbeddings, boosterEmbeddingBlock } from './embeddings.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
 import { boosterRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
@@ -197,11 +198,11 @@ export interface TrainedSides {
 }
 
 /** `blocks` with the embeddings of the encoders on the train ratings alone (validation ratings left out). */
-function heldOutBlocks(blocks: RowBlocks, data: RecommenderData, users: TrainedAutoencoder, movies: TrainedAutoencoder): RowBlocks {
+function heldOutBlocks(blocks: RowBlocks, data: RecommenderData, users: TrainedAutoencoder, movies: TrainedAutoencoder, mode: BoosterEmbeddings): RowBlocks {
   return {
     ...blocks,
-    userEmbeddings: users.embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')),
-    itemEmbeddings: movies.embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')),
+    userEmbeddings: boosterEmbeddingBlock(users, users.embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')), data.userFeatures, mode),
+    itemEmbeddings: boosterEmbeddingBlock(movies, movies.embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')), data.itemFeatures, mode),
   };
 }
 
@@ -281,7 +282,8 @@ export class RSAttAE {
   }
 
   /**
-   * Trains both autoencoders, then XGBoost on [E_u, F_u, E_m, F_m] of the training pairs.
+   * Trains both autoencoders, then XGBoost on [E_u, F_u, E_m, F_m] of the training pairs (E or Ê or both, by
+   * `boosterEmbeddings`).
    * @throws InputError for an invalid configuration or inconsistent data
    */
   static async fit(data: RecommenderData, config: RSAttAEConfigInput = {}, opts: RSAttAEFitOptions = {}): Promise<RSAttAE> {
@@ -306,9 +308,9 @@ export class RSAttAE {
     opts.onStage?.('xgboost');
     const tx = performance.now();
     const blocks: RowBlocks = {
-      userEmbeddings: users.embeddings,
+      userEmbeddings: boosterEmbeddingBlock(users, users.embeddings, data.userFeatures, cfg.boosterEmbeddings),
       userFeatures: data.userFeatures,
-      itemEmbeddings: movies.embeddings,
+      itemEmbeddings: boosterEmbeddingBlock(movies, movies.embeddings, data.itemFeatures, cfg.boosterEmbeddings),
       itemFeatures: data.itemFeatures,
     };
     let perPair: PairEmbeddings | undefined;
@@ -333,7 +335,7 @@ export class RSAttAE {
     const { xgb, validationPredictions: boosterVal } = await fitRowBooster(data, blocks, cfg, {
       ...opts,
       perPair,
-      ...(heldOut ? { validationBlocks: heldOutBlocks(blocks, data, users, movies) } : {}),
+      ...(heldOut ? { validationBlocks: heldOutBlocks(blocks, data, users, movies, cfg.boosterEmbeddings) } : {}),
     });
     const blend = cfg.blend.length > 0 ? fitBlend(data, cfg, boosterVal) : undefined;
     const xgbSeconds = (performance.now() - tx) / 1000;
@@ -389,12 +391,14 @@ export class RSAttAE {
       features: user ? p.blocks.userFeatures : p.blocks.itemFeatures,
       others: user ? p.items : p.users,
       scale: p.scale,
+      boosterEmbeddings: p.config.boosterEmbeddings,
       population: () => {
         const cached = this.populations.get(kind);
         if (cached) return cached;
+        // the attention reads E, which the booster's block is only with boosterEmbeddings "encoder"
         const pop = attentionPopulation(
           autoencoder!,
-          user ? p.blocks.userEmbeddings : p.blocks.itemEmbeddings,
+          p.config.boosterEmbeddings === 'encoder' ? (user ? p.blocks.userEmbeddings : p.blocks.itemEmbeddings) : autoencoder!.embeddings,
           user ? p.blocks.userFeatures : p.blocks.itemFeatures,
         );
         this.populations.set(kind, pop);

@@ -15,6 +15,7 @@ import { XGBRegressor } from '../gbdt/index.js';
 import { extendParams } from '../nn/index.js';
 import type { TableEncoder } from '../data/encoding.js';
 import { type FitProgress, type FitReport, RSAttAE, summary } from './model.js';
+import { boosterEmbeddingBlock } from './embeddings.js';
 import { boosterRows, errorMetrics, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
 
@@ -239,9 +240,9 @@ export async function updateModel(
   opts.onStage?.('xgboost');
   const tx = performance.now();
   const blocks: RowBlocks = {
-    userEmbeddings: usersAe.embeddings,
+    userEmbeddings: boosterEmbeddingBlock(usersAe, usersAe.embeddings, uf.matrix, cfg.boosterEmbeddings),
     userFeatures: uf.matrix,
-    itemEmbeddings: moviesAe.embeddings,
+    itemEmbeddings: boosterEmbeddingBlock(moviesAe, moviesAe.embeddings, itf.matrix, cfg.boosterEmbeddings),
     itemFeatures: itf.matrix,
   };
   const fitOn = booster === 'continue' && opts.continueOn === 'new' ? merged.added.train : merged.train;
