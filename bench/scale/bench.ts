@@ -14,15 +14,16 @@
  * and trees (synthetic shapes it runs on are then written in the ML-100K layout: u1.base/u1.test 80/20).
  *
  *   flock /tmp/rsattae-bench.lock node dist/bench/scale/bench.js [--shapes ml-100k,ml-1m] [--epochs 200]
- *       [--patience 20] [--trees 300] [--dim 64] [--seed 42] [--parallel] [--reference SHAPES] [--data-dir DIR] [--out FILE]
+ *       [--patience 20] [--trees 300] [--dim 64] [--seed 42] [--parallel] [--booster-embeddings encoder|attended|both] [--reference SHAPES] [--ml100k-layout] [--data-dir DIR] [--out FILE]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadData, loadMovieLensSplit, type PreparedData, RSAttAE, readDescriptorFile, resolveSynthOptions, SYNTH_SHAPES, type SynthShape, synthesize } from 'rsattae';
+import { loadData, loadMovieLensSplit, type PreparedData, RSAttAE, readDescriptorFile, resolveConfig, resolveSynthOptions, SYNTH_SHAPES, type SynthShape, synthesize } from 'rsattae';
 import { epochCost } from './cost.js';
+import type { BoosterEmbeddings } from '../../src/pipeline/embeddings.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -48,6 +49,7 @@ interface ChildOptions {
   readonly dim: number;
   readonly seed: number;
   readonly parallel: boolean;
+  readonly boosterEmbeddings: BoosterEmbeddings;
 }
 
 /** One shape, in this (child) process: read + prepare, fit (users, movies, booster), evaluate; prints one JSON line. */
@@ -64,6 +66,7 @@ async function child(o: ChildOptions): Promise<void> {
     // --patience 0 = never stop early (the paper's setting)
     autoencoder: { model: 'attention', dim: o.dim, epochs: o.epochs, patience: o.patience, parallel: o.parallel },
     xgboost: { nEstimators: o.trees },
+    boosterEmbeddings: o.boosterEmbeddings,
   });
   const t1 = performance.now();
   const testMetrics = model.evaluate(test);
@@ -185,6 +188,7 @@ function main(): void {
       dim: Number(arg('dim', '64')),
       seed: Number(arg('seed', '42')),
       parallel: process.argv.includes('--parallel'),
+      boosterEmbeddings: resolveConfig({ boosterEmbeddings: arg('booster-embeddings', 'encoder') as BoosterEmbeddings }).boosterEmbeddings,
     }).catch((e: unknown) => {
       process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
       process.exit(1);
@@ -199,6 +203,7 @@ function main(): void {
   const seed = arg('seed', '42');
   const out = arg('out', '');
   const parallel = process.argv.includes('--parallel');
+  const boosterEmbeddings = arg('booster-embeddings', 'encoder');
   // shapes the PyTorch reference also runs on, on the same files (synthetic shapes then use the ML-100K layout)
   const reference = arg('reference', '').split(',').filter((s) => s !== '');
   const python = arg('python', '/usr/bin/python3');
@@ -215,12 +220,13 @@ function main(): void {
         let datasetFile: string[] = [];
         if (shape !== 'ml-100k') {
           const t = performance.now();
-          const format = reference.includes(shape) ? 'ml-100k' : 'csv';
+          // --ml100k-layout: the files (and split) a --reference run of the same seed uses, without the reference
+          const format = reference.includes(shape) || process.argv.includes('--ml100k-layout') ? 'ml-100k' : 'csv';
           await synthesize({ out: tmp, seed: Number(seed), shape: shape as SynthShape, format });
           synthSeconds = (performance.now() - t) / 1000;
           datasetFile = ['--dataset-file', join(tmp, 'dataset.json')];
         }
-        const args = [SELF, '--child', shape, ...datasetFile, '--data-dir', dataDir, '--epochs', epochs, '--patience', patience, '--trees', trees, '--dim', dim, '--seed', seed, ...(parallel ? ['--parallel'] : [])];
+        const args = [SELF, '--child', shape, ...datasetFile, '--data-dir', dataDir, '--epochs', epochs, '--patience', patience, '--trees', trees, '--dim', dim, '--seed', seed, '--booster-embeddings', boosterEmbeddings, ...(parallel ? ['--parallel'] : [])];
         const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
         if (r.status !== 0) throw new Error(`${shape}: child exited ${r.status}`);
         const res: Record<string, unknown> = { ...(JSON.parse(r.stdout) as Record<string, unknown>), synthSeconds };
@@ -245,6 +251,7 @@ function main(): void {
         patience: Number(patience),
         parallel,
         trees: Number(trees),
+        boosterEmbeddings,
         xgboost: 'paper defaults (depth 9, colsample 0.2, hist), all cores; eta 0.01, or the large-data default 0.05 from 5M training ratings (per shape: booster.learningRate)',
         seed: Number(seed),
         split: 'ml-100k: u1 + 10 % validation; synthetic: random:0.1 test + 10 % validation',

@@ -17,7 +17,7 @@ import { concatRatings } from '../data/split.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
 import type { DataSource } from '../pipeline/model.js';
-import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, resolveConfig } from '../pipeline/config.js';
+import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, type ConfigPresetName, resolveConfig } from '../pipeline/config.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
 import { RSAttAE } from '../pipeline/model.js';
 import { parseFeatureList, parseRatingList } from './foldin.js';
@@ -46,8 +46,9 @@ interface TrainOptions extends AutoencoderOptions, DatasetOptions {
   parallel: boolean;
   embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
   folds: number;
-  validationRows: 'in-sample' | 'held-out';
-  boosterEmbeddings: 'encoder' | 'attended' | 'both';
+  validationRows?: 'in-sample' | 'held-out';
+  boosterEmbeddings?: 'encoder' | 'attended' | 'both';
+  preset?: ConfigPresetName;
   earlyStopping?: number;
   blend?: BlendAlgorithm[];
   out?: string;
@@ -100,6 +101,7 @@ async function train(opts: TrainOptions): Promise<void> {
   // the effective configuration (the paper's defaults, or the large-data ones from LARGE_DATA_FROM ratings), for the bars
   const config = resolveConfig(
       {
+        preset: opts.preset,
         seed: opts.seed,
         valFraction: opts.valFraction,
         embeddings: opts.embeddings,
@@ -483,14 +485,13 @@ export function registerModelCommands(program: Command): void {
       '--validation-rows <how>',
       "XGBoost validation rows' embeddings: in-sample (paper; validation ratings in the encoders' input) or held-out (train ratings only, as a test rating stands)",
       parseChoice(['in-sample', 'held-out'] as const),
-      'in-sample',
     )
     .option(
       '--booster-embeddings <which>',
       "the embedding XGBoost reads per side: encoder (E, paper), attended (Ê, the attention module's output) or both (E and Ê)",
       parseChoice(['encoder', 'attended', 'both'] as const),
-      'encoder',
     )
+    .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see the README)`, parseChoice(CONFIG_PRESET_NAMES))
     .option('--early-stopping <rounds>', 'stop XGBoost after this many rounds without a better validation RMSE (use with --validation-rows held-out)', parsePositiveInt)
     .option('--blend <list>', `blend the booster with baselines, weights fitted on held-out validation (comma-separated: ${BLEND_ALGORITHMS.join(', ')})`, parseBlend)
     .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')

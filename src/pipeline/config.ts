@@ -91,10 +91,27 @@ export const configSchema = z
   })
   .strict();
 
+/**
+ * Named starting points, plain data (as Surprise's dataset presets are): a preset fills the fields the caller leaves
+ * unset, before any other default. `paper`: the paper's and the reference's pipeline exactly (XGBoost on E, in-sample
+ * validation rows, no blend). `accurate`: the best configuration measured on ML-100K (BENCHMARKS.md "Accuracy
+ * options"): XGBoost on Ê and a blend with the four baselines weighted on held-out validation rows.
+ */
+export const CONFIG_PRESETS = {
+  paper: { boosterEmbeddings: 'encoder', validationRows: 'in-sample', blend: [] },
+  accurate: { boosterEmbeddings: 'attended', validationRows: 'held-out', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
+} as const satisfies Record<string, Partial<z.input<typeof configSchema>>>;
+/** One of {@link CONFIG_PRESETS}. */
+export type ConfigPresetName = keyof typeof CONFIG_PRESETS;
+/** The preset names, for messages and the CLI. */
+export const CONFIG_PRESET_NAMES = Object.keys(CONFIG_PRESETS) as ConfigPresetName[];
+
 /** A fully resolved configuration. */
 export type RSAttAEConfig = z.infer<typeof configSchema>;
 /** What callers pass: any subset, nested objects partial too. */
 export type RSAttAEConfigInput = {
+  /** A named starting point for the unset fields (see {@link CONFIG_PRESETS}); the defaults are used as they are without. */
+  preset?: ConfigPresetName;
   seed?: number;
   valFraction?: number;
   embeddings?: RSAttAEConfig['embeddings'];
@@ -139,20 +156,28 @@ function defined(base: object, over: object | undefined): Record<string, unknown
 }
 
 /**
- * Validates a partial configuration and fills the defaults: the paper's, or with `data` of
+ * Validates a partial configuration and fills the defaults: first the `preset`'s fields (if any), then the paper's, or with `data` of
  * {@link LARGE_DATA_FROM} training ratings or more, {@link LARGE_DATA_DEFAULTS} where the input leaves a field unset.
  * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`,
  *   with the issues as data (`code`, `path`)
  */
 export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly trainingRatings: number }): RSAttAEConfig {
+  // not an object (from untyped callers): the schema says so with its path
+  if (input === null || typeof input !== 'object') return parseInput(configSchema, input, 'invalid configuration', '(config)');
+  const { preset, ...rest } = input;
+  if (preset !== undefined && !Object.hasOwn(CONFIG_PRESETS, preset)) {
+    const message = `unknown preset ${JSON.stringify(preset)}; the presets are ${CONFIG_PRESET_NAMES.join(', ')}`;
+    throw new InputError(`invalid configuration: ${message}`, { issues: [{ code: 'invalid_value', path: ['preset'], message }] });
+  }
+  const given = preset === undefined ? rest : (defined(CONFIG_PRESETS[preset], rest) as Omit<RSAttAEConfigInput, 'preset'>);
   const large = data !== undefined && defaultsProfile(data.trainingRatings) === 'large-data';
   const merged = large
     ? {
-        ...input,
-        autoencoder: defined(LARGE_DATA_DEFAULTS.autoencoder, input.autoencoder),
-        xgboost: defined(LARGE_DATA_DEFAULTS.xgboost, input.xgboost),
+        ...given,
+        autoencoder: defined(LARGE_DATA_DEFAULTS.autoencoder, given.autoencoder),
+        xgboost: defined(LARGE_DATA_DEFAULTS.xgboost, given.xgboost),
       }
-    : input;
+    : given;
   const cfg = parseInput(configSchema, merged, 'invalid configuration', '(config)');
   if (cfg.boosterEmbeddings !== 'encoder') {
     // Ê exists only in an attention module, and only for the population it was computed on (no per-pair inputs)

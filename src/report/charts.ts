@@ -102,7 +102,7 @@ export function fig4bSpec(rows: readonly (BandRow & { side: string })[]): TopLev
   const lo = Math.floor(lowest * 10) / 10;
   const hi = lo + 0.8;
   const clamped = rows.some((r) => r.max > hi);
-  const y = { type: 'quantitative', title: `validation RMSE${clamped ? ` (clamped at ${hi.toFixed(1)})` : ' (rating points)'}`, scale: clamped ? { domain: [lo, hi], clamp: true } : { zero: false } };
+  const y = { type: 'quantitative', title: `validation RMSE (rating points${clamped ? `; clamped at ${hi.toFixed(1)}` : ''})`, scale: clamped ? { domain: [lo, hi], clamp: true } : { zero: false } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Fig 4B: validation RMSE against epochs',

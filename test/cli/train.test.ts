@@ -40,6 +40,8 @@ test('train exits 2 on a bad option, before reading any data', () => {
     ['--blend', 'knn', /expected one of baseline-only, svd, svdpp, knn-baseline/],
     ['--validation-rows', 'out-of-fold', /in-sample, held-out/],
     ['--early-stopping', '0', /whole number >= 1/],
+    ['--booster-embeddings', 'ehat', /encoder, attended, both/],
+    ['--preset', 'best', /paper, accurate/],
   ] as const) {
     const bad = run('train', flag, value, '--data-dir', '/nonexistent');
     assert.equal(bad.status, 2, bad.stderr);
@@ -68,12 +70,13 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     obj(report, ['dataset', 'split', 'seed', 'data', 'defaults', 'config', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
     // 72,000 training ratings: the paper's defaults, with the options given here
     assert.equal(report.defaults, 'paper');
-    assert.deepEqual(obj(report.config, ['epochs', 'trees', 'learningRate', 'treesUsed', 'validationRows', 'blend'], 'config'), {
+    assert.deepEqual(obj(report.config, ['epochs', 'trees', 'learningRate', 'treesUsed', 'validationRows', 'boosterEmbeddings', 'blend'], 'config'), {
       epochs: EPOCHS,
       trees: 5,
       learningRate: 0.01,
       treesUsed: 5,
       validationRows: 'in-sample',
+      boosterEmbeddings: 'encoder',
       blend: [],
     });
     const data = obj(report.data, ['users', 'items', 'train', 'validation', 'test', 'coldTest'], 'data');
@@ -183,6 +186,27 @@ describe('rsattae train with the accuracy options (3 epochs, 40 trees)', { skip:
       const ev = run('evaluate', '--model', out, '--json', '--no-ranking', '--data-dir', dataDir);
       assert.equal(ev.status, 0, ev.stderr);
       assert.deepEqual((JSON.parse(ev.stdout) as { test: { rmse: number; mae: number } }).test, { ...report.metrics.test, count: 20_000 });
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  test('--preset accurate sets Ê and the four-baseline blend; an option given beside it wins', async () => {
+    const tmp = await tempDir();
+    try {
+      const out = join(tmp.path, 'model');
+      const args = ['--data-dir', realDataDir()!, '--epochs', '3', '--dim', '8', '--n-estimators', '10', '--learning-rate', '0.3'];
+      const r = run('train', ...args, '--preset', 'accurate', '--blend', 'svd', '--json', '--out', out);
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { config: { validationRows: string; boosterEmbeddings: string; blend: string[] } };
+      assert.deepEqual(report.config, { ...report.config, validationRows: 'held-out', boosterEmbeddings: 'attended', blend: ['svd'] });
+      const model = await RSAttAE.load(out, { autoencoders: true });
+      try {
+        assert.equal(model.config.boosterEmbeddings, 'attended');
+        assert.deepEqual(model.parts.blocks.userEmbeddings.data, model.parts.userAutoencoder!.attended!.data);
+      } finally {
+        model.dispose();
+      }
     } finally {
       await tmp.cleanup();
     }

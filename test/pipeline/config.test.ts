@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
-import { configSchema, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, resolveConfig } from '../../src/pipeline/config.js';
+import { configSchema, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/pipeline/config.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {
@@ -25,6 +25,7 @@ describe('resolveConfig', () => {
       embeddings: 'in-sample',
       folds: 5,
       validationRows: 'in-sample',
+      boosterEmbeddings: 'encoder',
       blend: [],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
@@ -55,6 +56,26 @@ describe('resolveConfig', () => {
     assert.equal(mixed.xgboost.maxDepth, 6);
     // and the merged input is still validated
     assert.throws(() => resolveConfig({ xgboost: { learningRate: -1 } }, { trainingRatings: LARGE_DATA_FROM }), /xgboost.learningRate/);
+  });
+
+  test('a preset fills the unset fields first; what the caller sets wins; an unknown one lists the valid names', () => {
+    const paper = resolveConfig({ preset: 'paper' });
+    assert.deepEqual({ boosterEmbeddings: paper.boosterEmbeddings, validationRows: paper.validationRows, blend: paper.blend }, { boosterEmbeddings: 'encoder', validationRows: 'in-sample', blend: [] });
+    assert.deepEqual({ ...paper, boosterEmbeddings: 'x', validationRows: 'x', blend: [] }, { ...resolveConfig(), boosterEmbeddings: 'x', validationRows: 'x', blend: [] }, 'the rest is the defaults');
+    const accurate = resolveConfig({ preset: 'accurate', seed: 3 });
+    assert.deepEqual(
+      { boosterEmbeddings: accurate.boosterEmbeddings, validationRows: accurate.validationRows, blend: accurate.blend, seed: accurate.seed },
+      { ...CONFIG_PRESETS.accurate, blend: [...CONFIG_PRESETS.accurate.blend], seed: 3 },
+    );
+    assert.deepEqual(resolveConfig({ preset: 'accurate', blend: [], boosterEmbeddings: undefined }).blend, [], 'a set field wins, an undefined one does not');
+    assert.equal(resolveConfig({ preset: 'accurate', boosterEmbeddings: undefined }).boosterEmbeddings, 'attended');
+    // with the large-data defaults on top
+    const large = resolveConfig({ preset: 'accurate' }, { trainingRatings: LARGE_DATA_FROM });
+    assert.deepEqual([large.boosterEmbeddings, large.autoencoder.epochs], ['attended', LARGE_DATA_DEFAULTS.autoencoder.epochs]);
+    assert.throws(
+      () => resolveConfig({ preset: 'best' as never }),
+      (e: unknown) => e instanceof InputError && e.issues[0].path[0] === 'preset' && e.message.includes(CONFIG_PRESET_NAMES.join(', ')),
+    );
   });
 
   test('the autoencoder section uses the nn defaults (one source)', () => {
