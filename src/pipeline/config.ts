@@ -94,8 +94,8 @@ export const configSchema = z
 /**
  * Named starting points, plain data (as Surprise's dataset presets are): a preset fills the fields the caller leaves
  * unset, before any other default. `paper`: the paper's and the reference's pipeline exactly (XGBoost on E, in-sample
- * validation rows, no blend). `accurate`: the best configuration measured on ML-100K (BENCHMARKS.md "Accuracy
- * options"): XGBoost on Ê and a blend with the four baselines weighted on held-out validation rows.
+ * validation rows, no blend). `accurate`: the best configuration measured on ML-100K (BENCHMARKS.md "Accuracy: Ê
+ * into the booster"): XGBoost on Ê and a blend with the four baselines weighted on held-out validation rows.
  */
 export const CONFIG_PRESETS = {
   paper: { boosterEmbeddings: 'encoder', validationRows: 'in-sample', blend: [] },
