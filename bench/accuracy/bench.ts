@@ -13,13 +13,10 @@
  *     [--trees 1900] [--lr 0.01] [--variants paper,blend-svdpp,...] [--test] [--out FILE]
  */
 import { cpus, loadavg } from 'node:os';
-import { ratingsToCsr } from '../../src/data/csr.js';
-import type { Float32Matrix } from '../../src/data/types.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from '../../src/pipeline/blend.js';
 import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/pipeline/config.js';
-import { type BoosterEmbeddings, boosterEmbeddingBlock } from '../../src/pipeline/embeddings.js';
-import { RSAttAE } from '../../src/pipeline/model.js';
+import { heldOutBlocks, RSAttAE } from '../../src/pipeline/model.js';
 import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
 import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
 import { trainSides } from '../../src/pipeline/sides.js';
@@ -139,16 +136,6 @@ for (const split of SPLITS) {
     const sides = await trainSides(data, ae, { parallel, seed });
     const aeSeconds = (performance.now() - t0) / 1000;
     log(`${split} seed ${seed}: autoencoders ${aeSeconds.toFixed(1)} s`);
-    // held-out validation rows (encoders on the train ratings alone): what the blends are weighted on
-    const eUsers = sides.users[0].embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user'));
-    const eMovies = sides.movies[0].embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item'));
-    const xValOf = (mode: BoosterEmbeddings): Float32Matrix =>
-      buildRows(data.validation.user, data.validation.item, {
-        userEmbeddings: boosterEmbeddingBlock(sides.users[0], eUsers, data.userFeatures, mode),
-        userFeatures: data.userFeatures,
-        itemEmbeddings: boosterEmbeddingBlock(sides.movies[0], eMovies, data.itemFeatures, mode),
-        itemFeatures: data.itemFeatures,
-      });
     // each blended baseline once, timed
     const baselineSeconds: Record<string, number> = {};
     const candidates: Record<string, BlendCandidates> = {};
@@ -168,7 +155,9 @@ for (const split of SPLITS) {
         const seconds = model.report!.seconds.xgboost;
         const trees = model.parts.xgb.bestIteration === undefined ? cfg.xgboost.nEstimators : model.parts.xgb.bestIteration + 1;
         const test = TEST ? model.predictIndices(testSet.user, testSet.item) : undefined;
-        boosters.set(name, { model, validation: model.parts.xgb.predict(xValOf(cfg.boosterEmbeddings)), test, seconds, trees });
+        // held-out validation rows (encoders on the train ratings alone, as this booster reads them): what blends weigh
+        const xVal = buildRows(data.validation.user, data.validation.item, heldOutBlocks(model.parts.blocks, data, sides.users[0], sides.movies[0], cfg.boosterEmbeddings));
+        boosters.set(name, { model, validation: model.parts.xgb.predict(xVal), test, seconds, trees });
         run = record(name, split, seed, model.report!.validation.rmse, test, trees, aeSeconds, seconds);
       } else {
         const on = boosters.get(variant.on)!;

@@ -38,8 +38,6 @@ export function boosterEmbeddingRow(ae: TrainedAutoencoder, e: Float32Array, mod
   if (mode === 'encoder') return e;
   const ehat = layerNormRows(ae, e, 1);
   if (mode === 'attended') return ehat;
-  const out = new Float32Array(2 * e.length);
-  out.set(e);
-  out.set(ehat, e.length);
-  return out;
+  const row = (v: Float32Array): Float32Matrix => ({ rows: 1, cols: v.length, data: v });
+  return concatColumns(row(e), row(ehat)).data;
 }

@@ -197,8 +197,11 @@ export interface TrainedSides {
   readonly movies: readonly [TrainedAutoencoder, number];
 }
 
-/** `blocks` with the embeddings of the encoders on the train ratings alone (validation ratings left out). */
-function heldOutBlocks(blocks: RowBlocks, data: RecommenderData, users: TrainedAutoencoder, movies: TrainedAutoencoder, mode: BoosterEmbeddings): RowBlocks {
+/**
+ * @internal `blocks` with the embeddings of the encoders on the train ratings alone (validation ratings left out), as
+ * the booster reads them by `mode`: fit's held-out validation rows, also rebuilt by bench/accuracy for its blends.
+ */
+export function heldOutBlocks(blocks: RowBlocks, data: RecommenderData, users: TrainedAutoencoder, movies: TrainedAutoencoder, mode: BoosterEmbeddings): RowBlocks {
   return {
     ...blocks,
     userEmbeddings: boosterEmbeddingBlock(users, users.embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')), data.userFeatures, mode),
