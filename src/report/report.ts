@@ -247,7 +247,7 @@ class Builder {
       'fig4b',
       title,
       fig4bSpec(rows),
-      caption(`Validation RMSE per epoch: line = mean over ${seedsOf(runs)}, band = min–max over seeds${thinned > 1 ? `; every ${thinned}th epoch drawn` : ''}. ${settingsOf(runs)}`, provenance(runs.map((r) => r.meta))),
+      caption(`Validation RMSE per epoch: line = mean over ${seedsOf(runs)}, band = min–max over seeds${thinned > 1 ? `; one epoch in ${thinned} drawn` : ''}. ${settingsOf(runs)}`, provenance(runs.map((r) => r.meta))),
     );
     const t = table(['side', 'autoencoder', 'best validation RMSE', 'mean best epoch', 'last-epoch RMSE', 'epochs'], tableRows);
     this.sections.push({ id: 'fig4b', title, body: html`${chart}${t}` });
