@@ -87,7 +87,7 @@ export {
 } from './pipeline/data.js';
 export { BATCHED_ROWS_FROM, boosterRows } from './pipeline/rows.js';
 export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './pipeline/movielens.js';
-export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
+export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
 export {
   type AutoencoderSummary,
   type DataSource,

@@ -196,7 +196,7 @@ async function train(opts: TrainOptions): Promise<void> {
       process.stdout.write(
         `RSAttAE on ${dataset} ${split} (seed ${opts.seed}): ${data.nUsers} users, ${data.nItems} items, ${data.train.rating.length} / ${data.validation.rating.length} / ${test.rating.length} train / validation / test ratings\n` +
           (report.defaults === 'large-data'
-            ? `  note        large-data defaults (from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings): ${config.autoencoder.epochs} epochs, ${config.xgboost.nEstimators} trees at learning rate ${config.xgboost.learningRate}\n`
+            ? `  note        large-data defaults (from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings): ${config.autoencoder.epochs} epochs, ${config.xgboost.nEstimators} trees at learning rate ${config.xgboost.learningRate}, booster embeddings ${config.boosterEmbeddings}\n`
             : '') +
           (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored from features alone (cold start)\n` : '') +
           `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}\n` +

@@ -76,7 +76,8 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
       learningRate: 0.01,
       treesUsed: 5,
       validationRows: 'in-sample',
-      boosterEmbeddings: 'encoder',
+      // the one default that is not the paper's
+      boosterEmbeddings: 'attended',
       blend: [],
     });
     const data = obj(report.data, ['users', 'items', 'train', 'validation', 'test', 'coldTest'], 'data');

@@ -34,6 +34,8 @@ describe('accuracy options on one pair of autoencoders', () => {
   const { data, test: testSet } = synthetic(40, 50, 21);
   const base: RSAttAEConfigInput = {
     seed: 5,
+    // E: the blocks these tests rebuild by hand (held-out Ê is covered in booster-embeddings.test.ts)
+    boosterEmbeddings: 'encoder',
     autoencoder: { dim: 4, epochs: 8, parallel: false },
     xgboost: { nEstimators: 60, maxDepth: 4, learningRate: 0.3, colsampleBytree: 0.7, nThread: 2 },
   };

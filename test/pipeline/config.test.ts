@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
-import { configSchema, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/pipeline/config.js';
+import { configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/pipeline/config.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {
@@ -18,14 +18,14 @@ function issues(input: unknown): [string, readonly PropertyKey[]][] {
 }
 
 describe('resolveConfig', () => {
-  test("defaults are the paper's (Table II setup 4, d = 64, 10 % validation) and the reference's", () => {
+  test("defaults are the paper's (Table II setup 4, d = 64, 10 % validation) and the reference's, but for Ê into the booster", () => {
     assert.deepEqual(resolveConfig(), {
       seed: 42,
       valFraction: 0.1,
       embeddings: 'in-sample',
       folds: 5,
       validationRows: 'in-sample',
-      boosterEmbeddings: 'encoder',
+      boosterEmbeddings: 'attended',
       blend: [],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
@@ -42,8 +42,10 @@ describe('resolveConfig', () => {
     assert.equal(large.xgboost.nEstimators, LARGE_DATA_DEFAULTS.xgboost.nEstimators);
     assert.equal(large.xgboost.learningRate, LARGE_DATA_DEFAULTS.xgboost.learningRate);
     assert.notEqual(large.autoencoder.epochs, below.autoencoder.epochs);
-    // everything else stays the paper's
-    assert.deepEqual({ ...large, autoencoder: { ...large.autoencoder, epochs: 0 }, xgboost: { ...large.xgboost, nEstimators: 0, learningRate: 0 } }, {
+    // Ê is not measured at scale: the booster keeps the paper's E there
+    assert.deepEqual([large.boosterEmbeddings, below.boosterEmbeddings], ['encoder', 'attended']);
+    // everything else stays the same
+    assert.deepEqual({ ...large, boosterEmbeddings: 'attended', autoencoder: { ...large.autoencoder, epochs: 0 }, xgboost: { ...large.xgboost, nEstimators: 0, learningRate: 0 } }, {
       ...below,
       autoencoder: { ...below.autoencoder, epochs: 0 },
       xgboost: { ...below.xgboost, nEstimators: 0, learningRate: 0 },
@@ -76,6 +78,19 @@ describe('resolveConfig', () => {
       () => resolveConfig({ preset: 'best' as never }),
       (e: unknown) => e instanceof InputError && e.issues[0].path[0] === 'preset' && e.message.includes(CONFIG_PRESET_NAMES.join(', ')),
     );
+  });
+
+  test("an unset boosterEmbeddings is Ê where Ê exists, E elsewhere; a set one is checked, not replaced", () => {
+    assert.equal(resolveConfig().boosterEmbeddings, 'attended');
+    assert.equal(resolveConfig({ autoencoder: { model: 'vanilla' } }).boosterEmbeddings, 'encoder');
+    assert.equal(resolveConfig({ embeddings: 'out-of-fold' }).boosterEmbeddings, 'encoder');
+    assert.equal(resolveConfig({ embeddings: 'leave-one-out', boosterEmbeddings: undefined }).boosterEmbeddings, 'encoder');
+    assert.equal(resolveConfig({ preset: 'paper' }).boosterEmbeddings, 'encoder');
+    assert.equal(resolveConfig({ boosterEmbeddings: 'both' }, { trainingRatings: LARGE_DATA_FROM }).boosterEmbeddings, 'both');
+    assert.equal(defaultBoosterEmbeddings(resolveConfig(), 'large-data'), 'encoder');
+    assert.deepEqual(issues({ autoencoder: { model: 'vanilla' }, boosterEmbeddings: 'attended' }), [['invalid_combination', ['boosterEmbeddings']]]);
+    // a stored configuration without the field predates it: the schema still reads it as E
+    assert.equal(configSchema.parse({}).boosterEmbeddings, 'encoder');
   });
 
   test('the autoencoder section uses the nn defaults (one source)', () => {

@@ -90,16 +90,22 @@ describe('experiments on a synthetic dataset', () => {
     }
     assert.equal(by.get('baseline-only')!.result.valRmse, undefined, 'a baseline has no validation RMSE');
 
-    // the same fit as the library's, on the same prepared data: bit for bit
+    // the same fit as the library's with the paper's preset, on the same prepared data: bit for bit
     const prepared = await loadData(dataset, { dataDir: tmp.path, seed: 7, valFraction: 0.1 });
-    const model = await RSAttAE.fit(prepared.data, { seed: 7, autoencoder: { epochs: TINY.epochs, dim: TINY.dim }, xgboost: { nEstimators: TINY.trees } });
+    const tiny = { seed: 7, autoencoder: { epochs: TINY.epochs, dim: TINY.dim }, xgboost: { nEstimators: TINY.trees } };
+    const model = await RSAttAE.fit(prepared.data, { preset: 'paper', ...tiny });
+    const byDefault = await RSAttAE.fit(prepared.data, tiny);
     try {
+      // and rsattae-attended is the library's default fit (Ê into the booster)
+      assert.equal(by.get('rsattae-attended')!.result.testRmse, byDefault.evaluate(prepared.test).rmse);
+      assert.equal(by.get('rsattae-attended')!.result.valRmse, byDefault.report!.validation.rmse);
       assert.equal(by.get('rsattae')!.result.testRmse, model.evaluate(prepared.test).rmse);
       assert.equal(by.get('rsattae')!.result.valRmse, model.report!.validation.rmse);
       const ae = (by.get('rsattae')!.result.autoencoders as { users: { bestValRmse: number } }).users;
       assert.equal(ae.bestValRmse, model.report!.autoencoders.users.bestValidationRmse);
     } finally {
       model.dispose();
+      byDefault.dispose();
     }
     // rsattae-attended reads the same modules through attention: other rows, another booster
     assert.notEqual(by.get('rsattae-attended')!.result.valRmse, by.get('rsattae')!.result.valRmse);

@@ -14,6 +14,8 @@ import { synthetic, withEncoders } from './synthetic.js';
 
 const CONFIG = {
   seed: 5,
+  // these pin fold-in against the stored E; fold-in under Ê (the default) is in booster-embeddings.test.ts
+  boosterEmbeddings: 'encoder' as const,
   autoencoder: { dim: 8, epochs: 40, learningRate: 0.01, parallel: false },
   xgboost: { nEstimators: 30, learningRate: 0.1, maxDepth: 4, nThread: 1 },
 };

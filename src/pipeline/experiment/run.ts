@@ -146,9 +146,10 @@ class PairCache {
 const num = (c: RunConfig, k: string): number => c[k] as number;
 const str = (c: RunConfig, k: string): string => c[k] as string;
 
-/** The pipeline configuration of a run (the paper's defaults for what its config does not set). */
+/** The pipeline configuration of a run (the paper's preset for what its config does not set: these are its experiments). */
 function pipelineConfig(c: RunConfig, model: 'attention' | 'vanilla', xgboost: RSAttAEConfigInput['xgboost'] = {}): RSAttAEConfig {
   return resolveConfig({
+    preset: 'paper',
     seed: num(c, 'seed'),
     valFraction: num(c, 'valFraction'),
     autoencoder: c.epochs === undefined ? {} : { model, epochs: num(c, 'epochs'), dim: num(c, 'dim') },
