@@ -60,6 +60,10 @@ const VARIANTS: Record<string, BoosterVariant | BlendVariant> = {
   'early-stopping+blend-all': { on: 'early-stopping', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
   attended: { config: { boosterEmbeddings: 'attended' } },
   both: { config: { boosterEmbeddings: 'both' } },
+  // the booster settings over Ê, the default since 2026-11-30
+  'attended+early-stopping': { config: { boosterEmbeddings: 'attended', xgboost: { earlyStoppingRounds: ES_ROUNDS } } },
+  'attended+min-child-weight-10': { config: { boosterEmbeddings: 'attended', xgboost: { minChildWeight: 10 } } },
+  'attended+colsample-0.5': { config: { boosterEmbeddings: 'attended', xgboost: { colsampleBytree: 0.5 } } },
   'attended+blend-all': { on: 'attended', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
   'both+blend-all': { on: 'both', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
 };
@@ -78,9 +82,10 @@ const round = (x: number, d = 4): number => Number(x.toFixed(d));
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 
-/** Every variant's configuration: the base (paper, with held-out validation rows), then the variant's changes. */
+/** Every variant's configuration: the base (the paper's preset, with held-out validation rows), then the variant's changes. */
 function configOf(seed: number, variant: RSAttAEConfigInput): RSAttAEConfig {
   return resolveConfig({
+    preset: 'paper',
     seed,
     validationRows: 'held-out',
     ...variant,

@@ -203,6 +203,7 @@ function main(): void {
   const seed = arg('seed', '42');
   const out = arg('out', '');
   const parallel = process.argv.includes('--parallel');
+  // E unless asked: the scale figures in BENCHMARKS.md (and the large-data default) are on E
   const boosterEmbeddings = arg('booster-embeddings', 'encoder');
   // shapes the PyTorch reference also runs on, on the same files (synthetic shapes then use the ML-100K layout)
   const reference = arg('reference', '').split(',').filter((s) => s !== '');
