@@ -184,16 +184,17 @@ export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly 
     throw new InputError(`invalid configuration: ${message}`, { issues: [{ code: 'invalid_value', path: ['preset'], message }] });
   }
   const given = preset === undefined ? rest : (defined(CONFIG_PRESETS[preset], rest) as Omit<RSAttAEConfigInput, 'preset'>);
-  const large = data !== undefined && defaultsProfile(data.trainingRatings) === 'large-data';
-  const merged = large
-    ? {
-        ...given,
-        autoencoder: defined(LARGE_DATA_DEFAULTS.autoencoder, given.autoencoder),
-        xgboost: defined(LARGE_DATA_DEFAULTS.xgboost, given.xgboost),
-      }
-    : given;
+  const profile: DefaultsProfile = data === undefined ? 'paper' : defaultsProfile(data.trainingRatings);
+  const merged =
+    profile === 'large-data'
+      ? {
+          ...given,
+          autoencoder: defined(LARGE_DATA_DEFAULTS.autoencoder, given.autoencoder),
+          xgboost: defined(LARGE_DATA_DEFAULTS.xgboost, given.xgboost),
+        }
+      : given;
   const cfg = parseInput(configSchema, merged, 'invalid configuration', '(config)');
-  if (given.boosterEmbeddings === undefined) cfg.boosterEmbeddings = defaultBoosterEmbeddings(cfg, large ? 'large-data' : 'paper');
+  if (given.boosterEmbeddings === undefined) cfg.boosterEmbeddings = defaultBoosterEmbeddings(cfg, profile);
   else if (cfg.boosterEmbeddings !== 'encoder') {
     // Ê exists only in an attention module, and only for the population it was computed on (no per-pair inputs)
     const why = cfg.autoencoder.model !== 'attention' ? 'autoencoder.model "attention"' : cfg.embeddings !== 'in-sample' ? 'embeddings "in-sample"' : undefined;
