@@ -87,10 +87,11 @@ export {
 } from './pipeline/data.js';
 export { BATCHED_ROWS_FROM, boosterRows } from './pipeline/rows.js';
 export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './pipeline/movielens.js';
-export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
+export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, DEFAULT_PIPELINE, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
 export {
   type AutoencoderSummary,
   type DataSource,
+  type FitChoices,
   type FitProgress,
   type FitReport,
   type Recommendation,
@@ -98,6 +99,8 @@ export {
   RSAttAE,
   type RSAttAEFitOptions,
 } from './pipeline/model.js';
+/** The stack's choices and rules, as a fit reports them. */
+export type { ColdRule, ColdRules, GatedWeights, StackerKind, StackReport } from './pipeline/blend.js';
 /** Fold-in: new users and items without retraining (RSAttAE.foldInUser / foldInItem). */
 export type { FoldIn, FoldInInput, FoldInMethod, FoldInOptions } from './pipeline/foldin.js';
 export {

@@ -19,7 +19,7 @@ import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, rel
 import type { DataSource } from '../pipeline/model.js';
 import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, type ConfigPresetName, resolveConfig } from '../pipeline/config.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
-import { RSAttAE } from '../pipeline/model.js';
+import { type FitChoices, RSAttAE } from '../pipeline/model.js';
 import { parseFeatureList, parseRatingList } from './foldin.js';
 import { evaluateRanking, type RankingReport } from '../pipeline/ranking.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
@@ -180,6 +180,7 @@ async function train(opts: TrainOptions): Promise<void> {
         validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
         test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
       },
+      choices: report.choices && choicesJson(report.choices),
       autoencoders: { users: ae(report.autoencoders.users), movies: ae(report.autoencoders.movies) },
       seconds: {
         users: round(report.seconds.users, 2),
@@ -198,8 +199,11 @@ async function train(opts: TrainOptions): Promise<void> {
           (report.defaults === 'large-data'
             ? `  note        large-data defaults (from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings): ${config.autoencoder.epochs} epochs, ${config.xgboost.nEstimators} trees at learning rate ${config.xgboost.learningRate}, booster embeddings ${config.boosterEmbeddings}\n`
             : '') +
-          (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored from features alone (cold start)\n` : '') +
-          `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}\n` +
+          (coldTest.ratings > 0
+            ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored by the cold rules${report.choices?.stack ? '' : ' (the booster from features alone)'}\n`
+            : '') +
+          (report.choices ? choicesText(report.choices) : '') +
+          `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}${validationLabel(report.choices)}\n` +
           `  test        RMSE ${m.test.rmse.toFixed(4)}  MAE ${m.test.mae.toFixed(4)}\n` +
           `  time        users ${result.seconds.users}s, movies ${result.seconds.movies}s, xgboost ${result.seconds.xgboost}s, total ${result.seconds.total}s\n` +
           `  peak RSS    ${result.peakRssMB} MB\n  model       ${out}\n`,
@@ -208,6 +212,47 @@ async function train(opts: TrainOptions): Promise<void> {
   } finally {
     model.dispose();
   }
+}
+
+/** The choices of a fit as `--json` records them, figures rounded. */
+function choicesJson(c: FitChoices): unknown {
+  const s = c.stack;
+  return {
+    validationRows: c.validationRows,
+    trees: c.trees,
+    ...(s
+      ? {
+          members: Object.fromEntries(s.members.map((m) => [m.name, round(m.rmse)])),
+          stacker: { chosen: s.stacker.chosen, linear: round(s.stacker.linear), countGated: round(s.stacker['count-gated']) },
+          cold: Object.fromEntries(Object.entries(s.cold).map(([k, v]) => [k, { chosen: v.chosen, booster: round(v.booster), bias: round(v.bias), mix: round(v.mix) }])),
+        }
+      : {}),
+  };
+}
+
+/** The choices of a fit as lines of `train`'s report, each with the validation figures that decided it. */
+function choicesText(c: FitChoices): string {
+  const f = (x: number): string => x.toFixed(4);
+  const trees =
+    c.trees.earlyStoppingRounds === null
+      ? `${c.trees.used} trees (no early stopping)`
+      : `${c.trees.used} of at most ${c.trees.max} trees (early stopping after ${c.trees.earlyStoppingRounds} rounds without a better validation RMSE)`;
+  let out = `  booster     ${trees}\n`;
+  const s = c.stack;
+  if (s) {
+    out += `  members     validation RMSE ${s.members.map((m) => `${m.name} ${f(m.rmse)}`).join(', ')}\n`;
+    out += `  stacker     ${s.stacker.chosen} (cross-fitted validation RMSE: linear ${f(s.stacker.linear)}, count-gated ${f(s.stacker['count-gated'])})\n`;
+    const cold = (['user', 'item', 'both'] as const).map((k) => `${k} ${s.cold[k].chosen} (booster ${f(s.cold[k].booster)}, bias ${f(s.cold[k].bias)}, mix ${f(s.cold[k].mix)})`);
+    out += `  cold pairs  ${cold.join('; ')}\n`;
+  }
+  return out;
+}
+
+/** What a validation figure is: cross-fitted on held-out rows (honest), or on the paper's in-sample rows (optimistic). */
+function validationLabel(c: FitChoices | undefined): string {
+  if (!c) return '';
+  if (c.validationRows === 'in-sample') return '  (in-sample validation rows, as the paper: optimistic)';
+  return c.stack ? '  (held-out rows, stack cross-fitted)' : '  (held-out rows)';
 }
 
 /** Options that only configure RSAttAE, by their commander key (the defaulted ones are not told apart from given ones). */

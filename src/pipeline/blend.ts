@@ -1,9 +1,19 @@
 /**
- * Blending the booster with standard baselines (config `blend`): a linear stack w₀·booster + Σ wₖ·baselineₖ + c whose
- * weights are least squares on the held-out validation rows. The baselines are fitted on the train ratings to
- * predict validation, then refitted on train + validation (the ratings the embeddings are computed from) for use.
+ * Stacking the booster with standard baselines (config `blend`). Each baseline is fitted on the train ratings to
+ * predict the held-out validation rows, where the stacker's weights are fitted; then the baselines are refitted on
+ * train + validation (the ratings the embeddings are computed from) for use.
+ *
+ * Two stackers compete on validation, by cross-fitted RMSE (each fold's rows predicted by weights fitted on the other
+ * folds, so the figure is honest): `linear`, w₀·booster + Σ wₖ·baselineₖ + c, and `count-gated`, which adds each
+ * member times g(n_u) and times g(n_i), g(n) = 1/√(1 + n) of the user's and the item's training ratings, so the
+ * weights can move from the collaborative members to the booster (or back) as an entity has fewer ratings.
+ *
+ * Pairs with a user or an item the members have no rating of (cold) follow a rule of their own, also chosen on
+ * validation: the booster reading the entity's features and an empty rating row, the bias model's fallback (the known
+ * side's bias), or their least-squares mix. Every prediction is clipped to the rating scale.
  */
 import type { RatingScale } from '../data/model.js';
+import { createRng } from '../data/rng.js';
 import { concatRatings } from '../data/split.js';
 import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
@@ -12,14 +22,46 @@ import { resolveBaselineConfig } from '../baselines/config.js';
 import { buildTrainSet } from '../baselines/trainset.js';
 import type { BlendAlgorithm, RSAttAEConfig } from './config.js';
 
-/** A fitted blend: the baselines (fitted on train + validation) and the weights. */
+/** The stackers {@link fitStack} chooses from. */
+export type StackerKind = 'linear' | 'count-gated';
+
+/** How pairs of one cold case are scored: intercept + booster·(booster's prediction) + bias·(bias model's fallback). */
+export interface ColdRule {
+  /** Which candidate validation chose. */
+  readonly chosen: 'booster' | 'bias' | 'mix';
+  readonly booster: number;
+  readonly bias: number;
+  readonly intercept: number;
+}
+
+/** The rules of the three cold cases: the user cold, the item cold, both cold. */
+export interface ColdRules {
+  readonly user: ColdRule;
+  readonly item: ColdRule;
+  readonly both: ColdRule;
+}
+
+/** Weights of the count-gated terms: per column (booster, then each member) times g(n_u), then times g(n_i). */
+export interface GatedWeights {
+  readonly user: readonly number[];
+  readonly item: readonly number[];
+  /** Coefficients of g(n_u) and g(n_i) themselves. */
+  readonly gu: number;
+  readonly gi: number;
+}
+
+/** A fitted stack: the baselines (fitted on train + validation) and the weights. */
 export interface Blend {
   readonly models: readonly BaselineModel[];
   /** Weight of the booster, then of each model in order. */
   readonly weights: readonly number[];
   readonly intercept: number;
-  /** Blended predictions are clipped to it. */
+  /** Predictions are clipped to it. */
   readonly scale: { readonly min: number; readonly max: number };
+  /** The count-gated terms, when that stacker was chosen. */
+  readonly gated?: GatedWeights;
+  /** Rules for cold pairs; without them (a bundle from before they existed) cold pairs get the warm weights. */
+  readonly cold?: ColdRules;
 }
 
 /** What a bundle stores of a blend besides the baselines' training ratings (`blend.json`). */
@@ -27,8 +69,26 @@ export interface StoredBlend {
   readonly weights: readonly number[];
   readonly intercept: number;
   readonly scale: { readonly min: number; readonly max: number };
+  readonly gated?: GatedWeights;
+  readonly cold?: ColdRules;
   /** Each baseline's learned arrays, by algorithm, then array name; the values are stored in `blend/*.f64`. */
   readonly arrays: readonly { readonly algorithm: string; readonly names: readonly string[] }[];
+}
+
+/** Validation figures behind each choice of {@link fitStack}: cross-fitted RMSEs unless said otherwise. */
+export interface StackReport {
+  /** Each member's own validation RMSE (the booster first), on the validation rows whose entities have train ratings. */
+  readonly members: readonly { readonly name: string; readonly rmse: number }[];
+  /**
+   * The stacker chosen: `linear`, `count-gated`, or a member's name when that member alone beat both (its own RMSE
+   * needs no cross-fitting), so the stack is never worse on validation than any of its members.
+   */
+  readonly stacker: { readonly chosen: string } & Readonly<Record<StackerKind, number>>;
+  /** Per cold case: each candidate's cross-fitted RMSE on validation rows scored as if the entity were cold. */
+  readonly cold: Readonly<Record<keyof ColdRules, { readonly chosen: ColdRule['chosen']; readonly booster: number; readonly bias: number; readonly mix: number }>>;
+  /** The whole stack's cross-fitted validation RMSE and MAE, on every validation row. */
+  readonly rmse: number;
+  readonly mae: number;
 }
 
 /** What the pipeline's data offers a blend. */
@@ -41,40 +101,46 @@ interface BlendData {
 }
 
 /**
- * Least squares `min ‖X·β − y‖²` for a few columns (`columns[j][k]` = X[k][j]), by the normal equations with
- * partial-pivot elimination; a tiny ridge keeps collinear columns (e.g. two near-identical predictors) solvable.
+ * Least squares `min ‖X·β − y‖² + ridge·n·‖β‖²` for a few columns (`columns[j][k]` = X[k][j]), by the normal
+ * equations with partial-pivot elimination; the ridge (tiny by default) keeps collinear columns (e.g. two
+ * near-identical predictors) solvable. `rows` restricts the fit to those rows.
  */
-export function leastSquares(columns: readonly ArrayLike<number>[], y: ArrayLike<number>): number[] {
+export function leastSquares(columns: readonly ArrayLike<number>[], y: ArrayLike<number>, ridge = 1e-9, rows?: ArrayLike<number>): number[] {
   const p = columns.length;
-  const n = y.length;
+  const n = rows ? rows.length : y.length;
   const a = Array.from({ length: p }, () => new Float64Array(p + 1));
   for (let i = 0; i < p; i++) {
+    const ci = columns[i];
     for (let j = i; j < p; j++) {
+      const cj = columns[j];
       let s = 0;
-      for (let k = 0; k < n; k++) s += columns[i][k] * columns[j][k];
+      if (rows) for (let r = 0; r < n; r++) s += ci[rows[r]] * cj[rows[r]];
+      else for (let k = 0; k < n; k++) s += ci[k] * cj[k];
       a[i][j] = s;
       a[j][i] = s;
     }
     let s = 0;
-    for (let k = 0; k < n; k++) s += columns[i][k] * y[k];
+    if (rows) for (let r = 0; r < n; r++) s += ci[rows[r]] * y[rows[r]];
+    else for (let k = 0; k < n; k++) s += ci[k] * y[k];
     a[i][p] = s;
-    a[i][i] += 1e-9 * n;
+    a[i][i] += ridge * n;
   }
   for (let c = 0; c < p; c++) {
     let best = c;
     for (let r = c + 1; r < p; r++) if (Math.abs(a[r][c]) > Math.abs(a[best][c])) best = r;
     [a[c], a[best]] = [a[best], a[c]];
+    if (a[c][c] === 0) continue;
     for (let r = 0; r < p; r++) {
       if (r === c) continue;
       const f = a[r][c] / a[c][c];
       for (let j = c; j <= p; j++) a[r][j] -= f * a[c][j];
     }
   }
-  return a.map((row, i) => row[p] / row[i]);
+  return a.map((row, i) => (row[i] === 0 ? 0 : row[p] / row[i]));
 }
 
 /** The scale blended predictions are clipped to: the data's, else the range of its ratings. */
-function scaleOf(d: BlendData): { min: number; max: number } {
+export function scaleOf(d: Pick<BlendData, 'train' | 'validation' | 'scale'>): { min: number; max: number } {
   if (d.scale) return { min: d.scale.min, max: d.scale.max };
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -91,6 +157,11 @@ function scaleOf(d: BlendData): { min: number; max: number } {
 export interface BlendCandidates {
   readonly validation: readonly Float32Array[];
   readonly models: readonly BaselineModel[];
+  /**
+   * The bias model's (baseline-only, fitted on train) predictions of the validation pairs with the user unknown, the
+   * item unknown and both: what its fallback gives a cold entity.
+   */
+  readonly coldBias?: { readonly user: Float32Array; readonly item: Float32Array; readonly both: Float32Array };
 }
 
 /** Fits each of `algorithms` on the train ratings (predicting validation), then again on train + validation. */
@@ -99,15 +170,219 @@ export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAl
   const all = concatRatings(data.train, data.validation);
   const fit = (train: Ratings, algorithm: BlendAlgorithm): BaselineModel =>
     fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train, scale: data.scale }, { algorithm, seed });
-  return {
-    validation: algorithms.map((a) => fit(data.train, a).predictIndices(v.user, v.item)),
-    models: algorithms.map((a) => fit(all, a)),
+  const validation: Float32Array[] = [];
+  let bias: BaselineModel | undefined;
+  for (const a of algorithms) {
+    const m = fit(data.train, a);
+    validation.push(m.predictIndices(v.user, v.item));
+    if (a === 'baseline-only') bias = m;
+  }
+  bias ??= fit(data.train, 'baseline-only');
+  // an index past the end is an entity without training ratings: the model's own fallback
+  const nobody = (n: number, value: number): Int32Array => new Int32Array(n).fill(value);
+  const n = v.rating.length;
+  const coldBias = {
+    user: bias.predictIndices(nobody(n, data.nUsers), v.item),
+    item: bias.predictIndices(v.user, nobody(n, data.nItems)),
+    both: bias.predictIndices(nobody(n, data.nUsers), nobody(n, data.nItems)),
   };
+  return { validation, models: algorithms.map((a) => fit(all, a)), coldBias };
+}
+
+function clamp(x: number, s: { min: number; max: number }): number {
+  return Math.min(s.max, Math.max(s.min, x));
+}
+
+/** Stacker's gate: 1/√(1 + n) of an entity's training ratings. */
+function gate(n: number): number {
+  return 1 / Math.sqrt(1 + n);
+}
+
+/** Training ratings per entity. */
+function counts(r: Ratings, nUsers: number, nItems: number): { user: Int32Array; item: Int32Array } {
+  const user = new Int32Array(nUsers);
+  const item = new Int32Array(nItems);
+  for (let k = 0; k < r.user.length; k++) {
+    user[r.user[k]]++;
+    item[r.item[k]]++;
+  }
+  return { user, item };
+}
+
+/** Columns of a stacker over `members` (the booster first) for the gates `gu`, `gi`, ending with the intercept's. */
+function stackColumns(kind: StackerKind, members: readonly ArrayLike<number>[], gu: Float64Array, gi: Float64Array): ArrayLike<number>[] {
+  const n = gu.length;
+  const one = new Float64Array(n).fill(1);
+  if (kind === 'linear') return [...members, one];
+  const times = (p: ArrayLike<number>, g: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = p[k] * g[k];
+    return out;
+  };
+  return [...members, ...members.map((p) => times(p, gu)), ...members.map((p) => times(p, gi)), gu, gi, one];
+}
+
+/** Σ β_j·columns[j][k], clipped, for each of `rows`, into `out`. */
+function predictRows(beta: readonly number[], columns: readonly ArrayLike<number>[], rows: ArrayLike<number>, scale: Blend['scale'], out: Float64Array): void {
+  for (let r = 0; r < rows.length; r++) {
+    const k = rows[r];
+    let s = 0;
+    for (let j = 0; j < beta.length; j++) s += beta[j] * columns[j][k];
+    out[k] = clamp(s, scale);
+  }
+}
+
+/** Folds of cross-fitting: each row's fold, seeded. */
+const CROSS_FIT_FOLDS = 5;
+/** Ridge of the count-gated stacker, whose products of near-collinear members are themselves near-collinear. */
+const GATED_RIDGE = 1e-4;
+
+/**
+ * Cross-fitted predictions of `rows` by least squares on `columns`: each fold predicted by the weights fitted on the
+ * other folds; then the weights on all `rows`. Undefined when the folds are too small to fit that many columns (at
+ * least two rows per column), so a stacker is never judged on its own fitting rows.
+ */
+function crossFit(columns: readonly ArrayLike<number>[], y: ArrayLike<number>, rows: Int32Array, ridge: number, seed: number, scale: Blend['scale'], out: Float64Array): number[] | undefined {
+  if (Math.floor((rows.length * (CROSS_FIT_FOLDS - 1)) / CROSS_FIT_FOLDS) < 2 * columns.length) return undefined;
+  const perm = createRng(seed).permutation(rows.length);
+  for (let f = 0; f < CROSS_FIT_FOLDS; f++) {
+    const fit: number[] = [];
+    const held: number[] = [];
+    for (let j = 0; j < rows.length; j++) (j % CROSS_FIT_FOLDS === f ? held : fit).push(rows[perm[j]]);
+    predictRows(leastSquares(columns, y, ridge, fit), columns, held, scale, out);
+  }
+  return leastSquares(columns, y, ridge, rows);
+}
+
+function rmseOf(pred: Float64Array, y: ArrayLike<number>, rows: ArrayLike<number>): number {
+  let s = 0;
+  for (let r = 0; r < rows.length; r++) s += (pred[rows[r]] - y[rows[r]]) ** 2;
+  return rows.length === 0 ? Number.NaN : Math.sqrt(s / rows.length);
+}
+
+/** The booster's predictions of the validation pairs with the user, the item, or both scored as cold entities. */
+export interface ColdBoosterPredictions {
+  readonly user: Float32Array;
+  readonly item: Float32Array;
+  readonly both: Float32Array;
 }
 
 /**
- * The least-squares weights of the booster and `candidates` on the validation ratings.
- * @returns the blend and its blended validation predictions
+ * Fits the stack: the stacker of the booster's (held-out) validation predictions and the candidates', chosen between
+ * `linear` and `count-gated` by cross-fitted RMSE; and the cold rules, each chosen between the booster, the bias
+ * model's fallback and their mix on the validation pairs scored as cold (`coldBooster`, `candidates.coldBias`).
+ * @returns the blend, its cross-fitted validation predictions and the figures behind each choice
+ */
+export function fitStack(
+  data: BlendData,
+  names: readonly string[],
+  boosterValidation: Float32Array,
+  candidates: BlendCandidates,
+  coldBooster: ColdBoosterPredictions,
+  seed: number,
+): { blend: Blend; validation: Float32Array; report: StackReport } {
+  const v = data.validation;
+  const y = v.rating;
+  const n = y.length;
+  const scale = scaleOf(data);
+  const c = counts(data.train, data.nUsers, data.nItems);
+  const gu = Float64Array.from(v.user, (u) => gate(c.user[u]));
+  const gi = Float64Array.from(v.item, (i) => gate(c.item[i]));
+  const members: ArrayLike<number>[] = [boosterValidation, ...candidates.validation];
+  const warm: number[] = [];
+  const caseOf = new Uint8Array(n); // 0 warm, 1 user cold, 2 item cold, 3 both
+  for (let k = 0; k < n; k++) {
+    caseOf[k] = (c.user[v.user[k]] === 0 ? 1 : 0) + (c.item[v.item[k]] === 0 ? 2 : 0);
+    if (caseOf[k] === 0) warm.push(k);
+  }
+  const warmRows = Int32Array.from(warm);
+  const memberRmse = members.map((p, j) => {
+    let s = 0;
+    for (const k of warmRows) s += (clamp(p[k], scale) - y[k]) ** 2;
+    return { name: names[j], rmse: Math.sqrt(s / Math.max(1, warmRows.length)) };
+  });
+
+  const m = members.length;
+  const tries = (['linear', 'count-gated'] as const).map((kind) => {
+    const columns = stackColumns(kind, members, gu, gi);
+    const out = new Float64Array(n);
+    const beta = crossFit(columns, y, warmRows, kind === 'linear' ? 1e-9 : GATED_RIDGE, seed ^ 0x57ac, scale, out);
+    if (beta) return { kind, beta, out, rmse: rmseOf(out, y, warmRows) };
+    // too few validation rows to judge a stacker: the booster alone
+    const alone = [1, ...new Array<number>(columns.length - 1).fill(0)];
+    predictRows(alone, columns, warmRows, scale, out);
+    return { kind, beta: alone, out, rmse: Number.POSITIVE_INFINITY };
+  });
+  let best: { kind: string; beta: number[]; out: Float64Array; rmse: number } = tries[1].rmse < tries[0].rmse ? tries[1] : tries[0];
+  memberRmse.forEach((mr, j) => {
+    if (!(mr.rmse < best.rmse)) return;
+    const beta = Array.from({ length: m + 1 }, (_, c) => (c === j ? 1 : 0));
+    const out = new Float64Array(n);
+    predictRows(beta, [...members, new Float64Array(n).fill(1)], warmRows, scale, out);
+    best = { kind: mr.name, beta, out, rmse: mr.rmse };
+  });
+  const beta = best.beta;
+  const gated: GatedWeights | undefined =
+    best.kind === 'count-gated' ? { user: beta.slice(m, 2 * m), item: beta.slice(2 * m, 3 * m), gu: beta[3 * m], gi: beta[3 * m + 1] } : undefined;
+
+  // cold rules, on every validation row scored as cold (no validation entity is really cold, or few are)
+  const all = Int32Array.from({ length: n }, (_, k) => k);
+  const coldBias = candidates.coldBias;
+  if (!coldBias) throw new InputError('fitStack needs the bias model\'s cold predictions (fitBlendCandidates gives them)');
+  const combined = new Float64Array(n);
+  for (const k of warmRows) combined[k] = best.out[k];
+  const coldReport = {} as Record<keyof ColdRules, StackReport['cold']['user']>;
+  const cold = {} as Record<keyof ColdRules, ColdRule>;
+  (['user', 'item', 'both'] as const).forEach((which, w) => {
+    const b = coldBooster[which];
+    const bias = coldBias[which];
+    const one = new Float64Array(n).fill(1);
+    const outBooster = Float64Array.from(b, (x) => clamp(x, scale));
+    const outBias = Float64Array.from(bias, (x) => clamp(x, scale));
+    const outMix = new Float64Array(n);
+    const mix = crossFit([b, bias, one], y, all, 1e-9, seed ^ (0xc01d + w), scale, outMix) ?? [0, 1, 0];
+    const figures = { booster: rmseOf(outBooster, y, all), bias: rmseOf(outBias, y, all), mix: outMix.some((x) => x !== 0) ? rmseOf(outMix, y, all) : Number.POSITIVE_INFINITY };
+    const chosen = (['mix', 'bias', 'booster'] as const).reduce((a, k) => (figures[k] < figures[a] ? k : a), 'mix' as ColdRule['chosen']);
+    cold[which] =
+      chosen === 'booster'
+        ? { chosen, booster: 1, bias: 0, intercept: 0 }
+        : chosen === 'bias'
+          ? { chosen, booster: 0, bias: 1, intercept: 0 }
+          : { chosen, booster: mix[0], bias: mix[1], intercept: mix[2] };
+    coldReport[which] = { chosen, ...figures };
+    const chosenOut = chosen === 'booster' ? outBooster : chosen === 'bias' ? outBias : outMix;
+    for (let k = 0; k < n; k++) if (caseOf[k] === w + 1) combined[k] = chosenOut[k];
+  });
+
+  const blend: Blend = {
+    models: candidates.models,
+    weights: beta.slice(0, m),
+    intercept: beta[beta.length - 1],
+    scale,
+    ...(gated ? { gated } : {}),
+    cold,
+  };
+  const validation = Float32Array.from(combined);
+  let se = 0;
+  let ae = 0;
+  for (let k = 0; k < n; k++) {
+    se += (validation[k] - y[k]) ** 2;
+    ae += Math.abs(validation[k] - y[k]);
+  }
+  const report: StackReport = {
+    members: memberRmse,
+    stacker: { chosen: best.kind, linear: tries[0].rmse, 'count-gated': tries[1].rmse },
+    cold: coldReport,
+    rmse: Math.sqrt(se / n),
+    mae: ae / n,
+  };
+  return { blend, validation, report };
+}
+
+/**
+ * The least-squares weights of the booster and `candidates` on the validation ratings: the plain linear stacker
+ * without cold rules (what bench/accuracy compares blends with).
+ * @returns the blend and its blended validation predictions (in-sample)
  */
 export function solveBlend(data: BlendData, boosterValidation: Float32Array, candidates: BlendCandidates): { blend: Blend; validation: Float32Array } {
   const v = data.validation;
@@ -123,28 +398,82 @@ export function solveBlend(data: BlendData, boosterValidation: Float32Array, can
   return { blend, validation };
 }
 
+/** Index of the bias model among a blend's members: baseline-only's, else the first (every member falls back to biases). */
+function biasIndex(blend: Blend): number {
+  return Math.max(0, blend.models.findIndex((m) => m.algorithm === 'baseline-only'));
+}
+
+/** Training ratings per entity of a blend's members (train + validation), cached per blend. */
+const countCache = new WeakMap<Blend, { user: Int32Array; item: Int32Array }>();
+function memberCounts(blend: Blend): { user: Int32Array; item: Int32Array } {
+  let c = countCache.get(blend);
+  if (!c) {
+    const m = blend.models[0];
+    c = counts(m.train, m.nUsers, m.nItems);
+    countCache.set(blend, c);
+  }
+  return c;
+}
+
+/** A cold rule applied to the booster's prediction and the bias model's, clipped. */
+export function applyColdRule(blend: Blend, which: keyof ColdRules, booster: number, bias: number): number {
+  const r = blend.cold?.[which];
+  if (!r) return clamp(booster, blend.scale);
+  return clamp(r.intercept + r.booster * booster + r.bias * bias, blend.scale);
+}
+
 /**
- * Fits the blend of `cfg.blend` given the booster's predictions of the (held-out) validation rows.
- * @returns the blend and its blended validation predictions
+ * Stacked predictions of pairs (0-based indices of the model's entities) from the booster's: the warm stacker, or the
+ * cold rule of a pair whose user or item has no training rating.
  */
-export function fitBlend(data: BlendData, cfg: RSAttAEConfig, boosterValidation: Float32Array): { blend: Blend; validation: Float32Array } {
-  return solveBlend(data, boosterValidation, fitBlendCandidates(data, cfg.blend, cfg.seed));
-}
-
-function clamp(x: number, s: { min: number; max: number }): number {
-  return Math.min(s.max, Math.max(s.min, x));
-}
-
-/** Blended predictions of pairs (0-based indices of known entities) from the booster's. */
 export function applyBlend(blend: Blend, booster: Float32Array, users: Int32Array, items: Int32Array): Float32Array {
   const parts = blend.models.map((m) => m.predictIndices(users, items));
   const out = new Float32Array(booster.length);
+  const c = blend.cold ? memberCounts(blend) : undefined;
+  const g = blend.gated;
+  const bi = biasIndex(blend);
   for (let k = 0; k < out.length; k++) {
+    const nu = c ? c.user[users[k]] : 1;
+    const ni = c ? c.item[items[k]] : 1;
+    if (c && (nu === 0 || ni === 0)) {
+      out[k] = applyColdRule(blend, nu === 0 ? (ni === 0 ? 'both' : 'user') : 'item', booster[k], parts[bi][k]);
+      continue;
+    }
     let s = blend.intercept + blend.weights[0] * booster[k];
     for (let j = 0; j < parts.length; j++) s += blend.weights[j + 1] * parts[j][k];
+    if (g && c) {
+      const gu = gate(nu);
+      const gi = gate(ni);
+      s += g.gu * gu + g.gi * gi + (g.user[0] * gu + g.item[0] * gi) * booster[k];
+      for (let j = 0; j < parts.length; j++) s += (g.user[j + 1] * gu + g.item[j + 1] * gi) * parts[j][k];
+    }
     out[k] = clamp(s, blend.scale);
   }
   return out;
+}
+
+/**
+ * The bias model's prediction for a folded-in entity (`kind`) with `ratings` of the other side's entities `others`,
+ * paired with the known entity `other` (or nobody, -1): μ + b_other + b_new, b_new = Σ (r − μ − b_j) / (reg + n), one
+ * step of the model's own alternating least squares.
+ */
+export function foldInBias(blend: Blend, kind: 'user' | 'item', others: Int32Array, ratings: Float32Array | undefined, other: number): number {
+  const m = blend.models[biasIndex(blend)];
+  // the other side's biases: those of the entities it rated, and of the one it is paired with
+  const theirs = m.arrays[kind === 'user' ? 'bi' : 'bu'];
+  const mu = m.globalMean;
+  const c = memberCounts(blend);
+  const known = other >= 0 && (kind === 'user' ? c.item : c.user)[other] > 0;
+  const bOther = theirs && known ? theirs[other] : 0;
+  let bNew = 0;
+  if (ratings && ratings.length > 0 && theirs) {
+    const cfg = m.config as { baseline?: { regU: number; regI: number } };
+    const reg = kind === 'user' ? (cfg.baseline?.regU ?? 15) : (cfg.baseline?.regI ?? 10);
+    let dev = 0;
+    for (let k = 0; k < ratings.length; k++) dev += ratings[k] - mu - theirs[others[k]];
+    bNew = dev / (reg + ratings.length);
+  }
+  return mu + bOther + bNew;
 }
 
 /** The files of a blend in a bundle: `blend.json` plus the baselines' shared training ratings and arrays. */
@@ -161,7 +490,15 @@ export function blendFiles(blend: Blend): { json: StoredBlend; files: [string, U
     for (const name of names) files.push([`blend/${m.algorithm}.${name}.f64`, bytes(m.arrays[name])]);
     return { algorithm: m.algorithm, names };
   });
-  return { json: { weights: blend.weights, intercept: blend.intercept, scale: blend.scale, arrays }, files };
+  const json: StoredBlend = {
+    weights: blend.weights,
+    intercept: blend.intercept,
+    scale: blend.scale,
+    ...(blend.gated ? { gated: blend.gated } : {}),
+    ...(blend.cold ? { cold: blend.cold } : {}),
+    arrays,
+  };
+  return { json, files };
 }
 
 /**
@@ -172,6 +509,9 @@ export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number,
   const json = JSON.parse(Buffer.from(need('blend.json')).toString('utf8')) as StoredBlend;
   if (json.weights?.length !== cfg.blend.length + 1 || json.arrays?.length !== cfg.blend.length) {
     throw new InputError(`blend.json holds ${json.weights?.length} weights for the ${cfg.blend.length} blended baselines of the configuration`);
+  }
+  if (json.gated && (json.gated.user?.length !== cfg.blend.length + 1 || json.gated.item?.length !== cfg.blend.length + 1)) {
+    throw new InputError(`blend.json's gated weights do not fit the ${cfg.blend.length} blended baselines of the configuration`);
   }
   const copy = <A extends Float64Array | Float32Array | Int32Array>(name: string, make: (n: number) => A): A => {
     const d = need(name);
@@ -193,5 +533,18 @@ export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number,
     const arrays: BaselineArrays = Object.fromEntries(stored.names.map((name) => [name, copy(`blend/${algorithm}.${name}.f64`, (n) => new Float64Array(n))]));
     return restoreBaseline(resolveBaselineConfig({ algorithm, seed: cfg.seed }), ts, train, arrays);
   });
-  return { models, weights: json.weights, intercept: json.intercept, scale: json.scale };
+  return {
+    models,
+    weights: json.weights,
+    intercept: json.intercept,
+    scale: json.scale,
+    ...(json.gated ? { gated: json.gated } : {}),
+    ...(json.cold ? { cold: json.cold } : {}),
+  };
+}
+
+/** The same blend with its members refitted on `train` (e.g. after an update added ratings and entities); weights kept. */
+export function refitBlend(blend: Blend, data: { readonly nUsers: number; readonly nItems: number; readonly train: Ratings; readonly scale?: RatingScale }, seed: number): Blend {
+  const models = blend.models.map((m) => fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: data.train, scale: data.scale }, { algorithm: m.algorithm as BlendAlgorithm, seed }));
+  return { ...blend, models };
 }

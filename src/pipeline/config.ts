@@ -94,14 +94,29 @@ export const configSchema = z
   .strict();
 
 /**
+ * What `train` runs when no preset is named, for the fields the caller leaves unset: the honest, validated pipeline.
+ * Validation rows embedded from the train ratings alone (as a test pair is), on which the booster stops early, the
+ * stack of the booster with the four baselines is chosen and weighted, and cold pairs get their rule; the
+ * autoencoders stop after `patience` epochs without a better validation RMSE (their best weights are kept). The
+ * schema's own defaults stay the paper's: a stored configuration holds every field, and an old one must load as it
+ * was trained.
+ */
+export const DEFAULT_PIPELINE = {
+  validationRows: 'held-out',
+  blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'],
+  autoencoder: { patience: 100 },
+  xgboost: { earlyStoppingRounds: 100 },
+} as const satisfies Partial<z.input<typeof configSchema>>;
+
+/**
  * Named starting points, plain data (as Surprise's dataset presets are): a preset fills the fields the caller leaves
- * unset, before any other default. `paper`: the paper's and the reference's pipeline exactly (XGBoost on E, in-sample
- * validation rows, no blend). `accurate`: the best configuration measured on ML-100K (BENCHMARKS.md "Accuracy: Ê
- * into the booster"): XGBoost on Ê and a blend with the four baselines weighted on held-out validation rows.
+ * unset, in place of {@link DEFAULT_PIPELINE}. `paper`: the paper's and the reference's pipeline exactly (XGBoost on
+ * E, in-sample validation rows, no blend, every epoch and tree). `accurate`: the default pipeline, by the name it had
+ * before it became the default.
  */
 export const CONFIG_PRESETS = {
   paper: { boosterEmbeddings: 'encoder', validationRows: 'in-sample', blend: [] },
-  accurate: { boosterEmbeddings: 'attended', validationRows: 'held-out', blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] },
+  accurate: DEFAULT_PIPELINE,
 } as const satisfies Record<string, Partial<z.input<typeof configSchema>>>;
 /** One of {@link CONFIG_PRESETS}. */
 export type ConfigPresetName = keyof typeof CONFIG_PRESETS;
@@ -143,6 +158,12 @@ export const LARGE_DATA_DEFAULTS = {
 } as const;
 
 /**
+ * The stack's members on {@link LARGE_DATA_FROM} training ratings or more, where SVD++ and the kNN member would cost
+ * more than the rest of training: the bias model (which also scores cold pairs) and SVD.
+ */
+export const LARGE_DATA_BLEND = ['baseline-only', 'svd'] as const;
+
+/**
  * The booster's embeddings when the caller leaves `boosterEmbeddings` unset: Ê ('attended'), which beat the paper's
  * E on validation and on test on every ML-100K fold and on ML-1M-shaped data (BENCHMARKS.md "Accuracy: Ê into the
  * booster"); E ('encoder') where Ê does not exist (the vanilla model, per-pair embeddings) and on large data, where
@@ -167,11 +188,24 @@ function defined(base: object, over: object | undefined): Record<string, unknown
   return out;
 }
 
+/** {@link defined} one level deeper too: the nested `autoencoder` and `xgboost` objects are merged field by field. */
+function definedNested(base: Partial<RSAttAEConfigInput>, over: Omit<RSAttAEConfigInput, 'preset'>): Omit<RSAttAEConfigInput, 'preset'> {
+  const out = defined(base, over) as Omit<RSAttAEConfigInput, 'preset'>;
+  for (const k of ['autoencoder', 'xgboost'] as const) {
+    const b = base[k];
+    const o = over[k];
+    if (b !== undefined && o !== undefined && o !== null && typeof o === 'object') (out as Record<string, unknown>)[k] = defined(b, o);
+  }
+  return out;
+}
+
 /**
- * Validates a partial configuration and fills the defaults: first the `preset`'s fields (if any), then the paper's, or with `data` of
+ * Validates a partial configuration and fills the defaults: first the `preset`'s fields, or without one
+ * {@link DEFAULT_PIPELINE}'s (its blend {@link LARGE_DATA_BLEND} on large data), then the paper's, or with `data` of
  * {@link LARGE_DATA_FROM} training ratings or more, {@link LARGE_DATA_DEFAULTS} where the input leaves a field unset.
- * One default is not the paper's: an unset `boosterEmbeddings` is {@link defaultBoosterEmbeddings}' choice ('attended'
- * below LARGE_DATA_FROM with the attention model); `preset: 'paper'` gives the paper's pipeline exactly.
+ * An unset `boosterEmbeddings` is {@link defaultBoosterEmbeddings}' choice ('attended' below LARGE_DATA_FROM with the
+ * attention model); `preset: 'paper'` gives the paper's pipeline exactly. A configuration with every field set (one
+ * resolved before) is validated as it is.
  * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`,
  *   with the issues as data (`code`, `path`)
  */
@@ -183,8 +217,15 @@ export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly 
     const message = `unknown preset ${JSON.stringify(preset)}; the presets are ${CONFIG_PRESET_NAMES.join(', ')}`;
     throw new InputError(`invalid configuration: ${message}`, { issues: [{ code: 'invalid_value', path: ['preset'], message }] });
   }
-  const given = preset === undefined ? rest : (defined(CONFIG_PRESETS[preset], rest) as Omit<RSAttAEConfigInput, 'preset'>);
   const profile: DefaultsProfile = data === undefined ? 'paper' : defaultsProfile(data.trainingRatings);
+  // a configuration resolved before (every field set, e.g. the CLI's, handed on to fit) is taken as it is
+  const resolved = preset === undefined && Object.keys(configSchema.shape).every((k) => (rest as Record<string, unknown>)[k] !== undefined);
+  const base: Partial<RSAttAEConfigInput> = resolved
+    ? {}
+    : preset !== undefined && preset !== 'accurate'
+      ? CONFIG_PRESETS[preset]
+      : { ...DEFAULT_PIPELINE, blend: profile === 'large-data' ? [...LARGE_DATA_BLEND] : [...DEFAULT_PIPELINE.blend] };
+  const given = definedNested(base, rest);
   const merged =
     profile === 'large-data'
       ? {

@@ -22,6 +22,8 @@ export interface FoldIn {
   readonly features: Float32Array;
   /** Indices of the other side's entities it rated, in ascending order; recommend leaves them out. */
   readonly rated: Int32Array;
+  /** The ratings of `rated`, in the same order (what places the fold-in in a stack's bias model). */
+  readonly ratings?: Float32Array;
 }
 
 /** What is known of a new user or item: raw feature values by column name, and ratings by the other side's ids. */
@@ -171,5 +173,5 @@ export function foldIn(side: FoldInSide, input: FoldInInput, method: FoldInMetho
     embedding = blendEmbedding(a, e, n, ae.alpha, blend);
   }
   // an attended booster reads Ê: the module's LayerNorm of the mix, as it treats its own entities
-  return { kind: side.kind, embedding: boosterEmbeddingRow(ae, embedding, side.boosterEmbeddings ?? 'encoder'), features, rated: row.indices };
+  return { kind: side.kind, embedding: boosterEmbeddingRow(ae, embedding, side.boosterEmbeddings ?? 'encoder'), features, rated: row.indices, ratings: row.values };
 }

@@ -14,10 +14,11 @@ import type { AutoencoderConfig, SplitData, TrainedAutoencoder } from '../nn/ind
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
-import { applyBlend, type Blend, fitBlend } from './blend.js';
+import { applyBlend, applyColdRule, type Blend, fitBlendCandidates, fitStack, foldInBias, scaleOf, type StackReport } from './blend.js';
+import { coldBoosterPredictions } from './cold.js';
 import { type BoosterEmbeddings, boosterEmbeddingBlock } from './embeddings.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
-import { boosterRows, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
+import { boosterRows, clipTo, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
 import type { UpdateRecord } from './update.js';
 
@@ -88,6 +89,20 @@ export interface AutoencoderSummary {
   readonly seconds: number;
 }
 
+/** What the booster stage chose on validation, with the figures that decided it. */
+export interface FitChoices {
+  /**
+   * The validation rows the figures are on: 'held-out' (embedded from the train ratings alone, as a test pair is:
+   * honest) or 'in-sample' (the paper's: each validation rating is in the input that embeds it, so the figures are
+   * optimistic).
+   */
+  readonly validationRows: 'in-sample' | 'held-out';
+  /** Trees the booster kept (early stopping picks the best round on validation) of at most `max`. */
+  readonly trees: { readonly used: number; readonly max: number; readonly earlyStoppingRounds: number | null };
+  /** The stack's choices (config `blend`): stacker, members' and cold rules' cross-fitted validation RMSEs. */
+  readonly stack?: StackReport;
+}
+
 /** Metrics and timings of a fit. */
 export interface FitReport {
   /**
@@ -95,7 +110,10 @@ export interface FitReport {
    * 'inherited' for an update, which keeps its model's configuration.
    */
   readonly defaults: DefaultsProfile | 'inherited';
+  /** The model's validation RMSE and MAE: cross-fitted for a stack, on the rows `choices.validationRows` says. */
   readonly validation: { readonly rmse: number; readonly mae: number };
+  /** What was chosen on validation (absent for an update, which keeps its model's choices). */
+  readonly choices?: FitChoices;
   readonly autoencoders: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
   readonly seconds: { readonly users: number; readonly movies: number; readonly xgboost: number; readonly total: number };
   /** Learning curves of both autoencoders (paper Fig. 4B). */
@@ -202,12 +220,30 @@ export interface TrainedSides {
  * the booster reads them by `mode`: fit's held-out validation rows, also rebuilt by bench/accuracy for its blends.
  */
 export function heldOutBlocks(blocks: RowBlocks, data: RecommenderData, users: TrainedAutoencoder, movies: TrainedAutoencoder, mode: BoosterEmbeddings): RowBlocks {
+  return heldOutSides(blocks, data, users, movies, mode).blocks;
+}
+
+/** {@link heldOutBlocks} with the encoder outputs E of each side it was built from. */
+function heldOutSides(
+  blocks: RowBlocks,
+  data: RecommenderData,
+  users: TrainedAutoencoder,
+  movies: TrainedAutoencoder,
+  mode: BoosterEmbeddings,
+): { blocks: RowBlocks; eUsers: Float32Matrix; eItems: Float32Matrix } {
+  const eUsers = users.embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user'));
+  const eItems = movies.embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item'));
   return {
-    ...blocks,
-    userEmbeddings: boosterEmbeddingBlock(users, users.embed(ratingsToCsr(data.train, data.nUsers, data.nItems, 'user')), data.userFeatures, mode),
-    itemEmbeddings: boosterEmbeddingBlock(movies, movies.embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')), data.itemFeatures, mode),
+    blocks: {
+      ...blocks,
+      userEmbeddings: boosterEmbeddingBlock(users, eUsers, data.userFeatures, mode),
+      itemEmbeddings: boosterEmbeddingBlock(movies, eItems, data.itemFeatures, mode),
+    },
+    eUsers,
+    eItems,
   };
 }
+
 
 /** The first `n` rows of per-pair embeddings. */
 function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
@@ -254,7 +290,8 @@ export async function fitRowBooster(
     earlyStoppingRounds,
     onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
   });
-  const validationPredictions = xgb.predict(xVal);
+  // every prediction is clipped to the rating scale, the booster's too
+  const validationPredictions = clipTo(xgb.predict(xVal), scaleOf(data));
   const validation = errorMetrics(validationPredictions, data.validation.rating);
   return { xgb, validationPredictions, validation, seconds: (performance.now() - tx) / 1000 };
 }
@@ -274,6 +311,8 @@ export class RSAttAE {
   readonly parts: ModelParts;
   /** Attention populations for fold-in, built on first use. */
   private readonly populations = new Map<'user' | 'item', AttentionPopulation>();
+  /** Ratings per item in train + validation, counted on first use. */
+  private itemCounts: Int32Array | undefined;
 
   /** Use {@link RSAttAE.fit} or {@link RSAttAE.load}; this wraps already trained parts. */
   constructor(parts: ModelParts) {
@@ -334,19 +373,36 @@ export class RSAttAE {
           : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
     }
     // held-out validation rows: embeddings of the train ratings alone, so no validation rating is in its own input
-    const heldOut = cfg.validationRows === 'held-out' || cfg.blend.length > 0;
+    const heldOut = cfg.validationRows === 'held-out' || cfg.blend.length > 0 ? heldOutSides(blocks, data, users, movies, cfg.boosterEmbeddings) : undefined;
     const { xgb, validationPredictions: boosterVal } = await fitRowBooster(data, blocks, cfg, {
       ...opts,
       perPair,
-      ...(heldOut ? { validationBlocks: heldOutBlocks(blocks, data, users, movies, cfg.boosterEmbeddings) } : {}),
+      ...(heldOut ? { validationBlocks: heldOut.blocks } : {}),
     });
-    const blend = cfg.blend.length > 0 ? fitBlend(data, cfg, boosterVal) : undefined;
+    const scale = scaleOf(data);
+    let stack: ReturnType<typeof fitStack> | undefined;
+    if (cfg.blend.length > 0 && heldOut) {
+      const candidates = fitBlendCandidates(data, cfg.blend, cfg.seed);
+      const sidesE = { users, items: movies, eUsers: heldOut.eUsers, eItems: heldOut.eItems };
+      const cold = coldBoosterPredictions(xgb, heldOut.blocks, sidesE, cfg.boosterEmbeddings, data.validation, cfg.seed);
+      stack = fitStack(data, ['booster', ...cfg.blend], boosterVal, candidates, cold, cfg.seed);
+    }
     const xgbSeconds = (performance.now() - tx) / 1000;
-    const validation = errorMetrics(blend ? blend.validation : boosterVal, data.validation.rating);
+    const validation = stack ? { rmse: stack.report.rmse, mae: stack.report.mae } : errorMetrics(clipTo(boosterVal.slice(), scale), data.validation.rating);
+    const choices: FitChoices = {
+      validationRows: heldOut ? 'held-out' : 'in-sample',
+      trees: {
+        used: xgb.bestIteration === undefined ? xgb.nBoostedRounds : xgb.bestIteration + 1,
+        max: cfg.xgboost.nEstimators,
+        earlyStoppingRounds: cfg.xgboost.earlyStoppingRounds ?? null,
+      },
+      ...(stack ? { stack: stack.report } : {}),
+    };
 
     const report: FitReport = {
       defaults: defaultsProfile(data.train.rating.length),
       validation,
+      choices,
       autoencoders: { users: summary(users, cfg, usersSeconds), movies: summary(movies, cfg, moviesSeconds) },
       seconds: { users: usersSeconds, movies: moviesSeconds, xgboost: xgbSeconds, total: (performance.now() - t0) / 1000 },
       curves: { users: users.history, movies: movies.history },
@@ -360,13 +416,13 @@ export class RSAttAE {
       blocks,
       seen: ratingsToCsr(concatRatings(data.train, data.validation), data.nUsers, data.nItems, 'user'),
       xgb,
-      blend: blend?.blend,
+      blend: stack?.blend,
       userAutoencoder: users,
       itemAutoencoder: movies,
       itemTitles: data.itemTitles,
       userEncoder: data.userEncoder,
       itemEncoder: data.itemEncoder,
-      scale: data.scale,
+      scale: data.scale ?? scale,
       source: data.source,
       report,
     });
@@ -443,7 +499,12 @@ export class RSAttAE {
     }
     const b = this.parts.blocks;
     const [emb, feat, others] = kind === 'user' ? [b.userEmbeddings, b.userFeatures, this.nItems] : [b.itemEmbeddings, b.itemFeatures, this.nUsers];
-    if (x.embedding.length !== emb.cols || x.features.length !== feat.cols || x.rated.some((j) => j < 0 || j >= others)) {
+    if (
+      x.embedding.length !== emb.cols ||
+      x.features.length !== feat.cols ||
+      x.rated.some((j) => j < 0 || j >= others) ||
+      (x.ratings !== undefined && x.ratings.length !== x.rated.length)
+    ) {
       throw new InputError(`this ${kind} fold-in does not fit the model (embedding ${x.embedding.length}, features ${x.features.length}; the model has ${emb.cols} and ${feat.cols})`);
     }
     return x;
@@ -464,18 +525,57 @@ export class RSAttAE {
 
   /**
    * Predicted rating of `item` by `user`: external ids, or fold-ins from {@link RSAttAE.foldInUser} /
-   * {@link RSAttAE.foldInItem}. With `blend`, known pairs get the blend and a pair with a fold-in the booster alone
-   * (the baselines cannot place a new entity). @throws InputError for an unknown id or a fold-in of the wrong kind
+   * {@link RSAttAE.foldInItem}. With `blend`, known pairs get the stack (a user or item without training ratings its
+   * cold rule), and a pair with a fold-in the cold rule with the bias model placing the fold-in by its ratings.
+   * Clipped to the rating scale. @throws InputError for an unknown id or a fold-in of the wrong kind
    */
   predict(user: string | number | FoldIn, item: string | number | FoldIn): number {
     const who = this.resolve(user, 'user');
     const what = this.resolve(item, 'item');
     const { blocks, u, i } = this.blocksWith(who, what);
     const booster = this.parts.xgb.predict(pairRowSource(Int32Array.of(u), Int32Array.of(i), blocks));
+    if (typeof who === 'number' && typeof what === 'number') return this.stacked(booster, Int32Array.of(u), Int32Array.of(i))[0];
+    return this.stackedFoldIn(booster, who, what)[0];
+  }
+
+  /** Final predictions of known pairs from the booster's: the stack when there is one; clipped to the scale. */
+  private stacked(booster: Float32Array, users: Int32Array, items: Int32Array): Float32Array {
+    return this.parts.blend ? applyBlend(this.parts.blend, booster, users, items) : clipTo(booster, this.parts.scale);
+  }
+
+  /**
+   * Final predictions of pairs with a fold-in (`who` or `what`; the other side a known index, or `others` of them):
+   * the stack's cold rule, the bias model placing the fold-in by its ratings (the members know no new entity).
+   */
+  private stackedFoldIn(booster: Float32Array, who: number | FoldIn, what: number | FoldIn | Int32Array): Float32Array {
     const blend = this.parts.blend;
-    // the blended baselines know no fold-in: it gets the booster alone
-    if (!blend || typeof who !== 'number' || typeof what !== 'number') return booster[0];
-    return applyBlend(blend, booster, Int32Array.of(u), Int32Array.of(i))[0];
+    if (!blend) return clipTo(booster, this.parts.scale);
+    const out = new Float32Array(booster.length);
+    const items = what instanceof Int32Array ? what : undefined;
+    for (let k = 0; k < out.length; k++) {
+      const item = items ? items[k] : (what as number | FoldIn);
+      let bias: number;
+      if (typeof who !== 'number' && typeof item !== 'number') {
+        const mu = blend.models[0].globalMean;
+        bias = foldInBias(blend, 'user', who.rated, who.ratings, -1) + foldInBias(blend, 'item', item.rated, item.ratings, -1) - mu;
+      } else if (typeof who !== 'number') bias = foldInBias(blend, 'user', who.rated, who.ratings, item as number);
+      else bias = foldInBias(blend, 'item', (item as FoldIn).rated, (item as FoldIn).ratings, who);
+      // a fold-in is cold to the members; the known side may be cold too
+      const otherCold = typeof who !== 'number' && typeof item !== 'number' ? true : typeof who !== 'number' ? this.ratingCount('item', item as number) === 0 : this.ratingCount('user', who) === 0;
+      out[k] = applyColdRule(blend, otherCold ? 'both' : typeof who !== 'number' ? 'user' : 'item', booster[k], bias);
+    }
+    return out;
+  }
+
+  /** Ratings of a known entity in train + validation. */
+  private ratingCount(kind: 'user' | 'item', k: number): number {
+    if (kind === 'user') return this.parts.seen.indptr[k + 1] - this.parts.seen.indptr[k];
+    this.itemCounts ??= (() => {
+      const c = new Int32Array(this.nItems);
+      for (const j of this.parts.seen.indices) c[j]++;
+      return c;
+    })();
+    return this.itemCounts[k];
   }
 
   /**
@@ -486,8 +586,7 @@ export class RSAttAE {
   predictIndices(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
     if (users.length === 0) return new Float32Array(0);
-    const booster = this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks));
-    return this.parts.blend ? applyBlend(this.parts.blend, booster, users, items) : booster;
+    return this.stacked(this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks)), users, items);
   }
 
   /**
@@ -510,8 +609,8 @@ export class RSAttAE {
     const items = Int32Array.from(candidates);
     const { blocks, u } = this.blocksWith(who, 0);
     const us = new Int32Array(items.length).fill(u);
-    let scores = items.length === 0 ? new Float32Array(0) : this.parts.xgb.predict(pairRowSource(us, items, blocks));
-    if (this.parts.blend && typeof who === 'number') scores = applyBlend(this.parts.blend, scores, us, items);
+    const booster = items.length === 0 ? new Float32Array(0) : this.parts.xgb.predict(pairRowSource(us, items, blocks));
+    const scores = typeof who === 'number' ? this.stacked(booster, us, items) : this.stackedFoldIn(booster, who, items);
     const order = Array.from(items.keys()).sort((a, b) => scores[b] - scores[a] || items[a] - items[b]);
     return order.slice(0, k).map((j) => ({
       item: this.parts.items.id(items[j]),

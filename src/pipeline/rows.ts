@@ -138,3 +138,9 @@ export function boosterRows(
   const batched = (treeMethod === 'hist' || treeMethod === 'auto') && trainPairs >= batchedFrom;
   return (p, perPair) => (batched ? pairRowSource(p.user, p.item, blocks, perPair) : buildRows(p.user, p.item, blocks, perPair));
 }
+
+/** `p` clipped to the rating scale in place (no scale: left as it is); returns `p`. */
+export function clipTo(p: Float32Array, scale: { readonly min: number; readonly max: number } | undefined): Float32Array {
+  if (scale) for (let k = 0; k < p.length; k++) p[k] = Math.min(scale.max, Math.max(scale.min, p[k]));
+  return p;
+}

@@ -16,7 +16,8 @@ import { extendParams } from '../nn/index.js';
 import type { TableEncoder } from '../data/encoding.js';
 import { type FitProgress, type FitReport, RSAttAE, summary } from './model.js';
 import { boosterEmbeddingBlock } from './embeddings.js';
-import { boosterRows, errorMetrics, type RowBlocks } from './rows.js';
+import { refitBlend } from './blend.js';
+import { boosterRows, clipTo, errorMetrics, type RowBlocks } from './rows.js';
 import { trainSides } from './sides.js';
 
 /**
@@ -190,7 +191,6 @@ export async function updateModel(
   const oldUsers = p.userAutoencoder;
   const oldMovies = p.itemAutoencoder;
   if (!oldUsers || !oldMovies) throw new InputError('the model holds no autoencoder weights: load it with RSAttAE.load(dir, { autoencoders: true })');
-  if (cfg.blend.length > 0) throw new InputError(`update does not refit blended baselines (${cfg.blend.join(', ')}); retrain the model with \`rsattae train\``);
   if (cfg.embeddings !== 'in-sample') {
     throw new InputError(`update supports models trained with in-sample embeddings (the default); this one used ${cfg.embeddings}: train it again instead`);
   }
@@ -260,8 +260,10 @@ export async function updateModel(
     xgb.dispose();
     throw err;
   }
+  // the stack's members learn the new ratings and entities; its weights and cold rules stay those validation chose
+  const blend = p.blend ? refitBlend(p.blend, { nUsers, nItems, train: concatRatings(merged.train, merged.validation), scale: p.scale }, cfg.seed) : undefined;
   const xgbSeconds = (performance.now() - tx) / 1000;
-  const validation = errorMetrics(xgb.predict(xVal), merged.validation.rating);
+  const validation = errorMetrics(clipTo(xgb.predict(xVal), p.scale), merged.validation.rating);
   const report: FitReport = {
     defaults: 'inherited',
     validation,
@@ -279,6 +281,7 @@ export async function updateModel(
     blocks,
     seen: ratingsToCsr(concatRatings(merged.train, merged.validation), nUsers, nItems, 'user'),
     xgb,
+    blend,
     userAutoencoder: usersAe,
     itemAutoencoder: moviesAe,
     // a new item's title is not known here: its id stands in

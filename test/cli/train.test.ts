@@ -67,7 +67,7 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
   });
 
   test('train --json: every field of the documented schema, and nothing else', () => {
-    obj(report, ['dataset', 'split', 'seed', 'data', 'defaults', 'config', 'metrics', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
+    obj(report, ['dataset', 'split', 'seed', 'data', 'defaults', 'config', 'metrics', 'choices', 'autoencoders', 'seconds', 'peakRssMB', 'model'], 'report');
     // 72,000 training ratings: the paper's defaults, with the options given here
     assert.equal(report.defaults, 'paper');
     assert.deepEqual(obj(report.config, ['epochs', 'trees', 'learningRate', 'treesUsed', 'validationRows', 'boosterEmbeddings', 'blend'], 'config'), {
@@ -75,11 +75,25 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
       trees: 5,
       learningRate: 0.01,
       treesUsed: 5,
-      validationRows: 'in-sample',
-      // the one default that is not the paper's
+      // the default pipeline: held-out validation rows, Ê into the booster, the stack with the four baselines
+      validationRows: 'held-out',
       boosterEmbeddings: 'attended',
-      blend: [],
+      blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'],
     });
+    // every choice made on validation, with the figures that decided it
+    const choices = obj(report.choices, ['validationRows', 'trees', 'members', 'stacker', 'cold'], 'choices');
+    assert.equal(choices.validationRows, 'held-out');
+    assert.deepEqual(obj(choices.trees, ['used', 'max', 'earlyStoppingRounds'], 'choices.trees'), { used: 5, max: 5, earlyStoppingRounds: 100 });
+    const members = obj(choices.members, ['booster', 'baseline-only', 'svd', 'svdpp', 'knn-baseline'], 'choices.members');
+    const stacker = obj(choices.stacker, ['chosen', 'linear', 'countGated'], 'choices.stacker');
+    assert.ok(['linear', 'count-gated', ...Object.keys(members)].includes(stacker.chosen as string), String(stacker.chosen));
+    for (const k of ['user', 'item', 'both']) {
+      const c = obj((choices.cold as Json)[k], ['chosen', 'booster', 'bias', 'mix'], `choices.cold.${k}`);
+      assert.ok(['booster', 'bias', 'mix'].includes(c.chosen as string));
+    }
+    // the stack is never worse on (cross-fitted) validation than any member
+    const validationRmse = (report.metrics as { validation: { rmse: number } }).validation.rmse;
+    for (const [name, rmse] of Object.entries(members)) assert.ok(validationRmse <= (rmse as number) + 5e-4, `stack ${validationRmse} vs ${name} ${rmse}`);
     const data = obj(report.data, ['users', 'items', 'train', 'validation', 'test', 'coldTest'], 'data');
     assert.deepEqual([data.users, data.items, data.train, data.validation, data.test], [943, 1682, 72_000, 8000, 20_000]);
     // 32 ratings of u1.test are of items with no rating in u1.base (counted with awk on the real files)
@@ -98,8 +112,8 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
     const ae = obj(report.autoencoders, ['users', 'movies'], 'autoencoders');
     for (const side of ['users', 'movies']) {
       const s = obj(ae[side], ['epochs', 'bestEpoch', 'bestValidationRmse', 'msPerEpoch', 'alpha', 'groups', 'patience'], `autoencoders.${side}`);
-      // no --patience: never stop early, the paper's setting
-      assert.equal(s.patience, null, `${side}.patience`);
+      // no --patience: the default pipeline's
+      assert.equal(s.patience, 100, `${side}.patience`);
       assert.equal(s.epochs, EPOCHS);
       assert.ok(Number.isInteger(s.bestEpoch) && (s.bestEpoch as number) >= 1 && (s.bestEpoch as number) <= EPOCHS);
       positive(s.bestValidationRmse, `${side}.bestValidationRmse`);

@@ -65,8 +65,12 @@ describe('rsattae update', () => {
     const j = JSON.parse(r.stdout) as UpdateJson;
     assert.deepEqual(j.added, { ratings: 4, newUsers: 2, newItems: 1, featuresFound: { users: 1, items: 0 }, replaced: j.added.replaced });
     assert.deepEqual(j.data, { users: 402, items: 251 });
-    // 10 trees at the default learning rate 0.01 are far from converged: 5 more must bring the test RMSE down
-    assert.ok(j.metrics.test && j.metrics.test.count > 0 && j.metrics.test.rmse < trainedTestRmse, `${JSON.stringify(j.metrics)} vs ${trainedTestRmse}`);
+    // a default model is a stack: its members are refitted on the 4 new ratings and its booster boosted 5 more rounds,
+    // so on the same test set it stays where it was (members refitted out of line with the grown id maps would not)
+    assert.ok(j.metrics.test && j.metrics.test.count > 0 && Math.abs(j.metrics.test.rmse - trainedTestRmse) < 0.005, `${JSON.stringify(j.metrics)} vs ${trainedTestRmse}`);
+    const stack = JSON.parse(await readFile(join(out, 'blend.json'), 'utf8')) as { weights: number[] };
+    const trainedStack = JSON.parse(await readFile(join(model, 'blend.json'), 'utf8')) as { weights: number[] };
+    assert.deepEqual(stack.weights, trainedStack.weights, 'the stack keeps the weights validation chose');
     assert.deepEqual(await snapshot(model), before, 'the old bundle is byte for byte as it was');
     for (const [u, i] of [['u_9001', 'tt9999999'], ['u_9002', 'tt0100000'], ['u_0001', 'tt9999999']]) {
       const p = run('predict', '--model', out, '--user', u, '--item', i, '--json');

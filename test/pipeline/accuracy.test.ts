@@ -1,4 +1,4 @@
-/** The accuracy options (issue #13): held-out validation rows, early stopping, blending with baselines. */
+/** The accuracy options: held-out validation rows, early stopping, the stack of the booster with baselines. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
-import { leastSquares } from '../../src/pipeline/blend.js';
+import { foldInBias, leastSquares } from '../../src/pipeline/blend.js';
 import type { TrainedSides } from '../../src/pipeline/model.js';
-import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
+import { buildRows, clipTo, errorMetrics } from '../../src/pipeline/rows.js';
 import { trainSides } from '../../src/pipeline/sides.js';
 import { updateModel } from '../../src/pipeline/update.js';
 import { synthetic } from './synthetic.js';
@@ -33,6 +33,8 @@ describe('leastSquares', () => {
 describe('accuracy options on one pair of autoencoders', () => {
   const { data, test: testSet } = synthetic(40, 50, 21);
   const base: RSAttAEConfigInput = {
+    // the paper's pipeline, each option switched on by the test that checks it
+    preset: 'paper',
     seed: 5,
     // E: the blocks these tests rebuild by hand (held-out Ê is covered in booster-embeddings.test.ts)
     boosterEmbeddings: 'encoder',
@@ -82,7 +84,7 @@ describe('accuracy options on one pair of autoencoders', () => {
       itemEmbeddings: sides.movies[0].embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')),
     };
     const v = data.validation;
-    const expected = errorMetrics(heldOut.parts.xgb.predict(buildRows(v.user, v.item, blocks)), v.rating);
+    const expected = errorMetrics(clipTo(heldOut.parts.xgb.predict(buildRows(v.user, v.item, blocks)), heldOut.parts.scale), v.rating);
     assert.deepEqual(heldOut.report!.validation, expected);
     assert.notDeepEqual(heldOut.report!.validation, inSample.report!.validation);
     // and the encoders on train + validation are the in-sample embeddings themselves
@@ -107,25 +109,28 @@ describe('accuracy options on one pair of autoencoders', () => {
     }
   });
 
-  test('a blend is no worse on validation than the booster alone, and predicts the same after load', async () => {
+  test('a stack is no worse on validation than any member, cross-fitted, and predicts the same after load', async () => {
     const alone = await fit({ validationRows: 'held-out' });
     const blended = await fit({ blend: ['baseline-only', 'svdpp'] });
     const b = blended.parts.blend!;
+    const report = blended.report!.choices!.stack!;
     assert.equal(b.models.length, 2);
     assert.equal(b.weights.length, 3);
-    assert.ok(b.weights[0] > 0, `booster weight ${b.weights[0]}`);
-    // least squares over (booster, baselines, 1) contains the booster alone, and clipping to the scale only helps
-    assert.ok(blended.report!.validation.rmse <= alone.report!.validation.rmse + 1e-6, `${blended.report!.validation.rmse} vs ${alone.report!.validation.rmse}`);
-    // same booster underneath: the blend is what differs
+    assert.deepEqual(
+      report.members.map((m) => m.name),
+      ['booster', 'baseline-only', 'svdpp'],
+    );
+    // the chosen stacker's cross-fitted RMSE is the least of the candidates and of every member's own
+    const chosen = report.stacker.chosen === 'linear' || report.stacker.chosen === 'count-gated' ? report.stacker[report.stacker.chosen] : report.members.find((m) => m.name === report.stacker.chosen)!.rmse;
+    for (const m of report.members) assert.ok(chosen <= m.rmse, `${report.stacker.chosen} ${chosen} vs ${m.name} ${m.rmse}`);
+    assert.ok(chosen <= report.stacker.linear && chosen <= report.stacker['count-gated']);
+    assert.equal(report.members[0].rmse, alone.report!.validation.rmse, 'the booster member is the booster alone on held-out rows');
+    // same booster underneath: the stack is what differs
     const booster = blended.parts.xgb.predict(buildRows(testSet.user, testSet.item, blended.parts.blocks));
-    assert.deepEqual(booster, alone.predictIndices(testSet.user, testSet.item));
+    assert.deepEqual(clipTo(booster.slice(), alone.parts.scale), alone.predictIndices(testSet.user, testSet.item));
     const predicted = blended.predictIndices(testSet.user, testSet.item);
-    assert.notDeepEqual(predicted, booster);
-    const parts = b.models.map((x) => x.predictIndices(testSet.user, testSet.item));
-    const k = 3;
-    const manual = b.intercept + b.weights[0] * booster[k] + b.weights[1] * parts[0][k] + b.weights[2] * parts[1][k];
-    assert.ok(Math.abs(predicted[k] - Math.min(5, Math.max(1, manual))) < 1e-5);
-    // the baselines of the blend were refitted on train + validation
+    for (const p of predicted) assert.ok(p >= 1 && p <= 5, `prediction ${p} outside the scale`);
+    // the baselines of the stack were refitted on train + validation
     assert.equal(b.models[0].train.rating.length, data.train.rating.length + data.validation.rating.length);
 
     const out = join(dir, 'blend');
@@ -134,17 +139,31 @@ describe('accuracy options on one pair of autoencoders', () => {
     try {
       assert.deepEqual(loaded.config.blend, ['baseline-only', 'svdpp']);
       assert.deepEqual(loaded.parts.blend!.weights, b.weights);
+      assert.deepEqual(loaded.parts.blend!.cold, b.cold);
       assert.deepEqual(loaded.predictIndices(testSet.user, testSet.item), predicted);
       assert.equal(loaded.predict('3', '7'), blended.predict('3', '7'));
       assert.deepEqual(loaded.recommend('4', 5), blended.recommend('4', 5));
-      // a fold-in is unknown to the baselines: the booster alone predicts it
+      // a fold-in is unknown to the members: the user-cold rule, with the bias model placing it by its ratings
       const fold = loaded.foldInUser({ ratings: [{ id: '1', rating: 5 }, { id: '2', rating: 3 }] });
-      const { blocks } = { blocks: { ...loaded.parts.blocks, userEmbeddings: { rows: 1, cols: fold.embedding.length, data: fold.embedding }, userFeatures: { rows: 1, cols: fold.features.length, data: fold.features } } };
-      assert.equal(loaded.predict(fold, '7'), loaded.parts.xgb.predict(buildRows(Int32Array.of(0), Int32Array.of(6), blocks))[0]);
-      await assert.rejects(
-        updateModel(loaded, { train: data.train, validation: data.validation }, { ratings: data.validation, users: loaded.parts.users, items: loaded.parts.items }),
-        /update does not refit blended baselines/,
-      );
+      const blocks = { ...loaded.parts.blocks, userEmbeddings: { rows: 1, cols: fold.embedding.length, data: fold.embedding }, userFeatures: { rows: 1, cols: fold.features.length, data: fold.features } };
+      const foldBooster = loaded.parts.xgb.predict(buildRows(Int32Array.of(0), Int32Array.of(6), blocks))[0];
+      const bias = foldInBias(loaded.parts.blend!, 'user', fold.rated, fold.ratings, 6);
+      const rule = loaded.parts.blend!.cold!.user;
+      const expected = Math.min(5, Math.max(1, rule.intercept + rule.booster * foldBooster + rule.bias * bias));
+      assert.ok(Math.abs(loaded.predict(fold, '7') - expected) < 1e-5, `${loaded.predict(fold, '7')} vs ${expected}`);
+      // the bias model moves with the fold-in's ratings
+      const lover = loaded.foldInUser({ ratings: [{ id: '1', rating: 5 }, { id: '2', rating: 5 }, { id: '3', rating: 5 }] });
+      const hater = loaded.foldInUser({ ratings: [{ id: '1', rating: 1 }, { id: '2', rating: 1 }, { id: '3', rating: 1 }] });
+      assert.ok(foldInBias(loaded.parts.blend!, 'user', lover.rated, lover.ratings, 6) > foldInBias(loaded.parts.blend!, 'user', hater.rated, hater.ratings, 6));
+      // update refits the stack's members on every rating, new entities included, and keeps its weights
+      const { model: updated } = await updateModel(loaded, { train: data.train, validation: data.validation }, { ratings: data.validation, users: loaded.parts.users, items: loaded.parts.items }, { epochs: 2 });
+      try {
+        assert.deepEqual(updated.parts.blend!.weights, b.weights);
+        assert.equal(updated.parts.blend!.models[0].train.rating.length, data.train.rating.length + data.validation.rating.length);
+        for (const p of updated.predictIndices(testSet.user, testSet.item)) assert.ok(p >= 1 && p <= 5);
+      } finally {
+        updated.dispose();
+      }
     } finally {
       loaded.dispose();
     }
@@ -155,7 +174,7 @@ describe('accuracy options on one pair of autoencoders', () => {
     assert.throws(() => resolveConfig({ blend: ['knn' as 'svdpp'] }), /blend\.0/);
     assert.throws(() => resolveConfig({ xgboost: { earlyStoppingRounds: 0 } }), /earlyStoppingRounds/);
     assert.throws(() => resolveConfig({ validationRows: 'out-of-fold' as 'held-out' }), /validationRows/);
-    const d = resolveConfig({});
+    const d = resolveConfig({ preset: 'paper' });
     assert.deepEqual([d.blend, d.validationRows, d.xgboost.earlyStoppingRounds], [[], 'in-sample', undefined]);
   });
 });

@@ -9,13 +9,15 @@ import { after, before, describe, test } from 'node:test';
 import { concatRatings, IdMap, InputError, RSAttAE, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
 import { attendedEmbeddings, layerNormRows } from '../../src/nn/attend.js';
-import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
+import { buildRows, clipTo, errorMetrics } from '../../src/pipeline/rows.js';
 import { updateModel } from '../../src/pipeline/update.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from './synthetic.js';
 
 const D = 6;
 const CONFIG: RSAttAEConfigInput = {
+  // the paper's pipeline (no stack), so the booster's predictions are the model's
+  preset: 'paper',
   seed: 9,
   autoencoder: { dim: D, epochs: 30, learningRate: 0.01, parallel: false },
   xgboost: { nEstimators: 25, learningRate: 0.2, maxDepth: 4, nThread: 1 },
@@ -78,7 +80,7 @@ describe('boosterEmbeddings', () => {
     }
     const testSet = synthetic(45, 55, 33).test;
     const x = buildRows(testSet.user, testSet.item, attended.parts.blocks);
-    assert.deepEqual(attended.predictIndices(testSet.user, testSet.item), attended.parts.xgb.predict(x));
+    assert.deepEqual(attended.predictIndices(testSet.user, testSet.item), clipTo(attended.parts.xgb.predict(x), attended.parts.scale));
   });
 
   test('held-out validation rows get Ê rebuilt from the encoders on the train ratings alone', () => {
@@ -90,7 +92,7 @@ describe('boosterEmbeddings', () => {
       itemEmbeddings: attendedEmbeddings(m, m.embed(ratingsToCsr(data.train, data.nItems, data.nUsers, 'item')), data.itemFeatures),
       itemFeatures: data.itemFeatures,
     };
-    const want = errorMetrics(attended.parts.xgb.predict(buildRows(data.validation.user, data.validation.item, blocks)), data.validation.rating);
+    const want = errorMetrics(clipTo(attended.parts.xgb.predict(buildRows(data.validation.user, data.validation.item, blocks)), attended.parts.scale), data.validation.rating);
     assert.deepEqual(attended.report!.validation, want);
   });
 

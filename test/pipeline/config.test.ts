@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
-import { configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/pipeline/config.js';
+import { configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/pipeline/config.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {
@@ -18,18 +18,35 @@ function issues(input: unknown): [string, readonly PropertyKey[]][] {
 }
 
 describe('resolveConfig', () => {
-  test("defaults are the paper's (Table II setup 4, d = 64, 10 % validation) and the reference's, but for Ê into the booster", () => {
+  test("defaults: the paper's hyper-parameters (Table II setup 4, d = 64, 10 % validation) in the honest, validated pipeline", () => {
     assert.deepEqual(resolveConfig(), {
       seed: 42,
       valFraction: 0.1,
       embeddings: 'in-sample',
       folds: 5,
-      validationRows: 'in-sample',
+      validationRows: 'held-out',
       boosterEmbeddings: 'attended',
+      blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'],
+      autoencoder: { model: 'attention', dim: 64, epochs: 1000, patience: 100, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
+      xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist', earlyStoppingRounds: 100 },
+    });
+    // the paper's pipeline exactly: no stack, in-sample validation rows, every epoch and every tree
+    assert.deepEqual(resolveConfig({ preset: 'paper' }), {
+      seed: 42,
+      valFraction: 0.1,
+      embeddings: 'in-sample',
+      folds: 5,
+      validationRows: 'in-sample',
+      boosterEmbeddings: 'encoder',
       blend: [],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
     });
+    // a resolved configuration (every field set) resolves to itself, whatever the preset it came from
+    for (const c of [resolveConfig(), resolveConfig({ preset: 'paper' }), resolveConfig({ seed: 3, blend: ['svd'] })]) assert.deepEqual(resolveConfig(c), c);
+    // the user's unset nested fields keep the default pipeline's, set ones win
+    const c = resolveConfig({ autoencoder: { epochs: 5, patience: undefined }, xgboost: { earlyStoppingRounds: 7 } });
+    assert.deepEqual([c.autoencoder.epochs, c.autoencoder.patience, c.xgboost.earlyStoppingRounds], [5, 100, 7]);
   });
 
   test('from LARGE_DATA_FROM training ratings the large-data defaults fill the unset fields, and only those', () => {
@@ -42,10 +59,11 @@ describe('resolveConfig', () => {
     assert.equal(large.xgboost.nEstimators, LARGE_DATA_DEFAULTS.xgboost.nEstimators);
     assert.equal(large.xgboost.learningRate, LARGE_DATA_DEFAULTS.xgboost.learningRate);
     assert.notEqual(large.autoencoder.epochs, below.autoencoder.epochs);
-    // Ê is not measured at scale: the booster keeps the paper's E there
+    // Ê is not measured at scale: the booster keeps the paper's E there; the stack keeps its cheap members
     assert.deepEqual([large.boosterEmbeddings, below.boosterEmbeddings], ['encoder', 'attended']);
+    assert.deepEqual(large.blend, [...LARGE_DATA_BLEND]);
     // everything else stays the same
-    assert.deepEqual({ ...large, boosterEmbeddings: 'attended', autoencoder: { ...large.autoencoder, epochs: 0 }, xgboost: { ...large.xgboost, nEstimators: 0, learningRate: 0 } }, {
+    assert.deepEqual({ ...large, boosterEmbeddings: 'attended', blend: below.blend, autoencoder: { ...large.autoencoder, epochs: 0 }, xgboost: { ...large.xgboost, nEstimators: 0, learningRate: 0 } }, {
       ...below,
       autoencoder: { ...below.autoencoder, epochs: 0 },
       xgboost: { ...below.xgboost, nEstimators: 0, learningRate: 0 },
@@ -63,17 +81,26 @@ describe('resolveConfig', () => {
   test('a preset fills the unset fields first; what the caller sets wins; an unknown one lists the valid names', () => {
     const paper = resolveConfig({ preset: 'paper' });
     assert.deepEqual({ boosterEmbeddings: paper.boosterEmbeddings, validationRows: paper.validationRows, blend: paper.blend }, { boosterEmbeddings: 'encoder', validationRows: 'in-sample', blend: [] });
-    assert.deepEqual({ ...paper, boosterEmbeddings: 'x', validationRows: 'x', blend: [] }, { ...resolveConfig(), boosterEmbeddings: 'x', validationRows: 'x', blend: [] }, 'the rest is the defaults');
-    const accurate = resolveConfig({ preset: 'accurate', seed: 3 });
+    const { patience: _, ...aeDefaults } = resolveConfig().autoencoder;
+    const { earlyStoppingRounds: __, ...xgbDefaults } = resolveConfig().xgboost;
     assert.deepEqual(
-      { boosterEmbeddings: accurate.boosterEmbeddings, validationRows: accurate.validationRows, blend: accurate.blend, seed: accurate.seed },
-      { ...CONFIG_PRESETS.accurate, blend: [...CONFIG_PRESETS.accurate.blend], seed: 3 },
+      { ...paper, boosterEmbeddings: 'x', validationRows: 'x', blend: [] },
+      { ...resolveConfig(), boosterEmbeddings: 'x', validationRows: 'x', blend: [], autoencoder: aeDefaults, xgboost: xgbDefaults },
+      'the rest is the defaults',
+    );
+    // accurate is the default pipeline by its old name
+    const accurate = resolveConfig({ preset: 'accurate', seed: 3 });
+    assert.deepEqual(accurate, resolveConfig({ seed: 3 }));
+    assert.deepEqual(
+      { validationRows: accurate.validationRows, blend: accurate.blend, seed: accurate.seed },
+      { validationRows: CONFIG_PRESETS.accurate.validationRows, blend: [...CONFIG_PRESETS.accurate.blend], seed: 3 },
     );
     assert.deepEqual(resolveConfig({ preset: 'accurate', blend: [], boosterEmbeddings: undefined }).blend, [], 'a set field wins, an undefined one does not');
     assert.equal(resolveConfig({ preset: 'accurate', boosterEmbeddings: undefined }).boosterEmbeddings, 'attended');
     // with the large-data defaults on top
     const large = resolveConfig({ preset: 'accurate' }, { trainingRatings: LARGE_DATA_FROM });
-    assert.deepEqual([large.boosterEmbeddings, large.autoencoder.epochs], ['attended', LARGE_DATA_DEFAULTS.autoencoder.epochs]);
+    assert.deepEqual(large, resolveConfig({}, { trainingRatings: LARGE_DATA_FROM }));
+    assert.deepEqual([large.boosterEmbeddings, large.autoencoder.epochs], ['encoder', LARGE_DATA_DEFAULTS.autoencoder.epochs]);
     assert.throws(
       () => resolveConfig({ preset: 'best' as never }),
       (e: unknown) => e instanceof InputError && e.issues[0].path[0] === 'preset' && e.message.includes(CONFIG_PRESET_NAMES.join(', ')),
@@ -94,7 +121,7 @@ describe('resolveConfig', () => {
   });
 
   test('the autoencoder section uses the nn defaults (one source)', () => {
-    const { parallel, ...ae } = resolveConfig().autoencoder;
+    const { parallel, ...ae } = resolveConfig({ preset: 'paper' }).autoencoder;
     const { seed, ...nn } = defaultAutoencoderConfig;
     assert.equal(parallel, true);
     assert.equal(seed, 42);

@@ -109,7 +109,8 @@ describe('RSAttAE end to end on synthetic data', () => {
       try {
         const want = other.predictIndices(testSet.user, testSet.item);
         assert.deepEqual(replaced.predictIndices(testSet.user, testSet.item), want);
-        assert.notDeepEqual(want, model.predictIndices(testSet.user, testSet.item), 'the two models differ');
+        // (the stacks may both pick a seed-free member on this small set: the boosters tell the models apart)
+        assert.notDeepEqual(replaced.parts.xgb.saveModelToBuffer('ubj'), model.parts.xgb.saveModelToBuffer('ubj'), 'the two models differ');
         assert.equal(replaced.config.seed, 4);
       } finally {
         replaced.dispose();

@@ -13,6 +13,8 @@ import { tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from './synthetic.js';
 
 const CONFIG = {
+  // the paper's pipeline: a stack scores fold-ins by its cold rules (accuracy.test.ts), not as the known entity
+  preset: 'paper' as const,
   seed: 5,
   // these pin fold-in against the stored E; fold-in under Ê (the default) is in booster-embeddings.test.ts
   boosterEmbeddings: 'encoder' as const,

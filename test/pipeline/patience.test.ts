@@ -1,7 +1,7 @@
 /**
- * Early stopping in the pipeline (issue #10): `autoencoder.patience` unset or 0 means never stop early (the paper's
- * and reference's setting, kept at every size by measurement, BENCHMARKS.md "Early stopping at scale"); N ≥ 1 stops
- * a module after N epochs without a better validation RMSE. The fit report and the bundle manifest record it.
+ * Early stopping in the pipeline: `autoencoder.patience` unset (with the paper preset) or 0 means never stop early
+ * (the paper's and reference's setting); N ≥ 1 stops a module after N epochs without a better validation RMSE; the
+ * default pipeline sets 100. The fit report and the bundle manifest record it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,7 @@ describe('autoencoder.patience in the pipeline', () => {
   const { data } = synthetic(30, 40, 5);
   // a high learning rate overfits this small problem early, so a patience of 7 stops well before 200 epochs
   const config = (patience?: number): RSAttAEConfigInput => ({
+    preset: 'paper',
     seed: 1,
     autoencoder: { dim: 4, epochs: 200, learningRate: 0.05, parallel: false, ...(patience === undefined ? {} : { patience }) },
     xgboost: { nEstimators: 5, maxDepth: 3, nThread: 1 },
@@ -33,8 +34,9 @@ describe('autoencoder.patience in the pipeline', () => {
     await tmp.cleanup();
   });
 
-  test('resolveConfig keeps patience unset by default, accepts 0, rejects negatives', () => {
-    assert.equal(resolveConfig().autoencoder.patience, undefined);
+  test('resolveConfig: patience 100 by default, unset with the paper preset, accepts 0, rejects negatives', () => {
+    assert.equal(resolveConfig().autoencoder.patience, 100);
+    assert.equal(resolveConfig({ preset: 'paper' }).autoencoder.patience, undefined);
     assert.equal(resolveConfig({ autoencoder: { patience: 0 } }).autoencoder.patience, 0);
     assert.throws(
       () => resolveConfig({ autoencoder: { patience: -1 } }),

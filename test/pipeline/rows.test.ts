@@ -72,6 +72,7 @@ describe('pairRowSource', () => {
 describe('RSAttAE.fit: batched (callback-fed) XGBoost rows against the dense matrix', () => {
   const { data, test: testSet } = synthetic(40, 50, 21);
   const base: RSAttAEConfigInput = {
+    preset: 'paper',
     seed: 5,
     autoencoder: { dim: 4, epochs: 8, parallel: false },
     xgboost: { nEstimators: 25, maxDepth: 4, learningRate: 0.2, colsampleBytree: 0.7, nThread: 2 },

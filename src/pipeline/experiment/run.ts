@@ -15,7 +15,8 @@ import { VERSION } from '../../version.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../config.js';
 import type { PreparedData } from '../data.js';
 import { autoencoderSettings, type FitProgress, fitRowBooster } from '../model.js';
-import { errorMetrics, pairRowSource, type RowBlocks } from '../rows.js';
+import { scaleOf } from '../blend.js';
+import { clipTo, errorMetrics, pairRowSource, type RowBlocks } from '../rows.js';
 import { trainSides } from '../sides.js';
 import { featureDistributions } from './fig2.js';
 import {
@@ -197,7 +198,7 @@ async function execute(
     const blocks: RowBlocks = { userEmbeddings: users, userFeatures: d.userFeatures, itemEmbeddings: movies, itemFeatures: d.itemFeatures };
     const fitted = await fitRowBooster(d, blocks, cfg, { onProgress });
     try {
-      const t = test.rating.length === 0 ? undefined : errorMetrics(fitted.xgb.predict(pairRowSource(test.user, test.item, blocks)), test.rating);
+      const t = test.rating.length === 0 ? undefined : errorMetrics(clipTo(fitted.xgb.predict(pairRowSource(test.user, test.item, blocks)), scaleOf(d)), test.rating);
       return { valRmse: fitted.validation.rmse, testRmse: t?.rmse ?? null, testMae: t?.mae ?? null, boosterSeconds: fitted.seconds };
     } finally {
       fitted.xgb.dispose();
