@@ -3,6 +3,8 @@
  * holds: the number of ratings, of users and items, the test file's size, the rating scale and the feature tables.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SHARED_DATASETS, SHARED_FOLDERS, type SharedDataset, sharedDescriptor } from '../../bench/real/datasets.js';
@@ -10,7 +12,7 @@ import { readDescriptorFile } from '../../src/data/descriptor.js';
 import type { RatingScale } from '../../src/data/model.js';
 import type { Ratings } from '../../src/data/types.js';
 import { loadData } from '../../src/pipeline/data.js';
-import { needsSharedData, sharedDataDir } from './helpers.js';
+import { needsSharedData, REPO_ROOT, sharedDataDir, tempDir } from './helpers.js';
 
 /** What each dataset should load as. */
 interface Expected {
@@ -86,5 +88,35 @@ describe('the shared datasets load as their README describes', { skip: needsShar
     const { name: _a, ratingScale: _b, ...ours } = sharedDescriptor('ml-1m', dataDir());
     const { name: _c, ...theirs } = own;
     assert.deepEqual(ours, theirs);
+  });
+});
+
+describe('bench/real on Coat: one JSON line per result, a summary, a rerun skips what is done', { skip: needsSharedData(['coat']) }, () => {
+  test('two baselines, run twice', async () => {
+    const tmp = await tempDir();
+    try {
+      const out = join(tmp.path, 'results.jsonl');
+      const bench = (): { status: number | null; stdout: string; stderr: string } =>
+        spawnSync(
+          process.execPath,
+          [join(REPO_ROOT, 'dist', 'bench', 'real', 'bench.js'), '--datasets', 'coat', '--seeds', '42', '--methods', 'global-mean,baseline-only', '--data-dir', sharedDataDir(['coat'])!, '--out', out],
+          { encoding: 'utf8' },
+        );
+      const first = bench();
+      assert.equal(first.status, 0, first.stderr);
+      const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { method: string; test: { rmse: number; count: number }; cold: unknown });
+      assert.deepEqual(lines.map((l) => l.method), ['global-mean', 'baseline-only']);
+      assert.ok(lines.every((l) => l.test.count === 4_640 && l.cold === null && l.test.rmse > 0));
+      const summary = JSON.parse(first.stdout) as { datasets: { coat: { sameSplit: boolean; bestBaseline: { method: string }; rsattaeAtMostBestBaseline: null } } };
+      assert.equal(summary.datasets.coat.sameSplit, true);
+      assert.equal(summary.datasets.coat.bestBaseline.method, lines[0].test.rmse < lines[1].test.rmse ? 'global-mean' : 'baseline-only');
+      assert.equal(summary.datasets.coat.rsattaeAtMostBestBaseline, null);
+      const again = bench();
+      assert.equal(again.status, 0, again.stderr);
+      assert.equal((again.stderr.match(/already/g) ?? []).length, 2, again.stderr);
+      assert.equal((await readFile(out, 'utf8')).trim().split('\n').length, 2);
+    } finally {
+      await tmp.cleanup();
+    }
   });
 });
