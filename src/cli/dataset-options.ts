@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type DatasetDescriptor, parseDescriptor, parseRatingScale, readDescriptorFile } from '../data/descriptor.js';
+import { type DatasetDescriptor, parseDescriptor, parseRatingScale, readDescriptorFile, TEST_OVERLAPS } from '../data/descriptor.js';
 import { DATASET_NAMES } from '../data/registry.js';
 import { InputError } from '../errors.js';
 import { addDataDirOption, parseChoice } from './util.js';
@@ -19,6 +19,7 @@ export interface DatasetOptions {
   datasetFile?: string;
   ratings?: string;
   test?: string;
+  testOverlap?: (typeof TEST_OVERLAPS)[number];
   columns?: string;
   sep?: (typeof SEP_CHOICES)[number];
   header?: 'auto' | 'yes' | 'no';
@@ -49,7 +50,8 @@ export function addDatasetOptions(cmd: Command): Command {
     .option('--dataset <name>', `a MovieLens preset: ${DATASET_NAMES.join(', ')} (default ml-100k when no --ratings / --dataset-file)`, parseChoice(DATASET_NAMES))
     .option('--dataset-file <file>', 'a dataset descriptor (JSON) with all of the options below')
     .option('--ratings <file>', 'your ratings file (CSV, TSV, ::-separated …)')
-    .option('--test <file>', 'a separate test file in the same format (then no split is made)');
+    .option('--test <file>', 'a separate test file in the same format (then no split is made)')
+    .option('--test-overlap <how>', 'a (user, item) pair in both --ratings and --test: error (default), drop-train, drop-test', parseChoice(TEST_OVERLAPS));
   addReadingOptions(cmd)
     .option('--rating-scale <min,max[,step]>', 'the rating scale, e.g. 1,5 or 0.5,5,0.5 (default: inferred from the data)')
     .option('--user-features <file>', 'a user feature table')
@@ -95,6 +97,7 @@ export async function descriptorFromOptions(o: DatasetOptions): Promise<DatasetD
   if (o.dataset !== undefined) over.preset = o.dataset;
   if (o.ratings !== undefined) over.ratings = resolve(o.ratings);
   if (o.test !== undefined) over.test = resolve(o.test);
+  if (o.testOverlap !== undefined) over.testOverlap = o.testOverlap;
   if (o.ratingScale !== undefined) over.ratingScale = parseRatingScale(o.ratingScale);
   const uf = featureFile(o.userFeatures, o.userColumns, 'user');
   const itf = featureFile(o.itemFeatures, o.itemColumns, 'item');

@@ -31,7 +31,7 @@ import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, typ
 import { loadPreset } from './presets.js';
 import { DATASET_NAMES, datasetSpec } from './registry.js';
 import { isSplitName, SPLIT_NAMES } from './movielens.js';
-import { alignRatings, checkDisjoint, SPLIT_KINDS } from './split.js';
+import { alignRatings, checkDisjoint, SPLIT_KINDS, withoutPairsOf } from './split.js';
 import type { Ratings } from './types.js';
 
 const sepSchema = z.enum(['auto', ...SEPARATORS] as [string, ...string[]]);
@@ -72,6 +72,9 @@ const featureFileSchema = z
   })
   .strict();
 
+/** What a descriptor's `testOverlap` may say: a pair in both the training and the test file is an error, or dropped from one. */
+export const TEST_OVERLAPS = ['error', 'drop-train', 'drop-test'] as const;
+
 /** Schema of a dataset descriptor file. */
 export const descriptorSchema = z
   .object({
@@ -83,6 +86,11 @@ export const descriptorSchema = z
     ratings: z.string().min(1).optional(),
     /** A separate test file (then no split is made). */
     test: z.string().min(1).optional(),
+    /**
+     * A (user, item) pair in both the ratings file and the test file: an error (default), or dropped from the
+     * training ratings (`drop-train`: the test file stays whole) or from the test ratings (`drop-test`).
+     */
+    testOverlap: z.enum(TEST_OVERLAPS).optional(),
     ...readingShape,
     /** `user,item,rating[,timestamp]`: header names, or 0-based positions; or an object with those keys. */
     columns: z
@@ -120,7 +128,8 @@ export const descriptorSchema = z
   })
   .refine((d) => !(d.preset !== undefined && (d.test || d.userFeatures || d.itemFeatures || d.columns)), {
     message: 'a preset brings its own files: "test", "columns", "userFeatures" and "itemFeatures" go with "ratings"',
-  });
+  })
+  .refine((d) => d.testOverlap === undefined || d.test !== undefined, { message: '"testOverlap" goes with "test"' });
 
 /** A dataset descriptor (see {@link descriptorSchema}). */
 export type DatasetDescriptor = z.infer<typeof descriptorSchema>;
@@ -241,6 +250,12 @@ async function readTable(spec: FeatureFile, columns: readonly FeatureColumnSpec[
   return read.table;
 }
 
+/** `r`, unless dropping the pairs it shares with `other` left nothing. @throws InputError then */
+function nonEmpty(r: Ratings, file: string, other: string): Ratings {
+  if (r.rating.length === 0) throw new InputError(`every rating of ${file} is also in ${other}: nothing is left of it once the shared pairs are dropped`);
+  return r;
+}
+
 /**
  * Reads the dataset a descriptor names: a preset (downloaded into `dataDir` when missing) or your own files. Id maps
  * list the ratings file's ids in first-seen order, then ids seen only in the test file, then ids only in a feature
@@ -265,6 +280,7 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
   const scale = d.ratingScale === undefined ? undefined : parseRatingScale(d.ratingScale as RatingScale);
   const train = await readRatingsFile(path, { ...reading, scale, users, items, onProgress: opts.onRead });
   const files: Record<string, string> = { [basename(path)]: train.sha256 };
+  let trainRatings = train.ratings;
   let test: Ratings | undefined;
   let scaleRead = train.scale;
   if (d.test !== undefined) {
@@ -278,12 +294,16 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
     for (const id of tu.ids()) users.add(id);
     for (const id of ti.ids()) items.add(id);
     test = alignRatings(t.ratings, { users: tu, items: ti }, { users, items }).ratings;
-    checkDisjoint(train.ratings, test, {
-      users,
-      items,
-      train: (k) => `${path}:${train.lineOf(k)}`,
-      test: (k) => `${d.test}:${t.lineOf(k)}`,
-    });
+    if (d.testOverlap === 'drop-train') trainRatings = nonEmpty(withoutPairsOf(trainRatings, test).ratings, path, d.test);
+    else if (d.testOverlap === 'drop-test') test = nonEmpty(withoutPairsOf(test, trainRatings).ratings, d.test, path);
+    else {
+      checkDisjoint(trainRatings, test, {
+        users,
+        items,
+        train: (k) => `${path}:${train.lineOf(k)}`,
+        test: (k) => `${d.test}:${t.lineOf(k)}`,
+      });
+    }
   }
   const userFeatures = d.userFeatures && userSpecs ? await readTable(d.userFeatures, userSpecs, users, files) : undefined;
   const itemFeatures = d.itemFeatures && itemSpecs ? await readTable(d.itemFeatures, itemSpecs, items, files) : undefined;
@@ -291,7 +311,7 @@ export async function loadDataset(d: DatasetDescriptor, opts: LoadDatasetOptions
     name: d.name ?? basename(path, extname(path)),
     users,
     items,
-    ratings: train.ratings,
+    ratings: trainRatings,
     test,
     hasTimestamps: train.hasTimestamps,
     scale: scaleRead,

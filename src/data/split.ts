@@ -159,6 +159,21 @@ export function splitRatings(ratings: Ratings, spec: SplitSpec, seed: number, ha
 /** Names the place of rating k of a file in messages, e.g. `u1.base:17`. */
 export type RowLocator = (k: number) => string;
 
+/** A (user, item) pair as one exact double, for up to 2^27 users and 2^26 items. */
+const pairKey = (u: number, i: number): number => u * 2 ** 26 + i;
+
+/**
+ * `ratings` without the rows whose (user, item) pair also occurs in `other` (in input order), and how many went: what
+ * a descriptor's `testOverlap` drops from one side when the training and test files share pairs.
+ */
+export function withoutPairsOf(ratings: Ratings, other: Ratings): { ratings: Ratings; dropped: number } {
+  const inOther = new Set<number>();
+  for (let k = 0; k < other.user.length; k++) inOther.add(pairKey(other.user[k], other.item[k]));
+  const kept: number[] = [];
+  for (let k = 0; k < ratings.user.length; k++) if (!inOther.has(pairKey(ratings.user[k], ratings.item[k]))) kept.push(k);
+  return { ratings: selectRatings(ratings, kept), dropped: ratings.user.length - kept.length };
+}
+
 /**
  * Checks that no (user, item) pair is in both `train` and `test`.
  * @throws InputError naming the first overlapping pair (by test order) and where each copy is
@@ -169,13 +184,12 @@ export function checkDisjoint(
   at: { readonly users: { id(k: number): string }; readonly items: { id(k: number): string }; readonly train: RowLocator; readonly test: RowLocator },
 ): void {
   // index the (usually smaller) test set, then scan train once
-  const key = (u: number, i: number): number => u * 2 ** 26 + i; // exact doubles for up to 2^27 users
   const inTest = new Map<number, number>();
-  for (let k = 0; k < test.user.length; k++) inTest.set(key(test.user[k], test.item[k]), k);
+  for (let k = 0; k < test.user.length; k++) inTest.set(pairKey(test.user[k], test.item[k]), k);
   let k = -1;
   let first = -1;
   for (let j = 0; j < train.user.length; j++) {
-    const t = inTest.get(key(train.user[j], train.item[j]));
+    const t = inTest.get(pairKey(train.user[j], train.item[j]));
     if (t !== undefined && (k < 0 || t < k)) {
       k = t;
       first = j;

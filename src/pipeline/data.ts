@@ -47,8 +47,16 @@ export interface PreparedData {
   readonly dataset: RatingsDataset;
 }
 
-/** Counts test ratings whose user or item never occurs in `known`. */
-export function coldCounts(known: readonly Ratings[], test: Ratings, nUsers: number, nItems: number): ColdTest {
+/** Bit of {@link coldFlags}: the test rating's user has no rating in `known`. */
+export const COLD_USER = 1;
+/** Bit of {@link coldFlags}: the test rating's item has no rating in `known`. */
+export const COLD_ITEM = 2;
+
+/**
+ * Per test rating, whether its user ({@link COLD_USER}) and its item ({@link COLD_ITEM}) never occur in `known`
+ * (e.g. train + validation); 0 marks a warm pair. Lets a caller score the warm and the cold-start pairs apart.
+ */
+export function coldFlags(known: readonly Ratings[], test: Ratings, nUsers: number, nItems: number): Uint8Array {
   const hasUser = new Uint8Array(nUsers);
   const hasItem = new Uint8Array(nItems);
   for (const r of known) {
@@ -57,15 +65,22 @@ export function coldCounts(known: readonly Ratings[], test: Ratings, nUsers: num
       hasItem[r.item[k]] = 1;
     }
   }
+  const flags = new Uint8Array(test.user.length);
+  for (let k = 0; k < test.user.length; k++) {
+    flags[k] = (hasUser[test.user[k]] === 0 ? COLD_USER : 0) | (hasItem[test.item[k]] === 0 ? COLD_ITEM : 0);
+  }
+  return flags;
+}
+
+/** Counts test ratings whose user or item never occurs in `known`. */
+export function coldCounts(known: readonly Ratings[], test: Ratings, nUsers: number, nItems: number): ColdTest {
   let users = 0;
   let items = 0;
   let either = 0;
-  for (let k = 0; k < test.user.length; k++) {
-    const u = hasUser[test.user[k]] === 0;
-    const i = hasItem[test.item[k]] === 0;
-    if (u) users++;
-    if (i) items++;
-    if (u || i) either++;
+  for (const f of coldFlags(known, test, nUsers, nItems)) {
+    if (f & COLD_USER) users++;
+    if (f & COLD_ITEM) items++;
+    if (f !== 0) either++;
   }
   return { users, items, ratings: either };
 }

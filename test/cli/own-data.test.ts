@@ -182,6 +182,20 @@ describe('bad input: exit 2, naming the file, line and field', () => {
     const r = run('data', 'info', '--ratings', train, '--test', testFile);
     assert.equal(r.status, 2);
     assert.ok(r.stderr.includes(`${testFile}:3: the rating of item "i2" by user "u2" is also in the training data (${train}:4)`), r.stderr);
+    // --test-overlap drops the shared pair from one side instead (enough training ratings left for a validation share)
+    const more = join(tmp.path, 'train-more.csv');
+    await writeFile(more, 'user,item,rating\nu1,i1,4\nu2,i1,3\nu2,i2,5\nu3,i1,1\nu1,i3,2\nu4,i3,5\nu4,i1,4\nu5,i2,3\nu5,i3,3\nu3,i3,2\n');
+    const counts = (how: string) => {
+      const ok = run('data', 'info', '--ratings', more, '--test', testFile, '--test-overlap', how, '--json');
+      assert.equal(ok.status, 0, ok.stderr);
+      const j = JSON.parse(ok.stdout) as { ratings: number; split: { test: number } };
+      return [j.ratings, j.split.test];
+    };
+    assert.deepEqual(counts('drop-train'), [11, 2]);
+    assert.deepEqual(counts('drop-test'), [11, 1]);
+    const lone = run('data', 'info', '--ratings', train, '--test-overlap', 'drop-test');
+    assert.equal(lone.status, 2);
+    assert.match(lone.stderr, /"testOverlap" goes with "test"/);
   });
 
   test('ids seen only in --test stay in the model and are counted as cold-start ratings', async () => {

@@ -88,6 +88,33 @@ export function needsRealData(): string | false {
   return `real ML-100K not found in ${where}: set RSATTAE_DATA_DIR to a folder holding ml-100k/`;
 }
 
+/**
+ * The data folder holding every one of `folders` (e.g. `flixster`, `coat`), searched as for ML-100K; undefined when
+ * no candidate holds them all.
+ */
+export function sharedDataDir(folders: readonly string[]): string | undefined {
+  return realDataCandidates().find((c) => folders.every((f) => existsSync(join(c, f))));
+}
+
+/**
+ * Why tests on the shared datasets `folders` cannot run: the skip reason outside CI; under CI (`$CI` set) a missing
+ * `$RSATTAE_DATA_DIR` or folder throws instead, since CI is meant to have the data and a skip there would hide that.
+ * False when they are available.
+ * @throws Error under CI when RSATTAE_DATA_DIR is unset or lacks one of `folders`
+ */
+export function needsSharedData(folders: readonly string[]): string | false {
+  const env = process.env.RSATTAE_DATA_DIR;
+  if (process.env.CI) {
+    if (!env) throw new Error(`CI is set but RSATTAE_DATA_DIR is not: the shared datasets (${folders.join(', ')}) are required in CI`);
+    const missing = folders.filter((f) => !existsSync(join(env, f)));
+    if (missing.length > 0) throw new Error(`CI is set but RSATTAE_DATA_DIR=${env} lacks ${missing.join(', ')}`);
+    return false;
+  }
+  if (sharedDataDir(folders) !== undefined) return false;
+  const where = realDataCandidates().join(' or ') || join(REPO_ROOT, '..', 'shared', 'datasets');
+  return `shared datasets (${folders.join(', ')}) not found in ${where}: set RSATTAE_DATA_DIR to the folder holding them`;
+}
+
 /** A local HTTP server on 127.0.0.1 for download tests: its base URL, and a close that drops open connections. */
 export async function localServer(handler: RequestListener): Promise<{ base: string; close: () => Promise<void> }> {
   const server = createServer(handler);
