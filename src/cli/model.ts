@@ -505,6 +505,7 @@ function addNewUserOptions(cmd: Command): Command {
 
 /** `--blend svdpp,knn-baseline`: distinct names of {@link BLEND_ALGORITHMS}. */
 function parseBlend(value: string): BlendAlgorithm[] {
+  if (value.trim() === 'none') return [];
   const names = value.split(',').map((x) => x.trim());
   const one = parseChoice(BLEND_ALGORITHMS);
   const out = names.map(one);
@@ -528,7 +529,7 @@ export function registerModelCommands(program: Command): void {
     .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
     .option(
       '--validation-rows <how>',
-      "XGBoost validation rows' embeddings: in-sample (paper; validation ratings in the encoders' input) or held-out (train ratings only, as a test rating stands)",
+      "XGBoost validation rows' embeddings: held-out (default: train ratings only, as a test rating stands) or in-sample (--preset paper; validation ratings in the encoders' input, so the validation figures are optimistic)",
       parseChoice(['in-sample', 'held-out'] as const),
     )
     .option(
@@ -537,8 +538,12 @@ export function registerModelCommands(program: Command): void {
       parseChoice(['encoder', 'attended', 'both'] as const),
     )
     .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see the README)`, parseChoice(CONFIG_PRESET_NAMES))
-    .option('--early-stopping <rounds>', 'stop XGBoost after this many rounds without a better validation RMSE (use with --validation-rows held-out)', parsePositiveInt)
-    .option('--blend <list>', `blend the booster with baselines, weights fitted on held-out validation (comma-separated: ${BLEND_ALGORITHMS.join(', ')})`, parseBlend)
+    .option('--early-stopping <rounds>', 'stop XGBoost after this many rounds without a better validation RMSE (default 100; every tree with --preset paper)', parsePositiveInt)
+    .option(
+      '--blend <list>',
+      `the baselines stacked with the booster, chosen and weighted on held-out validation (comma-separated: ${BLEND_ALGORITHMS.join(', ')}; default all four, baseline-only,svd from 5M training ratings; none: the booster alone, as --preset paper)`,
+      parseBlend,
+    )
     .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')
     .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')

@@ -167,7 +167,7 @@ export function addAutoencoderOptions(cmd: Command): Command {
     .option('--seed <n>', 'seed of the validation holdout, initialisation, dropout (and XGBoost)', parseSeed, 42)
     .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
     .option('--epochs <n>', 'autoencoder epochs (default 1000 as the reference; train: 300 from 5M training ratings)', parsePositiveInt)
-    .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE (0 = never)', parseNonNegativeInt)
+    .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE (0 = never; train: default 100, never with --preset paper)', parseNonNegativeInt)
     .option('--val-fraction <f>', 'share of the base split held out for validation (paper: 0.1)', parseFraction, 0.1)
     .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')
     .option('--restore <which>', 'autoencoder weights kept: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')

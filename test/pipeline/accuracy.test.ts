@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
+import { type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig, selectRatings } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
 import { foldInBias, leastSquares } from '../../src/pipeline/blend.js';
 import type { TrainedSides } from '../../src/pipeline/model.js';
@@ -167,6 +167,37 @@ describe('accuracy options on one pair of autoencoders', () => {
     } finally {
       loaded.dispose();
     }
+  });
+
+  test('pairs of an entity without training ratings follow the cold rules, chosen on validation rows scored as cold', async () => {
+    // item 0 and user 0 lose every train and validation rating: both are cold to the model, as test-only ids are
+    const keep = (r: Ratings): Ratings => selectRatings(r, Array.from(r.user.keys()).filter((k) => r.item[k] !== 0 && r.user[k] !== 0));
+    const cold = { ...data, train: keep(data.train), validation: keep(data.validation) };
+    const m = await RSAttAE.fit(cold, { ...base, seed: 6, blend: ['baseline-only', 'svd'] });
+    models.push(m);
+    const b = m.parts.blend!;
+    const rules = m.report!.choices!.stack!.cold;
+    for (const k of ['user', 'item', 'both'] as const) {
+      const r = rules[k];
+      // the chosen candidate is the one with the least cross-fitted RMSE
+      assert.equal(r[r.chosen], Math.min(r.booster, r.bias, r.mix), k);
+      assert.equal(b.cold![k].chosen, r.chosen);
+    }
+    const users = Int32Array.of(5, 0, 0);
+    const items = Int32Array.of(0, 5, 0);
+    const booster = m.parts.xgb.predict(buildRows(users, items, m.parts.blocks));
+    const bias = b.models[0].predictIndices(users, items); // baseline-only: the known side's bias
+    const got = m.predictIndices(users, items);
+    (['item', 'user', 'both'] as const).forEach((k, j) => {
+      const r = b.cold![k];
+      const want = Math.min(5, Math.max(1, r.intercept + r.booster * booster[j] + r.bias * bias[j]));
+      assert.ok(Math.abs(got[j] - want) < 1e-5, `${k} cold: ${got[j]} vs ${want}`);
+    });
+    // a warm pair is the stacker's, not a rule's
+    const warm = m.predictIndices(Int32Array.of(5), Int32Array.of(5))[0];
+    const wb = m.parts.xgb.predict(buildRows(Int32Array.of(5), Int32Array.of(5), m.parts.blocks))[0];
+    const parts = b.models.map((x) => x.predictIndices(Int32Array.of(5), Int32Array.of(5))[0]);
+    if (!b.gated) assert.ok(Math.abs(warm - Math.min(5, Math.max(1, b.intercept + b.weights[0] * wb + b.weights[1] * parts[0] + b.weights[2] * parts[1]))) < 1e-5);
   });
 
   test('the configuration checks its new fields', () => {
