@@ -17,7 +17,7 @@ import { concatRatings } from '../data/split.js';
 import { readManifest } from '../pipeline/bundle.js';
 import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../pipeline/data.js';
 import type { DataSource } from '../pipeline/model.js';
-import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, type ConfigPresetName, resolveConfig } from '../pipeline/config.js';
+import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, type ConfigPresetName, type RSAttAEConfigInput, resolveConfig } from '../pipeline/config.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../pipeline/foldin.js';
 import { type FitChoices, RSAttAE } from '../pipeline/model.js';
 import { parseFeatureList, parseRatingList } from './foldin.js';
@@ -87,6 +87,28 @@ async function trainingData(opts: TrainOptions): Promise<PreparedData & { datase
 async function train(opts: TrainOptions): Promise<void> {
   if (opts.algorithm !== 'rsattae') return trainBaseline(opts, opts.algorithm);
   const t0 = performance.now();
+  const input: RSAttAEConfigInput = {
+    preset: opts.preset,
+    seed: opts.seed,
+    valFraction: opts.valFraction,
+    embeddings: opts.embeddings,
+    folds: opts.folds,
+    validationRows: opts.validationRows,
+    boosterEmbeddings: opts.boosterEmbeddings,
+    blend: opts.blend,
+    autoencoder: {
+      model: opts.model,
+      dim: opts.dim,
+      epochs: opts.epochs,
+      patience: opts.patience,
+      restore: opts.restore,
+      backend: opts.backend,
+      parallel: opts.parallel,
+    },
+    xgboost: { nEstimators: opts.nEstimators, learningRate: opts.learningRate, earlyStoppingRounds: opts.earlyStopping },
+  };
+  // a bad combination of options is refused before any data is read (the data's size only picks defaults)
+  resolveConfig(input);
   const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts);
   // One bar for both autoencoders (they may train at the same time), then one for XGBoost.
   let aeBar: Progress | undefined;
@@ -100,26 +122,7 @@ async function train(opts: TrainOptions): Promise<void> {
   };
   // the effective configuration (the paper's defaults, or the large-data ones from LARGE_DATA_FROM ratings), for the bars
   const config = resolveConfig(
-      {
-        preset: opts.preset,
-        seed: opts.seed,
-        valFraction: opts.valFraction,
-        embeddings: opts.embeddings,
-        folds: opts.folds,
-        validationRows: opts.validationRows,
-        boosterEmbeddings: opts.boosterEmbeddings,
-        blend: opts.blend,
-        autoencoder: {
-          model: opts.model,
-          dim: opts.dim,
-          epochs: opts.epochs,
-          patience: opts.patience,
-          restore: opts.restore,
-          backend: opts.backend,
-          parallel: opts.parallel,
-        },
-        xgboost: { nEstimators: opts.nEstimators, learningRate: opts.learningRate, earlyStoppingRounds: opts.earlyStopping },
-      },
+    input,
     { trainingRatings: data.train.rating.length },
   );
   const model = await RSAttAE.fit(
