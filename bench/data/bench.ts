@@ -12,7 +12,7 @@
  *   --large N  also read an N-rating plain CSV (ML-20M size: 20000263), to show memory stays bounded by the arrays
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { IdMap } from '../../src/data/model.js';
 import { prepareData } from '../../src/pipeline/data.js';
 import { loadMovieLens100K } from '../../src/data/movielens.js';
 import { createRng } from '../../src/data/rng.js';
+import { peakRssMB } from '../rss.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -51,20 +52,6 @@ interface Measurement {
   readonly ratings: number;
   readonly peakRssMB: number;
   readonly engine?: string;
-}
-
-/**
- * Peak RSS of this process in MB: VmHWM from /proc (Linux), which starts afresh at exec; getrusage's maxRSS would
- * carry over the parent's peak through fork + exec.
- */
-function peakRssMB(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m !== null) return Math.round(Number(m[1]) / 1024);
-  } catch {
-    // not Linux
-  }
-  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 async function child(mode: string, file: string): Promise<Measurement> {
