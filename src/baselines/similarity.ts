@@ -106,7 +106,8 @@ export function similarityMatrix(yr: Grouped, n: number, o: SimilarityOptions): 
 
 /**
  * Each entity's positive similarities, as compressed sparse rows: entity x's neighbours are `idx[ptr[x]..ptr[x+1])`
- * with similarities `sim[…]` at the same positions, in no particular order. The diagonal (1) is not stored.
+ * with similarities `sim[…]` at the same positions, in no particular order. The diagonal (1) is not stored. `idx`
+ * and `sim` may be views of longer buffers.
  */
 export interface NeighbourLists {
   /** Length n + 1. */
@@ -118,35 +119,36 @@ export interface NeighbourLists {
 /** The most entries {@link NeighbourLists} can hold (its `ptr` is an Int32Array). */
 const MAX_ENTRIES = 2 ** 31 - 1;
 
-/** Output arrays that grow by doubling up to a known bound on what will be written. */
+/**
+ * Output arrays that grow by doubling up to a known bound on what will be written. A fresh typed array's pages take
+ * memory only once written (the system maps zeros lazily), so an array larger than what is written costs little.
+ */
 class Growing {
-  idx: Int32Array;
-  sim: Float64Array;
+  idx = new Int32Array(0);
+  sim = new Float64Array(0);
   length = 0;
 
   constructor(
     capacity: number,
     private readonly bound: number,
   ) {
-    this.idx = new Int32Array(capacity);
-    this.sim = new Float64Array(capacity);
+    this.resize(Math.max(1, Math.min(capacity, bound, MAX_ENTRIES)));
   }
 
   push(x: number, s: number): void {
-    if (this.length === this.idx.length) this.grow();
+    if (this.length === this.idx.length) this.resize(Math.min(this.bound, MAX_ENTRIES, 2 * this.idx.length));
     this.idx[this.length] = x;
     this.sim[this.length++] = s;
   }
 
-  private grow(): void {
-    const capacity = Math.min(this.bound, MAX_ENTRIES, 2 * this.idx.length);
+  private resize(capacity: number): void {
     const advice = 'pearson-baseline or the other side (userBased) keeps fewer';
     if (capacity <= this.length) throw new InputError(`knn-baseline: more than ${MAX_ENTRIES} positive similarities; ${advice}`);
     try {
       const idx = new Int32Array(capacity);
-      idx.set(this.idx);
+      idx.set(this.idx.subarray(0, this.length));
       const sim = new Float64Array(capacity);
-      sim.set(this.sim);
+      sim.set(this.sim.subarray(0, this.length));
       this.idx = idx;
       this.sim = sim;
     } catch (e) {
@@ -155,10 +157,14 @@ class Growing {
     }
   }
 
-  /** What was written, trimmed. */
+  /**
+   * What was written. Views of the arrays when they are at least half full: their unwritten tail takes no memory,
+   * while a trimmed copy would hold everything twice at once. A copy when mostly unwritten, to free the address space.
+   */
   lists(ptr: Int32Array): NeighbourLists {
-    const trim = this.length < this.idx.length;
-    return { ptr, idx: trim ? this.idx.slice(0, this.length) : this.idx, sim: trim ? this.sim.slice(0, this.length) : this.sim };
+    const n = this.length;
+    if (2 * n >= this.idx.length) return { ptr, idx: this.idx.subarray(0, n), sim: this.sim.subarray(0, n) };
+    return { ptr, idx: this.idx.slice(0, n), sim: this.sim.slice(0, n) };
   }
 }
 
@@ -170,7 +176,8 @@ class Growing {
  * same x twice). Dropping the rest loses nothing a prediction uses: KNNBaseline takes the k largest similarities
  * among the candidates and then counts only the positive ones, so a candidate missing from the lists (similarity
  * ≤ 0) is never counted. Time is Σ_y |ratings of y|², twice the matrix's pair visits (each pair is met from both rows) but in O(n)
- * scratch that stays in cache; memory is the positive pairs, 12 bytes each. No cap on a row's neighbours, which
+ * scratch that stays in cache; memory is the positive pairs, 12 bytes each (up to twice that while the arrays
+ * grow, for pearson-baseline). No cap on a row's neighbours, which
  * would bound memory but not predict the same: under MSD, where nearly every co-rated pair is positive, a row's
  * largest are the pairs of a single agreeing rater (similarity 1), not the candidates a user rated.
  * @throws InputError when the lists exceed 2^31 entries or memory
@@ -193,10 +200,16 @@ export function neighbourLists(yr: Grouped, n: number, o: SimilarityOptions): Ne
       tpos[k] = p;
     }
   }
-  // Σ_y |ratings of y|²: the pairs visited, a bound on the entries kept
-  let visits = 0;
-  for (const y of yr.order) visits += (yr.ptr[y + 1] - yr.ptr[y]) ** 2;
-  const out = new Growing(Math.max(1, Math.min(visits, 1 << 20)), visits);
+  // A bound on the entries kept: each row's visits to others, at most n − 1 distinct ones.
+  let bound = 0;
+  for (let x = 0; x < n; x++) {
+    let visits = 0;
+    for (let k = tptr[x]; k < tptr[x + 1]; k++) visits += yr.ptr[ty[k] + 1] - yr.ptr[ty[k]] - 1;
+    bound += Math.min(n - 1, visits);
+  }
+  // MSD is positive wherever it is computed, so with support 1 it keeps nearly all of the bound: allocated at once,
+  // it is never copied. Pearson keeps a small share of it (support 2, positive only): start small and double.
+  const out = new Growing(!pearson && minSupport <= 1 ? bound : 1 << 20, bound);
   const ptr = new Int32Array(n + 1);
   const freq = new Int32Array(n);
   const acc = new Float64Array(n);
