@@ -9,7 +9,7 @@ import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { errorMetrics } from '../pipeline/rows.js';
 import { type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, resolveBaselineConfig } from './config.js';
-import { similarityMatrix } from './similarity.js';
+import { type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
 import { baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';
 
 /** What a baseline fits on: 0-based training ratings and the index space they live in. */
@@ -77,10 +77,20 @@ abstract class Base implements BaselineModel {
   /** The unclipped estimate (Surprise's `estimate`); `ku` / `ki`: the user / item has training ratings. */
   protected abstract estimate(u: number, i: number, ku: boolean, ki: boolean): number;
 
+  /**
+   * In which order to estimate the pairs of a batch (a permutation of their positions), or undefined for their
+   * own order. Each estimate is independent of the others, so this changes speed only.
+   */
+  protected visitOrder(_users: Int32Array, _items: Int32Array): Int32Array | undefined {
+    return undefined;
+  }
+
   predictIndices(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
     const out = new Float32Array(users.length);
-    for (let k = 0; k < users.length; k++) {
+    const order = this.visitOrder(users, items);
+    for (let j = 0; j < users.length; j++) {
+      const k = order ? order[j] : j;
       const u = users[k];
       const i = items[k];
       out[k] = clip(this.estimate(u, i, knows(this.ts.byUser, u), knows(this.ts.byItem, i)), this.scale);
@@ -279,20 +289,41 @@ class SvdPP extends Base {
 type KnnConfig = Extract<BaselineConfig, { algorithm: 'knn-baseline' }>;
 
 /**
+ * Up to this many entities (items when item-based) KNNBaseline builds Surprise's dense similarity matrix; above it,
+ * lists of each entity's positive similarities ({@link neighbourLists}). The two predict the same. The matrix visits
+ * each pair once and the lists twice (once from each row), so where n is small and rows nearly full the matrix is as
+ * fast or faster, and it is Surprise's own layout. Past a couple of thousand entities the lists win: their O(n)
+ * scratch stays in cache while the matrix is read and written at random, and its memory grows as n² (28 bytes an
+ * entry while building) where theirs grows with the positive pairs.
+ */
+export const DENSE_SIMILARITY_MAX_ENTITIES = 2_000;
+
+/**
+ * How KNNBaseline holds its similarities: `auto` by {@link DENSE_SIMILARITY_MAX_ENTITIES}, or forced (`dense` still
+ * refuses the sizes {@link similarityMatrix} refuses, before computing any similarity).
+ */
+export type SimilarityLayout = 'auto' | 'dense' | 'sparse';
+
+/**
  * Surprise's `KNNBaseline`: r̂ = b_ui + Σ_{j∈N^k} sim(i, j)(r_uj − b_uj) / Σ sim(i, j) over the k most similar
  * items the user rated (item-based; users who rated the item when user-based), only positive similarities counted,
- * the baseline alone below `minK` of them. Baselines by ALS. The similarity matrix is rebuilt from the training
- * ratings and baselines (it is a pure function of them), so a bundle need not store it.
+ * the baseline alone below `minK` of them. Baselines by ALS. The similarities are rebuilt from the training ratings
+ * and baselines (they are a pure function of them), so a bundle need not store them.
  */
 class KnnBaseline extends Base {
-  private readonly sim: Float64Array;
+  /** The dense matrix (small n), or else the positive similarities of each entity. */
+  private readonly dense: Float64Array | undefined;
+  private readonly lists: NeighbourLists | undefined;
   /** Whose neighbours: rows of the similarity matrix (items when item-based). */
   private readonly n: number;
   /** Scratch space of a prediction: the candidates' similarities, and sorted. */
   private readonly buffer: Float64Array;
   private readonly sorted: Float64Array;
+  /** Scratch row of a prediction with the lists: entity `scattered`'s similarities by index (−1: none), else 0. */
+  private readonly row: Float64Array;
+  private scattered = -1;
 
-  constructor(config: KnnConfig, ts: TrainSet, train: Ratings, readonly arrays: { bu: Float64Array; bi: Float64Array }) {
+  constructor(config: KnnConfig, ts: TrainSet, train: Ratings, readonly arrays: { bu: Float64Array; bi: Float64Array }, layout: SimilarityLayout = 'auto') {
     super(config, ts, train);
     const c = config;
     const { bu, bi } = arrays;
@@ -302,18 +333,54 @@ class KnnBaseline extends Base {
     for (let y = 0; y < yr.ptr.length - 1; y++) longest = Math.max(longest, yr.ptr[y + 1] - yr.ptr[y]);
     this.buffer = new Float64Array(longest);
     this.sorted = new Float64Array(longest);
-    this.sim = similarityMatrix(yr, this.n, {
+    const options: SimilarityOptions = {
       similarity: c.similarity,
       minSupport: c.minSupport,
       shrinkage: c.shrinkage,
       globalMean: ts.globalMean,
       bx: c.userBased ? bu : bi,
       by: c.userBased ? bi : bu,
-    });
+    };
+    const sparse = layout === 'sparse' || (layout === 'auto' && this.n > DENSE_SIMILARITY_MAX_ENTITIES);
+    this.dense = sparse ? undefined : similarityMatrix(yr, this.n, options);
+    this.lists = sparse ? neighbourLists(yr, this.n, options) : undefined;
+    this.row = new Float64Array(sparse ? this.n : 0);
   }
 
-  static fit(c: KnnConfig, ts: TrainSet, train: Ratings): KnnBaseline {
-    return new KnnBaseline(c, ts, train, baselineAls(ts, c.baseline));
+  static fit(c: KnnConfig, ts: TrainSet, train: Ratings, layout?: SimilarityLayout): KnnBaseline {
+    return new KnnBaseline(c, ts, train, baselineAls(ts, c.baseline), layout);
+  }
+
+  /** The similarities of x to the candidates `yr.other[from..from+len)`, into `this.buffer`. */
+  private candidateSimilarities(x: number, yr: Grouped, from: number, len: number): Float64Array {
+    const sims = this.buffer.subarray(0, len);
+    if (this.dense) {
+      const row = x * this.n;
+      for (let p = 0; p < len; p++) sims[p] = this.dense[row + yr.other[from + p]];
+      return sims;
+    }
+    const row = this.row;
+    if (this.scattered !== x) {
+      const { ptr, idx, sim } = this.lists as NeighbourLists;
+      const old = this.scattered;
+      if (old >= 0) {
+        for (let q = ptr[old]; q < ptr[old + 1]; q++) row[idx[q]] = 0;
+        row[old] = 0;
+      }
+      for (let q = ptr[x]; q < ptr[x + 1]; q++) row[idx[q]] = sim[q];
+      // the matrix's diagonal: x is its own candidate when the pair is a training rating
+      row[x] = 1;
+      this.scattered = x;
+    }
+    for (let p = 0; p < len; p++) sims[p] = row[yr.other[from + p]];
+    return sims;
+  }
+
+  /** With the lists, the pairs grouped by x (stably), so that each x's row is scattered once per batch. */
+  protected override visitOrder(users: Int32Array, items: Int32Array): Int32Array | undefined {
+    if (!this.lists) return undefined;
+    const xs = (this.config as KnnConfig).userBased ? users : items;
+    return Int32Array.from(xs.keys()).sort((a, b) => xs[a] - xs[b] || a - b);
   }
 
   protected estimate(u: number, i: number, ku: boolean, ki: boolean): number {
@@ -326,12 +393,13 @@ class KnnBaseline extends Base {
     const [x, y, yr, bx, by]: [number, number, Grouped, Float64Array, Float64Array] = c.userBased ? [u, i, this.ts.byItem, bu, bi] : [i, u, this.ts.byUser, bi, bu];
     const from = yr.ptr[y];
     const len = yr.ptr[y + 1] - from;
-    const row = x * this.n;
     // heapq.nlargest(k) by similarity, ties to the earlier in the list (Python's sort is stable): the k-th largest
     // similarity is the threshold, above it all are in, at it the first ones up to k. The sum then runs in list
-    // order rather than by similarity (only rounding differs).
-    const sims = this.buffer.subarray(0, len);
-    for (let p = 0; p < len; p++) sims[p] = this.sim[row + yr.other[from + p]];
+    // order rather than by similarity (only rounding differs). With the lists, a candidate that is not a neighbour
+    // reads 0 where the matrix holds a similarity ≤ 0: the top k can then differ only in candidates ≤ 0, which
+    // are never counted, and ties among positive ones fall to the same list order, so the prediction is the
+    // matrix's to the bit.
+    const sims = this.candidateSimilarities(x, yr, from, len);
     let threshold = Number.NEGATIVE_INFINITY;
     let tiesIn = len;
     if (len > c.k) {
@@ -389,13 +457,19 @@ export function restoreBaseline(config: BaselineConfig, ts: TrainSet, train: Rat
   }
 }
 
+/** How {@link fitBaseline} computes, not what: the fitted model predicts the same either way. */
+export interface FitBaselineOptions {
+  /** KNNBaseline's similarity layout; default `auto` (see {@link DENSE_SIMILARITY_MAX_ENTITIES}). */
+  readonly similarityLayout?: SimilarityLayout;
+}
+
 /**
  * Fits a baseline on training ratings. Deterministic: the same data (in the same order), configuration and seed
  * give bit-identical parameters. Users and items come in Surprise's order (first appearance in `data.train`), so
  * the order of the training list matters as it does in Surprise.
  * @throws InputError for a bad configuration, no training ratings, or an index outside nUsers × nItems
  */
-export function fitBaseline(data: BaselineData, config: BaselineConfigInput): BaselineModel {
+export function fitBaseline(data: BaselineData, config: BaselineConfigInput, options: FitBaselineOptions = {}): BaselineModel {
   const c = resolveBaselineConfig(config);
   const ts = buildTrainSet(data.train, data.nUsers, data.nItems, data.scale);
   switch (c.algorithm) {
@@ -408,6 +482,6 @@ export function fitBaseline(data: BaselineData, config: BaselineConfigInput): Ba
     case 'svdpp':
       return SvdPP.fit(c, ts, data.train);
     case 'knn-baseline':
-      return KnnBaseline.fit(c, ts, data.train);
+      return KnnBaseline.fit(c, ts, data.train, options.similarityLayout);
   }
 }
