@@ -194,6 +194,8 @@ async function runOne(dataset: SharedDataset, seed: number, method: Method, inpu
         validationRows: c.validationRows,
         blend: c.blend,
         valFraction: c.valFraction,
+        // what the stack chose on validation, with its cross-fitted figures
+        stack: report.choices?.stack ?? null,
       };
     } finally {
       model.dispose();
