@@ -56,6 +56,8 @@ export interface BundleManifest {
   /** Whose defaults the configuration was resolved with (`config` holds the resulting values). */
   readonly defaults?: FitReport['defaults'];
   readonly autoencoders?: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
+  /** What training chose on validation, with the figures that decided it (absent before they were recorded). */
+  readonly choices?: FitReport['choices'];
   readonly seconds?: FitReport['seconds'];
   /** Set when xgboost.ubj was replaced by `rsattae import-booster` (a booster trained elsewhere). */
   readonly booster?: ImportedBooster;
@@ -177,6 +179,7 @@ export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions 
       metrics: { ...(p.report ? { validation: p.report.validation } : {}), ...opts.metrics },
       defaults: p.report?.defaults,
       autoencoders: p.report?.autoencoders,
+      choices: p.report?.choices,
       seconds: p.report?.seconds,
       files,
     };

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -91,6 +92,11 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
       const c = obj((choices.cold as Json)[k], ['chosen', 'booster', 'bias', 'mix'], `choices.cold.${k}`);
       assert.ok(['booster', 'bias', 'mix'].includes(c.chosen as string));
     }
+    // the bundle keeps the choices
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { choices: { validationRows: string; trees: unknown; stack: { stacker: { chosen: string } } } };
+    assert.equal(manifest.choices.validationRows, 'held-out');
+    assert.deepEqual(manifest.choices.trees, choices.trees);
+    assert.equal(manifest.choices.stack.stacker.chosen, stacker.chosen);
     // the stack is never worse on (cross-fitted) validation than any member
     const validationRmse = (report.metrics as { validation: { rmse: number } }).validation.rmse;
     for (const [name, rmse] of Object.entries(members)) assert.ok(validationRmse <= (rmse as number) + 5e-4, `stack ${validationRmse} vs ${name} ${rmse}`);
