@@ -203,7 +203,7 @@ async function train(opts: TrainOptions): Promise<void> {
             ? `  note        large-data defaults (from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings): ${config.autoencoder.epochs} epochs, ${config.xgboost.nEstimators} trees at learning rate ${config.xgboost.learningRate}, booster embeddings ${config.boosterEmbeddings}\n`
             : '') +
           (coldTest.ratings > 0
-            ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored by the cold rules${report.choices?.stack ? '' : ' (the booster from features alone)'}\n`
+            ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, scored by ${report.choices?.stack ? "the stack's cold rules" : 'the booster from features alone (cold start)'}\n`
             : '') +
           (report.choices ? choicesText(report.choices) : '') +
           `  validation  RMSE ${m.validation.rmse.toFixed(4)}  MAE ${m.validation.mae.toFixed(4)}${validationLabel(report.choices)}\n` +

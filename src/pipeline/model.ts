@@ -244,7 +244,6 @@ function heldOutSides(
   };
 }
 
-
 /** The first `n` rows of per-pair embeddings. */
 function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
   const cut = (m: Float32Matrix): Float32Matrix => ({ rows: n, cols: m.cols, data: m.data.subarray(0, n * m.cols) });
@@ -388,7 +387,7 @@ export class RSAttAE {
       stack = fitStack(data, ['booster', ...cfg.blend], boosterVal, candidates, cold, cfg.seed);
     }
     const xgbSeconds = (performance.now() - tx) / 1000;
-    const validation = stack ? { rmse: stack.report.rmse, mae: stack.report.mae } : errorMetrics(clipTo(boosterVal.slice(), scale), data.validation.rating);
+    const validation = stack ? { rmse: stack.report.rmse, mae: stack.report.mae } : errorMetrics(boosterVal, data.validation.rating);
     const choices: FitChoices = {
       validationRows: heldOut ? 'held-out' : 'in-sample',
       trees: {
