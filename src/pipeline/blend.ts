@@ -19,8 +19,9 @@ import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { type BaselineArrays, type BaselineModel, fitBaseline, restoreBaseline } from '../baselines/models.js';
 import { resolveBaselineConfig } from '../baselines/config.js';
-import { buildTrainSet } from '../baselines/trainset.js';
+import { buildTrainSet, clip } from '../baselines/trainset.js';
 import type { BlendAlgorithm, RSAttAEConfig } from './config.js';
+import { errorMetrics } from './rows.js';
 
 /** The stackers {@link fitStack} chooses from. */
 export type StackerKind = 'linear' | 'count-gated';
@@ -189,10 +190,6 @@ export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAl
   return { validation, models: algorithms.map((a) => fit(all, a)), coldBias };
 }
 
-function clamp(x: number, s: { min: number; max: number }): number {
-  return Math.min(s.max, Math.max(s.min, x));
-}
-
 /** Stacker's gate: 1/√(1 + n) of an entity's training ratings. */
 function gate(n: number): number {
   return 1 / Math.sqrt(1 + n);
@@ -228,7 +225,7 @@ function predictRows(beta: readonly number[], columns: readonly ArrayLike<number
     const k = rows[r];
     let s = 0;
     for (let j = 0; j < beta.length; j++) s += beta[j] * columns[j][k];
-    out[k] = clamp(s, scale);
+    out[k] = clip(s, scale);
   }
 }
 
@@ -298,7 +295,7 @@ export function fitStack(
   const warmRows = Int32Array.from(warm);
   const memberRmse = members.map((p, j) => {
     let s = 0;
-    for (const k of warmRows) s += (clamp(p[k], scale) - y[k]) ** 2;
+    for (const k of warmRows) s += (clip(p[k], scale) - y[k]) ** 2;
     return { name: names[j], rmse: Math.sqrt(s / Math.max(1, warmRows.length)) };
   });
 
@@ -337,18 +334,19 @@ export function fitStack(
     const b = coldBooster[which];
     const bias = coldBias[which];
     const one = new Float64Array(n).fill(1);
-    const outBooster = Float64Array.from(b, (x) => clamp(x, scale));
-    const outBias = Float64Array.from(bias, (x) => clamp(x, scale));
+    const outBooster = Float64Array.from(b, (x) => clip(x, scale));
+    const outBias = Float64Array.from(bias, (x) => clip(x, scale));
     const outMix = new Float64Array(n);
-    const mix = crossFit([b, bias, one], y, all, 1e-9, seed ^ (0xc01d + w), scale, outMix) ?? [0, 1, 0];
-    const figures = { booster: rmseOf(outBooster, y, all), bias: rmseOf(outBias, y, all), mix: outMix.some((x) => x !== 0) ? rmseOf(outMix, y, all) : Number.POSITIVE_INFINITY };
+    // too few validation rows to cross-fit a mix: it is not a candidate
+    const mix = crossFit([b, bias, one], y, all, 1e-9, seed ^ (0xc01d + w), scale, outMix);
+    const figures = { booster: rmseOf(outBooster, y, all), bias: rmseOf(outBias, y, all), mix: mix ? rmseOf(outMix, y, all) : Number.POSITIVE_INFINITY };
     const chosen = (['mix', 'bias', 'booster'] as const).reduce((a, k) => (figures[k] < figures[a] ? k : a), 'mix' as ColdRule['chosen']);
     cold[which] =
       chosen === 'booster'
         ? { chosen, booster: 1, bias: 0, intercept: 0 }
         : chosen === 'bias'
           ? { chosen, booster: 0, bias: 1, intercept: 0 }
-          : { chosen, booster: mix[0], bias: mix[1], intercept: mix[2] };
+          : { chosen, booster: mix![0], bias: mix![1], intercept: mix![2] };
     coldReport[which] = { chosen, ...figures };
     const chosenOut = chosen === 'booster' ? outBooster : chosen === 'bias' ? outBias : outMix;
     for (let k = 0; k < n; k++) if (caseOf[k] === w + 1) combined[k] = chosenOut[k];
@@ -363,18 +361,11 @@ export function fitStack(
     cold,
   };
   const validation = Float32Array.from(combined);
-  let se = 0;
-  let ae = 0;
-  for (let k = 0; k < n; k++) {
-    se += (validation[k] - y[k]) ** 2;
-    ae += Math.abs(validation[k] - y[k]);
-  }
   const report: StackReport = {
     members: memberRmse,
     stacker: { chosen: best.kind, linear: tries[0].rmse, 'count-gated': tries[1].rmse },
     cold: coldReport,
-    rmse: Math.sqrt(se / n),
-    mae: ae / n,
+    ...errorMetrics(validation, y),
   };
   return { blend, validation, report };
 }
@@ -393,7 +384,7 @@ export function solveBlend(data: BlendData, boosterValidation: Float32Array, can
   for (let k = 0; k < validation.length; k++) {
     let s = blend.intercept;
     for (let j = 0; j < blend.weights.length; j++) s += blend.weights[j] * columns[j][k];
-    validation[k] = clamp(s, blend.scale);
+    validation[k] = clip(s, blend.scale);
   }
   return { blend, validation };
 }
@@ -415,11 +406,26 @@ function memberCounts(blend: Blend): { user: Int32Array; item: Int32Array } {
   return c;
 }
 
+/**
+ * The cold case of a pair for the stack's members: which of its user and item they have no training rating of (an
+ * index of -1 stands for a fold-in, which they never have); undefined for a warm pair.
+ */
+export function coldCase(blend: Blend, user: number, item: number): keyof ColdRules | undefined {
+  return caseOf(memberCounts(blend), user, item);
+}
+
+/** {@link coldCase} given the members' counts (the per-pair loop of applyBlend looks them up once). */
+function caseOf(c: { readonly user: Int32Array; readonly item: Int32Array }, user: number, item: number): keyof ColdRules | undefined {
+  const userCold = user < 0 || c.user[user] === 0;
+  const itemCold = item < 0 || c.item[item] === 0;
+  return userCold ? (itemCold ? 'both' : 'user') : itemCold ? 'item' : undefined;
+}
+
 /** A cold rule applied to the booster's prediction and the bias model's, clipped. */
 export function applyColdRule(blend: Blend, which: keyof ColdRules, booster: number, bias: number): number {
   const r = blend.cold?.[which];
-  if (!r) return clamp(booster, blend.scale);
-  return clamp(r.intercept + r.booster * booster + r.bias * bias, blend.scale);
+  if (!r) return clip(booster, blend.scale);
+  return clip(r.intercept + r.booster * booster + r.bias * bias, blend.scale);
 }
 
 /**
@@ -433,21 +439,20 @@ export function applyBlend(blend: Blend, booster: Float32Array, users: Int32Arra
   const g = blend.gated;
   const bi = biasIndex(blend);
   for (let k = 0; k < out.length; k++) {
-    const nu = c ? c.user[users[k]] : 1;
-    const ni = c ? c.item[items[k]] : 1;
-    if (c && (nu === 0 || ni === 0)) {
-      out[k] = applyColdRule(blend, nu === 0 ? (ni === 0 ? 'both' : 'user') : 'item', booster[k], parts[bi][k]);
+    const which = c && caseOf(c, users[k], items[k]);
+    if (which) {
+      out[k] = applyColdRule(blend, which, booster[k], parts[bi][k]);
       continue;
     }
     let s = blend.intercept + blend.weights[0] * booster[k];
     for (let j = 0; j < parts.length; j++) s += blend.weights[j + 1] * parts[j][k];
     if (g && c) {
-      const gu = gate(nu);
-      const gi = gate(ni);
+      const gu = gate(c.user[users[k]]);
+      const gi = gate(c.item[items[k]]);
       s += g.gu * gu + g.gi * gi + (g.user[0] * gu + g.item[0] * gi) * booster[k];
       for (let j = 0; j < parts.length; j++) s += (g.user[j + 1] * gu + g.item[j + 1] * gi) * parts[j][k];
     }
-    out[k] = clamp(s, blend.scale);
+    out[k] = clip(s, blend.scale);
   }
   return out;
 }

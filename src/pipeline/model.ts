@@ -14,7 +14,7 @@ import type { AutoencoderConfig, SplitData, TrainedAutoencoder } from '../nn/ind
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
-import { applyBlend, applyColdRule, type Blend, fitBlendCandidates, fitStack, foldInBias, scaleOf, type StackReport } from './blend.js';
+import { applyBlend, applyColdRule, type Blend, coldCase, fitBlendCandidates, fitStack, foldInBias, scaleOf, type StackReport } from './blend.js';
 import { coldBoosterPredictions } from './cold.js';
 import { type BoosterEmbeddings, boosterEmbeddingBlock } from './embeddings.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
@@ -310,8 +310,6 @@ export class RSAttAE {
   readonly parts: ModelParts;
   /** Attention populations for fold-in, built on first use. */
   private readonly populations = new Map<'user' | 'item', AttentionPopulation>();
-  /** Ratings per item in train + validation, counted on first use. */
-  private itemCounts: Int32Array | undefined;
 
   /** Use {@link RSAttAE.fit} or {@link RSAttAE.load}; this wraps already trained parts. */
   constructor(parts: ModelParts) {
@@ -559,23 +557,13 @@ export class RSAttAE {
         bias = foldInBias(blend, 'user', who.rated, who.ratings, -1) + foldInBias(blend, 'item', item.rated, item.ratings, -1) - mu;
       } else if (typeof who !== 'number') bias = foldInBias(blend, 'user', who.rated, who.ratings, item as number);
       else bias = foldInBias(blend, 'item', (item as FoldIn).rated, (item as FoldIn).ratings, who);
-      // a fold-in is cold to the members; the known side may be cold too
-      const otherCold = typeof who !== 'number' && typeof item !== 'number' ? true : typeof who !== 'number' ? this.ratingCount('item', item as number) === 0 : this.ratingCount('user', who) === 0;
-      out[k] = applyColdRule(blend, otherCold ? 'both' : typeof who !== 'number' ? 'user' : 'item', booster[k], bias);
+      // a fold-in (-1) is cold to the members, so there is always a case; the known side may be cold too
+      const which = coldCase(blend, typeof who === 'number' ? who : -1, typeof item === 'number' ? item : -1)!;
+      out[k] = applyColdRule(blend, which, booster[k], bias);
     }
     return out;
   }
 
-  /** Ratings of a known entity in train + validation. */
-  private ratingCount(kind: 'user' | 'item', k: number): number {
-    if (kind === 'user') return this.parts.seen.indptr[k + 1] - this.parts.seen.indptr[k];
-    this.itemCounts ??= (() => {
-      const c = new Int32Array(this.nItems);
-      for (const j of this.parts.seen.indices) c[j]++;
-      return c;
-    })();
-    return this.itemCounts[k];
-  }
 
   /**
    * Predicted ratings of many pairs given as 0-based indices (the batch path behind predict and evaluate). Rows are
