@@ -9,6 +9,7 @@
  *   node dist/bench/coldstart/bench.js [--data-dir DIR] [--epochs 1000] [--trees 1900] [--lr 0.01] [--threads 2] [--seed 42]
  *                                      [--study users,items] [--vanilla [users,items]] [--out bench/coldstart/results.json]
  *                                      [--cache DIR]   (save fitted models there; later runs load them instead)
+ *                                      [--preset paper|default]   (default: the stack, with its fold-in curves)
  */
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -24,6 +25,7 @@ import { type FoldIn, type FoldInBlend, type FoldInInput, foldIn } from '../../s
 import type { RSAttAEConfigInput } from '../../src/pipeline/config.js';
 import { type RecommenderData, RSAttAE } from '../../src/pipeline/model.js';
 import { pairRowSource, type RowBlocks } from '../../src/pipeline/rows.js';
+import { applyColdRule, foldInBias } from '../../src/pipeline/blend.js';
 import { writeFileAtomic } from '../../src/util/fs.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -49,6 +51,12 @@ const VANILLA = ((): string[] => {
   return next === undefined || next.startsWith('--') ? ['users', 'items'] : next.split(',');
 })();
 const OUT = arg('out', '');
+/**
+ * `paper` (the paper's pipeline, as BENCHMARKS.md's first cold-start figures were measured) or `default` (what
+ * `train` runs: the stack, whose fold-in curves are added).
+ */
+const PRESET = arg('preset', 'paper');
+if (PRESET !== 'paper' && PRESET !== 'default') throw new Error(`--preset: paper or default, not ${PRESET}`);
 const CACHE = arg('cache', '');
 const KS = [0, 1, 3, 5, 10, 20];
 const POOL = 20;
@@ -78,8 +86,7 @@ function records(t: FeatureTable): Map<string, Record<string, string>> {
 }
 
 function config(model: 'attention' | 'vanilla'): RSAttAEConfigInput {
-  // the paper's pipeline (booster on E), as BENCHMARKS.md's cold-start figures were measured
-  return { preset: 'paper', seed: SEED, autoencoder: { model, epochs: EPOCHS }, xgboost: { nEstimators: TREES, learningRate: LR, nThread: THREADS } };
+  return { ...(PRESET === 'paper' ? { preset: 'paper' as const } : {}), seed: SEED, autoencoder: { model, epochs: EPOCHS }, xgboost: { nEstimators: TREES, learningRate: LR, nThread: THREADS } };
 }
 
 /** RecommenderData on `ratings` (indices of `users` / `items`), features encoded with the dataset's encoders. */
@@ -104,7 +111,7 @@ function recommenderData(ds: RatingsDataset, ratings: Ratings, users: IdMap, ite
 
 /** Fits, or with --cache DIR loads the model an earlier run saved there under `name` (fitting and saving it once). */
 async function fit(data: RecommenderData, name: string, model: 'attention' | 'vanilla' = 'attention'): Promise<{ model: RSAttAE; seconds: number }> {
-  const dir = CACHE ? join(resolve(CACHE), `${name}-${model}-e${EPOCHS}-t${TREES}-lr${LR}-s${SEED}`) : undefined;
+  const dir = CACHE ? join(resolve(CACHE), `${name}-${PRESET}-${model}-e${EPOCHS}-t${TREES}-lr${LR}-s${SEED}`) : undefined;
   if (dir && existsSync(join(dir, 'manifest.json'))) {
     log(`load ${dir}`);
     const m = await RSAttAE.load(dir, { autoencoders: true });
@@ -211,7 +218,9 @@ async function study(ds: RatingsDataset, side: 'users' | 'items'): Promise<unkno
   });
 
   /** RMSE of XGBoost on the held-out entities folded in by `fold`. */
-  const scoreFolds = (m: RSAttAE, fold: (h: Held) => FoldIn): number => {
+  const scoreFolds = (m: RSAttAE, fold: (h: Held) => FoldIn): number => rmse(boosterFolds(m, fold), target);
+  /** XGBoost's predictions of the held-out entities' scored pairs, folded in by `fold`. */
+  const boosterFolds = (m: RSAttAE, fold: (h: Held) => FoldIn): Float32Array => {
     const b = m.parts.blocks;
     const d = isUser ? b.userEmbeddings.cols : b.itemEmbeddings.cols;
     const nf = isUser ? b.userFeatures.cols : b.itemFeatures.cols;
@@ -228,8 +237,27 @@ async function study(ds: RatingsDataset, side: 'users' | 'items'): Promise<unkno
     const blocks: RowBlocks = isUser
       ? { userEmbeddings: emb, userFeatures: feat, itemEmbeddings: b.itemEmbeddings, itemFeatures: b.itemFeatures }
       : { userEmbeddings: b.userEmbeddings, userFeatures: b.userFeatures, itemEmbeddings: emb, itemFeatures: feat };
-    const pred = m.parts.xgb.predict(isUser ? pairRowSource(ent, oth, blocks) : pairRowSource(oth, ent, blocks));
-    return rmse(pred, target);
+    return m.parts.xgb.predict(isUser ? pairRowSource(ent, oth, blocks) : pairRowSource(oth, ent, blocks));
+  };
+  /**
+   * The stack's final predictions: model.predict with the fold-in (its members place it by its ratings), and the
+   * cold rule alone (the booster and the bias member's placement), which scored every fold-in before.
+   */
+  const stackFolds = (m: RSAttAE, k: number): { predict: number; coldRule: number } => {
+    const blend = m.parts.blend!;
+    const folds = held.map((h) => (isUser ? m.foldInUser(input(h, k)) : m.foldInItem(input(h, k))));
+    const booster = boosterFolds(m, (h) => folds[held.indexOf(h)]);
+    const predicted = new Float32Array(target.length);
+    const cold = new Float32Array(target.length);
+    held.forEach((h, n) => {
+      const f = folds[n];
+      for (let q = h.from; q < h.to; q++) {
+        const o = other.id(evalOther[q]);
+        predicted[q] = isUser ? m.predict(f, o) : m.predict(o, f);
+        cold[q] = applyColdRule(blend, sideKind, booster[q], foldInBias(blend, sideKind, f.rated, f.ratings, evalOther[q]));
+      }
+    });
+    return { predict: rmse(predicted, target), coldRule: rmse(cold, target) };
   };
 
   const sideKind = isUser ? 'user' : 'item';
@@ -251,6 +279,11 @@ async function study(ds: RatingsDataset, side: 'users' | 'items'): Promise<unkno
     add('public default (foldIn*)', k, scoreFolds(model, (h) => (isUser ? model.foldInUser(input(h, k)) : model.foldInItem(input(h, k)))));
     add('attention, no features', k, scoreFolds(model, (h) => foldIn(fs, input(h, k, false), 'attention')));
     add('encoder only (same model)', k, scoreFolds(model, (h) => foldIn(fs, input(h, k), 'encoder')));
+    if (model.parts.blend) {
+      const s = stackFolds(model, k);
+      add('stack: predict (members place the fold-in)', k, s.predict);
+      add('stack: cold rule alone', k, s.coldRule);
+    }
     // baselines
     const pMean = new Float64Array(target.length);
     const pBias = new Float64Array(target.length);
@@ -321,7 +354,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGB: Math.round(totalmem() / 2 ** 30), node: process.version },
     command: `node dist/bench/coldstart/bench.js ${process.argv.slice(2).join(' ')}`.trim(),
-    config: { seed: SEED, epochs: EPOCHS, trees: TREES, learningRate: LR, xgboostThreads: THREADS, split: 'user:0.1 (items: the same on the swapped matrix)', order: 'first k by timestamp', pool: POOL, lambdaKnown: LAMBDA_KNOWN, lambdaNew: LAMBDA_NEW },
+    config: { preset: PRESET, seed: SEED, epochs: EPOCHS, trees: TREES, learningRate: LR, xgboostThreads: THREADS, split: 'user:0.1 (items: the same on the swapped matrix)', order: 'first k by timestamp', pool: POOL, lambdaKnown: LAMBDA_KNOWN, lambdaNew: LAMBDA_NEW },
     ...results,
     totalSeconds: round((performance.now() - t0) / 1000),
   };

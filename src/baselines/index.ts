@@ -3,7 +3,7 @@
  * (NicolasHug/Surprise), so that their figures can be checked against Surprise's published benchmark.
  */
 export { BASELINE_ALGORITHMS, type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, baselineConfigSchema, resolveBaselineConfig } from './config.js';
-export { type BaselineArrays, type BaselineData, type BaselineModel, DENSE_SIMILARITY_MAX_ENTITIES, type FitBaselineOptions, fitBaseline, type SimilarityLayout } from './models.js';
+export { type BaselineArrays, type BaselineData, type BaselineModel, DENSE_SIMILARITY_MAX_ENTITIES, type FitBaselineOptions, type FoldInProfile, fitBaseline, type SimilarityLayout } from './models.js';
 export { BASELINE_FORMAT_VERSION, type BaselineManifest, isBaselineBundle, loadBaseline, type SaveBaselineOptions, type SavedBaseline, saveBaseline } from './bundle.js';
 export { MAX_SIMILARITY_ENTITIES, type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
 export { baselineAls, buildTrainSet, type Grouped, type TrainSet } from './trainset.js';

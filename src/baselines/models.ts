@@ -9,7 +9,7 @@ import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { errorMetrics } from '../pipeline/rows.js';
 import { type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, resolveBaselineConfig } from './config.js';
-import { type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
+import { foldInSimilarities, type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
 import { baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';
 
 /** What a baseline fits on: 0-based training ratings and the index space they live in. */
@@ -19,6 +19,15 @@ export interface BaselineData {
   readonly train: Ratings;
   /** Predictions are clipped to it; default the training ratings' range. */
   readonly scale?: RatingScale;
+}
+
+/**
+ * What is known of an entity a baseline was not fitted on (a fold-in): the 0-based indices of the other side's
+ * entities it rated, and the ratings, in the same order.
+ */
+export interface FoldInProfile {
+  readonly others: Int32Array;
+  readonly ratings: ArrayLike<number>;
 }
 
 /** Learned arrays of a baseline, by name (what a bundle stores besides the training ratings). */
@@ -49,7 +58,21 @@ export interface BaselineModel {
   predictIndices(users: Int32Array, items: Int32Array): Float32Array;
   /** RMSE and MAE on ratings given as 0-based indices. @throws InputError for no ratings */
   evaluate(ratings: Ratings): { rmse: number; mae: number; count: number };
+  /**
+   * Predicted ratings of a new `kind` entity, placed by its `profile` without refitting, paired with each of
+   * `partners` (0-based indices of the other side), clipped. Its own parameters are fitted as the algorithm fits an
+   * entity's, every learned parameter of the model held fixed: its bias by one step of the baselines' alternating
+   * least squares; its SVD / SVD++ factor and bias by the algorithm's SGD epochs over its ratings (from zero); its
+   * KNNBaseline neighbourhood from its ratings (and, on the similarity side, its similarities computed from them).
+   * Ratings of entities the model has no training rating of are ignored; with none left, and for a partner without
+   * training ratings, the algorithm's fallback applies, as in {@link BaselineModel.predictIndices}.
+   * @throws InputError when the profile's two arrays differ in length or an index is outside the model
+   */
+  predictFoldIn(kind: 'user' | 'item', profile: FoldInProfile, partners: Int32Array): Float32Array;
 }
+
+/** How a fold-in is scored against a partner (whether the model knows it): the unclipped estimate. */
+type FoldInEstimator = (partner: number, known: boolean) => number;
 
 /** The shared part: clipping, fallbacks, batch prediction and metrics over one `estimate`. */
 abstract class Base implements BaselineModel {
@@ -102,6 +125,44 @@ abstract class Base implements BaselineModel {
     if (ratings.rating.length === 0) throw new InputError('no ratings to evaluate on');
     return { ...errorMetrics(this.predictIndices(ratings.user, ratings.item), ratings.rating), count: ratings.rating.length };
   }
+
+  predictFoldIn(kind: 'user' | 'item', profile: FoldInProfile, partners: Int32Array): Float32Array {
+    const { others, ratings } = profile;
+    if (others.length !== ratings.length) throw new InputError(`fold-in profile: ${others.length} indices for ${ratings.length} ratings`);
+    // the entities it rated and the partners are both of the other side
+    const [otherSide, nOthers] = kind === 'user' ? [this.ts.byItem, this.nItems] : [this.ts.byUser, this.nUsers];
+    const keep: number[] = [];
+    for (let k = 0; k < others.length; k++) {
+      const j = others[k];
+      if (!Number.isInteger(j) || j < 0 || j >= nOthers) throw new InputError(`fold-in profile: index ${j} is outside the model's ${nOthers}`);
+      if (!Number.isFinite(ratings[k])) throw new InputError(`fold-in profile: rating ${k + 1} is ${ratings[k]}, not a number`);
+      if (knows(otherSide, j)) keep.push(k);
+    }
+    const known: FoldInProfile = { others: Int32Array.from(keep, (k) => others[k]), ratings: Float64Array.from(keep, (k) => ratings[k]) };
+    const est = keep.length > 0 ? this.foldInEstimator(kind, known) : undefined;
+    const out = new Float32Array(partners.length);
+    for (let k = 0; k < partners.length; k++) {
+      const p = partners[k];
+      if (!Number.isInteger(p) || p < 0 || p >= nOthers) throw new InputError(`fold-in partner index ${p} is outside the model's ${nOthers}`);
+      const kp = knows(otherSide, p);
+      const v = est ? est(p, kp) : kind === 'user' ? this.estimate(-1, p, false, kp) : this.estimate(p, -1, kp, false);
+      out[k] = clip(v, this.scale);
+    }
+    return out;
+  }
+
+  /** The estimator of a fold-in with at least one rating, every one of a known entity. */
+  protected abstract foldInEstimator(kind: 'user' | 'item', profile: FoldInProfile): FoldInEstimator;
+
+  /**
+   * A new entity's bias by one step of {@link baselineAls} with the other side's biases `theirs` fixed:
+   * Σ (r − μ − b_j) / (reg + n), reg of its own side.
+   */
+  protected foldInBias(kind: 'user' | 'item', profile: FoldInProfile, theirs: Float64Array, als: { readonly regU: number; readonly regI: number }): number {
+    let dev = 0;
+    for (let k = 0; k < profile.others.length; k++) dev += profile.ratings[k] - this.globalMean - theirs[profile.others[k]];
+    return dev / ((kind === 'user' ? als.regU : als.regI) + profile.others.length);
+  }
 }
 
 /** μ for every pair (Surprise has no such class; it is `BaselineOnly` with every bias 0). */
@@ -109,6 +170,9 @@ class GlobalMean extends Base {
   readonly arrays = {};
   protected estimate(): number {
     return this.globalMean;
+  }
+  protected foldInEstimator(): FoldInEstimator {
+    return () => this.globalMean;
   }
 }
 
@@ -119,6 +183,11 @@ class BaselineOnly extends Base {
   }
   protected estimate(u: number, i: number, ku: boolean, ki: boolean): number {
     return this.globalMean + (ku ? this.arrays.bu[u] : 0) + (ki ? this.arrays.bi[i] : 0);
+  }
+  protected foldInEstimator(kind: 'user' | 'item', profile: FoldInProfile): FoldInEstimator {
+    const theirs = kind === 'user' ? this.arrays.bi : this.arrays.bu;
+    const b = this.globalMean + this.foldInBias(kind, profile, theirs, (this.config as Extract<BaselineConfig, { algorithm: 'baseline-only' }>).baseline);
+    return (p, kp) => b + (kp ? theirs[p] : 0);
   }
 }
 
@@ -182,6 +251,45 @@ class Svd extends Base {
     }
     return est;
   }
+  protected foldInEstimator(kind: 'user' | 'item', profile: FoldInProfile): FoldInEstimator {
+    const { bu, bi, pu, qi } = this.arrays;
+    const [theirB, theirF] = kind === 'user' ? [bi, qi] : [bu, pu];
+    const { b, f } = sgdFoldIn(this.config as MfConfig, this.globalMean, profile, theirB, theirF);
+    return (p, kp) => this.globalMean + b + (kp ? theirB[p] + dotAt(f, theirF, p) : 0);
+  }
+}
+
+/** f · rows[p] for row-major rows as wide as f. */
+function dotAt(f: Float64Array, rows: Float64Array, p: number): number {
+  const F = f.length;
+  let s = 0;
+  for (let c = 0; c < F; c++) s += f[c] * rows[p * F + c];
+  return s;
+}
+
+/**
+ * A new entity's bias and factor by the SGD of SVD over its own ratings, the other side's biases and factors
+ * (`theirF`, row-major; `implicit` added to each of its rows when given, SVD++'s z) held fixed: the config's epochs,
+ * learning rate and regularisation, from zero. `shift`, when given, is added to the new factor in every estimate
+ * (SVD++'s implicit sum of a new user) and left out of the returned `f`.
+ */
+function sgdFoldIn(c: MfConfig, mu: number, profile: FoldInProfile, theirB: Float64Array, theirF: Float64Array, shift?: Float64Array): { b: number; f: Float64Array } {
+  const F = c.factors;
+  const f = new Float64Array(F);
+  let b = 0;
+  const { lr, reg } = c;
+  for (let epoch = 0; epoch < c.epochs; epoch++) {
+    for (let k = 0; k < profile.others.length; k++) {
+      const j = profile.others[k];
+      const o = j * F;
+      let dot = 0;
+      for (let x = 0; x < F; x++) dot += theirF[o + x] * (f[x] + (shift ? shift[x] : 0));
+      const err = profile.ratings[k] - (mu + b + theirB[j] + dot);
+      b += lr * (err - reg * b);
+      for (let x = 0; x < F; x++) f[x] += lr * (err * theirF[o + x] - reg * f[x]);
+    }
+  }
+  return { b, f };
 }
 
 /**
@@ -284,6 +392,23 @@ class SvdPP extends Base {
     }
     return est;
   }
+  protected foldInEstimator(kind: 'user' | 'item', profile: FoldInProfile): FoldInEstimator {
+    const c = this.config as MfConfig;
+    const { bu, bi, qi, yj } = this.arrays;
+    if (kind === 'item') {
+      // a new item meets each rater's fixed z = p_u + |I_u|^-½ Σ y_j; its own y_j would only move its raters' sums
+      const { b, f } = sgdFoldIn(c, this.globalMean, profile, bu, this.z);
+      return (u, ku) => this.globalMean + b + (ku ? bu[u] + dotAt(f, this.z, u) : 0);
+    }
+    const F = c.factors;
+    const implicit = new Float64Array(F);
+    for (const j of profile.others) for (let x = 0; x < F; x++) implicit[x] += yj[j * F + x];
+    const s = Math.sqrt(profile.others.length);
+    for (let x = 0; x < F; x++) implicit[x] /= s;
+    const { b, f } = sgdFoldIn(c, this.globalMean, profile, bi, qi, implicit);
+    for (let x = 0; x < F; x++) f[x] += implicit[x];
+    return (i, ki) => this.globalMean + b + (ki ? bi[i] + dotAt(f, qi, i) : 0);
+  }
 }
 
 type KnnConfig = Extract<BaselineConfig, { algorithm: 'knn-baseline' }>;
@@ -319,6 +444,10 @@ class KnnBaseline extends Base {
   /** Scratch space of a prediction: the candidates' similarities, and sorted. */
   private readonly buffer: Float64Array;
   private readonly sorted: Float64Array;
+  /** Scratch space of a prediction: the candidates' residuals r − b. */
+  private readonly resid: Float64Array;
+  /** The similarity's options but the two sides' baselines. */
+  private readonly similarityOptions: Omit<SimilarityOptions, 'bx' | 'by'>;
   /** Scratch row of a prediction with the lists: entity `scattered`'s similarities by index (−1: none), else 0. */
   private readonly row: Float64Array;
   private scattered = -1;
@@ -333,14 +462,9 @@ class KnnBaseline extends Base {
     for (let y = 0; y < yr.ptr.length - 1; y++) longest = Math.max(longest, yr.ptr[y + 1] - yr.ptr[y]);
     this.buffer = new Float64Array(longest);
     this.sorted = new Float64Array(longest);
-    const options: SimilarityOptions = {
-      similarity: c.similarity,
-      minSupport: c.minSupport,
-      shrinkage: c.shrinkage,
-      globalMean: ts.globalMean,
-      bx: c.userBased ? bu : bi,
-      by: c.userBased ? bi : bu,
-    };
+    this.resid = new Float64Array(longest);
+    this.similarityOptions = { similarity: c.similarity, minSupport: c.minSupport, shrinkage: c.shrinkage, globalMean: ts.globalMean };
+    const options: SimilarityOptions = { ...this.similarityOptions, bx: c.userBased ? bu : bi, by: c.userBased ? bi : bu };
     const sparse = layout === 'sparse' || (layout === 'auto' && this.n > DENSE_SIMILARITY_MAX_ENTITIES);
     this.dense = sparse ? undefined : similarityMatrix(yr, this.n, options);
     this.lists = sparse ? neighbourLists(yr, this.n, options) : undefined;
@@ -393,40 +517,110 @@ class KnnBaseline extends Base {
     const [x, y, yr, bx, by]: [number, number, Grouped, Float64Array, Float64Array] = c.userBased ? [u, i, this.ts.byItem, bu, bi] : [i, u, this.ts.byUser, bi, bu];
     const from = yr.ptr[y];
     const len = yr.ptr[y + 1] - from;
-    // heapq.nlargest(k) by similarity, ties to the earlier in the list (Python's sort is stable): the k-th largest
-    // similarity is the threshold, above it all are in, at it the first ones up to k. The sum then runs in list
-    // order rather than by similarity (only rounding differs). With the lists, a candidate that is not a neighbour
-    // reads 0 where the matrix holds a similarity ≤ 0: the top k can then differ only in candidates ≤ 0, which
-    // are never counted, and ties among positive ones fall to the same list order, so the prediction is the
-    // matrix's to the bit.
     const sims = this.candidateSimilarities(x, yr, from, len);
-    let threshold = Number.NEGATIVE_INFINITY;
-    let tiesIn = len;
-    if (len > c.k) {
-      const sorted = this.sorted.subarray(0, len);
-      sorted.set(sims);
-      sorted.sort();
-      threshold = sorted[len - c.k];
-      let above = 0;
-      for (let p = len - c.k + 1; p < len; p++) if (sorted[p] > threshold) above++;
-      tiesIn = c.k - above;
-    }
-    let sumSim = 0;
-    let sumRatings = 0;
-    let actualK = 0;
-    for (let p = 0; p < len; p++) {
-      const s = sims[p];
-      if (s < threshold || (s === threshold && tiesIn-- <= 0)) continue;
-      if (s > 0) {
-        const nb = yr.other[from + p];
-        sumSim += s;
-        sumRatings += s * (yr.rating[from + p] - (mu + bx[nb] + by[y]));
-        actualK++;
-      }
-    }
-    if (actualK < c.minK) sumRatings = 0;
-    return sumSim === 0 ? est : est + sumRatings / sumSim;
+    const resid = this.resid.subarray(0, len);
+    for (let p = 0; p < len; p++) resid[p] = yr.rating[from + p] - (mu + bx[yr.other[from + p]] + by[y]);
+    return est + neighbourhood(sims, resid, c, this.sorted);
   }
+
+  protected foldInEstimator(kind: 'user' | 'item', profile: FoldInProfile): FoldInEstimator {
+    const c = this.config as KnnConfig;
+    const { bu, bi } = this.arrays;
+    const mu = this.globalMean;
+    const theirs = kind === 'user' ? bi : bu;
+    const bNew = this.foldInBias(kind, profile, theirs, c.baseline);
+    const len = profile.others.length;
+    const onX = (kind === 'user') === c.userBased;
+    if (!onX) {
+      // the new entity is on the y side: its own ratings are the candidates, their similarities to the partner x
+      // are the model's
+      const sorted = new Float64Array(len);
+      const resid = new Float64Array(len);
+      for (let p = 0; p < len; p++) resid[p] = profile.ratings[p] - (mu + theirs[profile.others[p]] + bNew);
+      const sims = new Float64Array(len);
+      return (x, kx) => {
+        const est = mu + bNew + (kx ? theirs[x] : 0);
+        if (!kx) return est;
+        this.similaritiesTo(x, profile.others, sims);
+        return est + neighbourhood(sims, resid, c, sorted);
+      };
+    }
+    // the new entity is on the x side: its similarities to every x from its ratings, the partner's ratings the
+    // candidates
+    const yr = c.userBased ? this.ts.byItem : this.ts.byUser;
+    const [bx, by] = c.userBased ? [bu, bi] : [bi, bu];
+    const row = foldInSimilarities(yr, this.n, { ...this.similarityOptions, bx, by }, profile.others, profile.ratings, bNew);
+    return (y, ky) => {
+      const est = mu + bNew + (ky ? by[y] : 0);
+      if (!ky) return est;
+      const from = yr.ptr[y];
+      const n = yr.ptr[y + 1] - from;
+      const sims = new Float64Array(n);
+      const resid = new Float64Array(n);
+      for (let p = 0; p < n; p++) {
+        const x = yr.other[from + p];
+        sims[p] = row[x];
+        resid[p] = yr.rating[from + p] - (mu + bx[x] + by[y]);
+      }
+      return est + neighbourhood(sims, resid, c, new Float64Array(n));
+    };
+  }
+
+  /** The model's similarities of x to each of `xs`, into `out`. */
+  private similaritiesTo(x: number, xs: Int32Array, out: Float64Array): void {
+    if (this.dense) {
+      for (let p = 0; p < xs.length; p++) out[p] = this.dense[x * this.n + xs[p]];
+      return;
+    }
+    const { ptr, idx, sim } = this.lists as NeighbourLists;
+    out.fill(0);
+    const at = new Map<number, number>();
+    for (let p = 0; p < xs.length; p++) at.set(xs[p], p);
+    for (let q = ptr[x]; q < ptr[x + 1]; q++) {
+      const p = at.get(idx[q]);
+      if (p !== undefined) out[p] = sim[q];
+    }
+    const self = at.get(x);
+    if (self !== undefined) out[self] = 1;
+  }
+}
+
+/**
+ * KNNBaseline's correction Σ sim·resid / Σ sim over the k most similar candidates with a positive similarity (0
+ * below `minK` of them, or with none): heapq.nlargest(k) by similarity, ties to the earlier in the list (Python's
+ * sort is stable). The k-th largest similarity is the threshold, above it all are in, at it the first ones up to k.
+ * The sum then runs in list order rather than by similarity (only rounding differs). With the lists, a candidate that
+ * is not a neighbour reads 0 where the matrix holds a similarity ≤ 0: the top k can then differ only in candidates
+ * ≤ 0, which are never counted, and ties among positive ones fall to the same list order, so the prediction is the
+ * matrix's to the bit. `sorted` is scratch space at least as long as `sims`.
+ */
+function neighbourhood(sims: Float64Array, resid: Float64Array, c: KnnConfig, sorted: Float64Array): number {
+  const len = sims.length;
+  let threshold = Number.NEGATIVE_INFINITY;
+  let tiesIn = len;
+  if (len > c.k) {
+    const s = sorted.subarray(0, len);
+    s.set(sims);
+    s.sort();
+    threshold = s[len - c.k];
+    let above = 0;
+    for (let p = len - c.k + 1; p < len; p++) if (s[p] > threshold) above++;
+    tiesIn = c.k - above;
+  }
+  let sumSim = 0;
+  let sumRatings = 0;
+  let actualK = 0;
+  for (let p = 0; p < len; p++) {
+    const s = sims[p];
+    if (s < threshold || (s === threshold && tiesIn-- <= 0)) continue;
+    if (s > 0) {
+      sumSim += s;
+      sumRatings += s * resid[p];
+      actualK++;
+    }
+  }
+  if (actualK < c.minK) sumRatings = 0;
+  return sumSim === 0 ? 0 : sumRatings / sumSim;
 }
 
 /** Builds the model of `config` from a train set and learned arrays (a saved bundle's). @internal */

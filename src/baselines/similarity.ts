@@ -50,6 +50,40 @@ function effectiveMinSupport(o: SimilarityOptions): number {
 }
 
 /**
+ * The similarities of an entity the ratings do not hold (a fold-in on the x side) to each of the n entities, from
+ * its own ratings: `ys` (each with at least one training rating) and their `ratings`, with its baseline `bNew` for
+ * pearson-baseline. Each pair is finished by the same rule as the matrix's, over the ys the two share; an entity
+ * sharing none gets 0. O(Σ ratings of its ys) time, O(n) memory.
+ */
+export function foldInSimilarities(yr: Grouped, n: number, o: SimilarityOptions, ys: Int32Array, ratings: ArrayLike<number>, bNew: number): Float64Array {
+  const pearson = o.similarity === 'pearson-baseline';
+  const minSupport = effectiveMinSupport(o);
+  const freq = new Int32Array(n);
+  const acc = new Float64Array(n);
+  const sqA = pearson ? new Float64Array(n) : acc;
+  const sqB = pearson ? new Float64Array(n) : acc;
+  for (let k = 0; k < ys.length; k++) {
+    const y = ys[k];
+    const dNew = pearson ? ratings[k] - (o.globalMean + bNew + o.by[y]) : ratings[k];
+    for (let q = yr.ptr[y]; q < yr.ptr[y + 1]; q++) {
+      const x = yr.other[q];
+      freq[x]++;
+      if (pearson) {
+        const d = yr.rating[q] - (o.globalMean + o.by[y] + o.bx[x]);
+        acc[x] += dNew * d;
+        sqA[x] += dNew * dNew;
+        sqB[x] += d * d;
+      } else {
+        acc[x] += (dNew - yr.rating[q]) ** 2;
+      }
+    }
+  }
+  const sim = new Float64Array(n);
+  for (let x = 0; x < n; x++) if (freq[x] > 0) sim[x] = pairSimilarity(o, minSupport, freq[x], acc[x], sqA[x], sqB[x]);
+  return sim;
+}
+
+/**
  * The n × n similarity matrix (row-major, symmetric, diagonal 1) of the entities listed on the `other` side of `yr`.
  * - `pearson-baseline`: Σ d_xy d_x'y / √(Σ d_xy² · Σ d_x'y²) over the common ys, d_xy = r_xy − (μ + b_x + b_y),
  *   shrunk by (n − 1) / (n − 1 + shrinkage); 0 when a sum of squares is 0 (Surprise would divide by zero).

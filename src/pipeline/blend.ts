@@ -17,7 +17,7 @@ import { createRng } from '../data/rng.js';
 import { concatRatings } from '../data/split.js';
 import type { Ratings } from '../data/types.js';
 import { InputError } from '../errors.js';
-import { type BaselineArrays, type BaselineModel, fitBaseline, restoreBaseline } from '../baselines/models.js';
+import { type BaselineArrays, type BaselineModel, type FoldInProfile, fitBaseline, restoreBaseline } from '../baselines/models.js';
 import { resolveBaselineConfig } from '../baselines/config.js';
 import { buildTrainSet, clip } from '../baselines/trainset.js';
 import type { BlendAlgorithm, RSAttAEConfig } from './config.js';
@@ -444,15 +444,51 @@ export function applyBlend(blend: Blend, booster: Float32Array, users: Int32Arra
       out[k] = applyColdRule(blend, which, booster[k], parts[bi][k]);
       continue;
     }
-    let s = blend.intercept + blend.weights[0] * booster[k];
-    for (let j = 0; j < parts.length; j++) s += blend.weights[j + 1] * parts[j][k];
-    if (g && c) {
-      const gu = gate(c.user[users[k]]);
-      const gi = gate(c.item[items[k]]);
-      s += g.gu * gu + g.gi * gi + (g.user[0] * gu + g.item[0] * gi) * booster[k];
-      for (let j = 0; j < parts.length; j++) s += (g.user[j + 1] * gu + g.item[j + 1] * gi) * parts[j][k];
+    out[k] = warmScore(blend, booster[k], parts, k, c && g ? c.user[users[k]] : 0, c && g ? c.item[items[k]] : 0);
+  }
+  return out;
+}
+
+/** The warm stacker on pair k: the booster's prediction, the members' (`parts[j][k]`) and the pair's training counts. */
+function warmScore(blend: Blend, booster: number, parts: readonly ArrayLike<number>[], k: number, nu: number, ni: number): number {
+  let s = blend.intercept + blend.weights[0] * booster;
+  for (let j = 0; j < parts.length; j++) s += blend.weights[j + 1] * parts[j][k];
+  const g = blend.gated;
+  if (g) {
+    const gu = gate(nu);
+    const gi = gate(ni);
+    s += g.gu * gu + g.gi * gi + (g.user[0] * gu + g.item[0] * gi) * booster;
+    for (let j = 0; j < parts.length; j++) s += (g.user[j + 1] * gu + g.item[j + 1] * gi) * parts[j][k];
+  }
+  return clip(s, blend.scale);
+}
+
+/**
+ * Stacked predictions of a fold-in (`kind`, placed by its ratings of `profile.others`) paired with each of the known
+ * entities `partners`, from the booster's predictions of those pairs. Each member places the fold-in by its ratings
+ * ({@link BaselineModel.predictFoldIn}) and the warm stacker combines them with the fold-in's count of ratings the
+ * members know, as a training entity with that many ratings is stacked. A fold-in with no rating the members know,
+ * and a partner without training ratings, get the cold rule of their case, with the bias member's placement.
+ */
+export function applyBlendFoldIn(blend: Blend, kind: 'user' | 'item', profile: FoldInProfile, booster: Float32Array, partners: Int32Array): Float32Array {
+  const c = memberCounts(blend);
+  const theirs = kind === 'user' ? c.item : c.user;
+  let known = 0;
+  for (const j of profile.others) if (theirs[j] > 0) known++;
+  const bi = biasIndex(blend);
+  const parts = known > 0 ? blend.models.map((m) => m.predictFoldIn(kind, profile, partners)) : [blend.models[bi].predictFoldIn(kind, profile, partners)];
+  const bias = parts[known > 0 ? bi : 0];
+  const out = new Float32Array(partners.length);
+  for (let k = 0; k < out.length; k++) {
+    const p = partners[k];
+    const partnerCold = theirs[p] === 0;
+    if (known === 0 || partnerCold) {
+      // a fold-in the members can place stands as a warm entity; the cold side decides the case
+      const which = known === 0 ? (partnerCold ? 'both' : kind) : kind === 'user' ? 'item' : 'user';
+      out[k] = applyColdRule(blend, which, booster[k], bias[k]);
+      continue;
     }
-    out[k] = clip(s, blend.scale);
+    out[k] = warmScore(blend, booster[k], parts, k, kind === 'user' ? known : theirs[p], kind === 'user' ? theirs[p] : known);
   }
   return out;
 }

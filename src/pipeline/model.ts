@@ -14,7 +14,7 @@ import type { AutoencoderConfig, SplitData, TrainedAutoencoder } from '../nn/ind
 import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './config.js';
 import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from './bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
-import { applyBlend, applyColdRule, type Blend, coldCase, fitBlendCandidates, fitStack, foldInBias, scaleOf, type StackReport } from './blend.js';
+import { applyBlend, applyBlendFoldIn, applyColdRule, type Blend, fitBlendCandidates, fitStack, foldInBias, scaleOf, type StackReport } from './blend.js';
 import { coldBoosterPredictions } from './cold.js';
 import { type BoosterEmbeddings, boosterEmbeddingBlock } from './embeddings.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './outofsample.js';
@@ -542,28 +542,24 @@ export class RSAttAE {
 
   /**
    * Final predictions of pairs with a fold-in (`who` or `what`; the other side a known index, or `others` of them):
-   * the stack's cold rule, the bias model placing the fold-in by its ratings (the members know no new entity).
+   * with a stack, its members place the fold-in by its ratings and the stack combines them
+   * ({@link applyBlendFoldIn}); a user and an item both folded in get the cold rule of that case.
    */
   private stackedFoldIn(booster: Float32Array, who: number | FoldIn, what: number | FoldIn | Int32Array): Float32Array {
     const blend = this.parts.blend;
     if (!blend) return clipTo(booster, this.parts.scale);
-    const out = new Float32Array(booster.length);
-    const items = what instanceof Int32Array ? what : undefined;
-    for (let k = 0; k < out.length; k++) {
-      const item = items ? items[k] : (what as number | FoldIn);
-      let bias: number;
-      if (typeof who !== 'number' && typeof item !== 'number') {
-        const mu = blend.models[0].globalMean;
-        bias = foldInBias(blend, 'user', who.rated, who.ratings, -1) + foldInBias(blend, 'item', item.rated, item.ratings, -1) - mu;
-      } else if (typeof who !== 'number') bias = foldInBias(blend, 'user', who.rated, who.ratings, item as number);
-      else bias = foldInBias(blend, 'item', (item as FoldIn).rated, (item as FoldIn).ratings, who);
-      // a fold-in (-1) is cold to the members, so there is always a case; the known side may be cold too
-      const which = coldCase(blend, typeof who === 'number' ? who : -1, typeof item === 'number' ? item : -1)!;
-      out[k] = applyColdRule(blend, which, booster[k], bias);
+    const profile = (f: FoldIn) => ({ others: f.rated, ratings: f.ratings ?? new Float32Array(0) });
+    if (typeof who !== 'number') {
+      if (typeof what === 'number' || what instanceof Int32Array) {
+        return applyBlendFoldIn(blend, 'user', profile(who), booster, typeof what === 'number' ? Int32Array.of(what) : what);
+      }
+      const mu = blend.models[0].globalMean;
+      const bias = foldInBias(blend, 'user', who.rated, who.ratings, -1) + foldInBias(blend, 'item', what.rated, what.ratings, -1) - mu;
+      return Float32Array.of(applyColdRule(blend, 'both', booster[0], bias));
     }
-    return out;
+    if (typeof what === 'number' || what instanceof Int32Array) throw new InputError('stackedFoldIn needs a fold-in');
+    return applyBlendFoldIn(blend, 'item', profile(what), booster, Int32Array.of(who));
   }
-
 
   /**
    * Predicted ratings of many pairs given as 0-based indices (the batch path behind predict and evaluate). Rows are

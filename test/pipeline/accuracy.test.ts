@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig, selectRatings } from 'rsattae';
+import { concatRatings, type FoldIn, type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig, selectRatings } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
 import { foldInBias, leastSquares } from '../../src/pipeline/blend.js';
 import type { TrainedSides } from '../../src/pipeline/model.js';
@@ -143,18 +143,35 @@ describe('accuracy options on one pair of autoencoders', () => {
       assert.deepEqual(loaded.predictIndices(testSet.user, testSet.item), predicted);
       assert.equal(loaded.predict('3', '7'), blended.predict('3', '7'));
       assert.deepEqual(loaded.recommend('4', 5), blended.recommend('4', 5));
-      // a fold-in is unknown to the members: the user-cold rule, with the bias model placing it by its ratings
-      const fold = loaded.foldInUser({ ratings: [{ id: '1', rating: 5 }, { id: '2', rating: 3 }] });
-      const blocks = { ...loaded.parts.blocks, userEmbeddings: { rows: 1, cols: fold.embedding.length, data: fold.embedding }, userFeatures: { rows: 1, cols: fold.features.length, data: fold.features } };
-      const foldBooster = loaded.parts.xgb.predict(buildRows(Int32Array.of(0), Int32Array.of(6), blocks))[0];
-      const bias = foldInBias(loaded.parts.blend!, 'user', fold.rated, fold.ratings, 6);
+      const boosterOf = (fold: FoldIn, item: number): number => {
+        const blocks = { ...loaded.parts.blocks, userEmbeddings: { rows: 1, cols: fold.embedding.length, data: fold.embedding }, userFeatures: { rows: 1, cols: fold.features.length, data: fold.features } };
+        return loaded.parts.xgb.predict(buildRows(Int32Array.of(0), Int32Array.of(item), blocks))[0];
+      };
+      // a fold-in without ratings is cold to the members: the user-cold rule, the bias member giving μ + b_i
+      const blank = loaded.foldInUser({});
       const rule = loaded.parts.blend!.cold!.user;
-      const expected = Math.min(5, Math.max(1, rule.intercept + rule.booster * foldBooster + rule.bias * bias));
-      assert.ok(Math.abs(loaded.predict(fold, '7') - expected) < 1e-5, `${loaded.predict(fold, '7')} vs ${expected}`);
-      // the bias model moves with the fold-in's ratings
+      const expected = Math.min(5, Math.max(1, rule.intercept + rule.booster * boosterOf(blank, 6) + rule.bias * foldInBias(loaded.parts.blend!, 'user', blank.rated, blank.ratings, 6)));
+      assert.ok(Math.abs(loaded.predict(blank, '7') - expected) < 1e-5, `${loaded.predict(blank, '7')} vs ${expected}`);
+      // with ratings, the members place it and the warm stacker combines them: a training user folded in with its
+      // own ratings is scored close to the trained user, far closer than by the cold rule
+      const u = 2;
+      const all = concatRatings(data.train, data.validation);
+      const own = Array.from(all.user.keys()).filter((k) => all.user[k] === u);
+      const twin = loaded.foldInUser({ ratings: own.map((k) => ({ id: String(all.item[k] + 1), rating: all.rating[k] })) });
+      let warmGap = 0;
+      let coldGap = 0;
+      for (let i = 0; i < data.nItems; i++) {
+        const trained = loaded.predictIndices(Int32Array.of(u), Int32Array.of(i))[0];
+        warmGap += Math.abs(loaded.predict(twin, String(i + 1)) - trained) / data.nItems;
+        const cold = Math.min(5, Math.max(1, rule.intercept + rule.booster * boosterOf(twin, i) + rule.bias * foldInBias(loaded.parts.blend!, 'user', twin.rated, twin.ratings, i)));
+        coldGap += Math.abs(cold - trained) / data.nItems;
+      }
+      assert.ok(warmGap < 0.6 * coldGap, `mean |fold-in − trained|: stacked ${warmGap}, cold rule ${coldGap}`);
+      // the fold-in's ratings move its predictions
       const lover = loaded.foldInUser({ ratings: [{ id: '1', rating: 5 }, { id: '2', rating: 5 }, { id: '3', rating: 5 }] });
       const hater = loaded.foldInUser({ ratings: [{ id: '1', rating: 1 }, { id: '2', rating: 1 }, { id: '3', rating: 1 }] });
-      assert.ok(foldInBias(loaded.parts.blend!, 'user', lover.rated, lover.ratings, 6) > foldInBias(loaded.parts.blend!, 'user', hater.rated, hater.ratings, 6));
+      assert.ok(loaded.predict(lover, '7') > loaded.predict(hater, '7'));
+      assert.deepEqual(loaded.recommend(twin, 3).length, 3);
       // update refits the stack's members on every rating, new entities included, and keeps its weights
       const { model: updated } = await updateModel(loaded, { train: data.train, validation: data.validation }, { ratings: data.validation, users: loaded.parts.users, items: loaded.parts.items }, { epochs: 2 });
       try {
