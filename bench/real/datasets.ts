@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { absolutePaths, type DatasetDescriptor, parseDescriptor } from '../../src/data/descriptor.js';
 
 /** The shared datasets by the name the benchmarks and tests use. */
-export const SHARED_DATASETS = Object.freeze(['ml-100k-u1', 'ml-1m', 'flixster', 'yahoo-music', 'epinions', 'yelp', 'coat'] as const);
+export const SHARED_DATASETS = Object.freeze(['ml-100k-u1', 'ml-100k-u2', 'ml-100k-u3', 'ml-100k-u4', 'ml-100k-u5', 'ml-1m', 'flixster', 'yahoo-music', 'epinions', 'yelp', 'coat'] as const);
 
 /** One of {@link SHARED_DATASETS}. */
 export type SharedDataset = (typeof SHARED_DATASETS)[number];
@@ -21,6 +21,10 @@ export function isSharedDataset(name: string): name is SharedDataset {
 /** The folder under the data folder each dataset is read from. */
 export const SHARED_FOLDERS: Readonly<Record<SharedDataset, string>> = Object.freeze({
   'ml-100k-u1': 'ml-100k',
+  'ml-100k-u2': 'ml-100k',
+  'ml-100k-u3': 'ml-100k',
+  'ml-100k-u4': 'ml-100k',
+  'ml-100k-u5': 'ml-100k',
   'ml-1m': 'ml-1m-nots',
   flixster: 'flixster',
   'yahoo-music': 'yahoo-music',
@@ -36,6 +40,11 @@ const CSV = { sep: ',', header: 'yes', columns: 'user,item,rating' } as const;
 const RELATIVE: Readonly<Record<SharedDataset, Readonly<Record<string, unknown>>>> = {
   // the preset reads <dataDir>/ml-100k itself, and its u1 is the paper's split
   'ml-100k-u1': { name: 'ml-100k-u1', preset: 'ml-100k', split: 'u1' },
+  // the other four of ML-100K's five-fold cross-validation splits, for the u1–u5 mean
+  'ml-100k-u2': { name: 'ml-100k-u2', preset: 'ml-100k', split: 'u2' },
+  'ml-100k-u3': { name: 'ml-100k-u3', preset: 'ml-100k', split: 'u3' },
+  'ml-100k-u4': { name: 'ml-100k-u4', preset: 'ml-100k', split: 'u4' },
+  'ml-100k-u5': { name: 'ml-100k-u5', preset: 'ml-100k', split: 'u5' },
   // what ml-1m-nots/dataset.json says (the ml-1m preset expects the official ratings.dat with timestamps), plus the scale
   'ml-1m': {
     name: 'ml-1m',

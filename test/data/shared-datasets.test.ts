@@ -41,6 +41,10 @@ const STARS: RatingScale = { min: 1, max: 5, step: 1 };
  */
 const EXPECTED: Record<SharedDataset, Expected> = {
   'ml-100k-u1': { ratings: 100_000, test: 20_000, rated: [943, 1_682], ids: [943, 1_682], scale: STARS, features: [true, true], cold: true },
+  'ml-100k-u2': { ratings: 100_000, test: 20_000, rated: [943, 1_682], ids: [943, 1_682], scale: STARS, features: [true, true], cold: true },
+  'ml-100k-u3': { ratings: 100_000, test: 20_000, rated: [943, 1_682], ids: [943, 1_682], scale: STARS, features: [true, true], cold: true },
+  'ml-100k-u4': { ratings: 100_000, test: 20_000, rated: [943, 1_682], ids: [943, 1_682], scale: STARS, features: [true, true], cold: true },
+  'ml-100k-u5': { ratings: 100_000, test: 20_000, rated: [943, 1_682], ids: [943, 1_682], scale: STARS, features: [true, true], cold: true },
   'ml-1m': { ratings: 1_000_209, test: 100_021, rated: [6_040, 3_706], ids: [6_040, 3_883], scale: STARS, features: [true, true], cold: true },
   flixster: { ratings: 23_556 + 2_617, test: 2_617, rated: [2_341, 2_956], ids: [2_341, 2_956], scale: { min: 0.5, max: 5, step: 0.5 }, features: [false, false], cold: true },
   'yahoo-music': { ratings: 4_802 + 533, test: 533, rated: [1_357, 1_363], ids: [1_357, 1_363], scale: { min: 1, max: 100, step: 1 }, features: [false, false], cold: true },
