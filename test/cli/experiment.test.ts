@@ -81,10 +81,10 @@ test('a sweep killed part-way continues on rerun with only the missing runs', as
   assert.deepEqual((await readdir(join(out, 'table3'))).filter((n) => !n.endsWith('.json')), []);
 });
 
-test("the README's table3 command on ML-100K: planned in full, and run end to end with tiny settings", { skip: needsRealData() }, async () => {
-  const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
-  const line = /^rsattae experiment table3 --seeds 42,1,2 +#/m.exec(readme.slice(readme.indexOf('## Experiments')));
-  assert.ok(line, 'the README shows `rsattae experiment table3 --seeds 42,1,2`');
+test("the documented table3 command on ML-100K: planned in full, and run end to end with tiny settings", { skip: needsRealData() }, async () => {
+  const doc = await readFile(join(REPO_ROOT, 'docs', 'experiments-and-report.md'), 'utf8');
+  const line = /^rsattae experiment table3 --seeds 42,1,2 +#/m.exec(doc.slice(doc.indexOf('## Experiments')));
+  assert.ok(line, 'docs/experiments-and-report.md shows `rsattae experiment table3 --seeds 42,1,2`');
   const where = ['--data-dir', realDataDir()!, '--out', join(tmp.path, 'real')];
   const dry = run('experiment', 'table3', '--seeds', '42,1,2', ...where, '--dry-run', '--json');
   assert.equal(dry.status, 0, dry.stderr);

@@ -2,7 +2,7 @@
  * The report in a real browser: Debian's chromium (installed by .ci/run) driven by playwright-core, the page opened
  * from disk. No console error, no request but the file itself, every chart an SVG of non-zero size drawing the marks
  * its data calls for. Saves a full-page screenshot under test-output/, and a small PNG of the key charts: to
- * docs/report.png (what the README embeds) when RSATTAE_UPDATE_DOCS=1, else to test-output/; drawn from the real
+ * docs/report.png (what docs/experiments-and-report.md embeds) when RSATTAE_UPDATE_DOCS=1, else to test-output/; drawn from the real
  * records in RSATTAE_DOCS_FROM when it is set, else from the fixture.
  */
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import { EXPECTED_MARKS, writeColdStart, writeEvaluation, writeModel, writeRecor
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => p !== undefined && existsSync(p));
 const OUTPUT = join(REPO_ROOT, 'test-output');
-/** The charts the README shows. */
+/** The charts docs/experiments-and-report.md shows. */
 const KEY_CHARTS = ['fig4a', 'fig4b', 'table2', 'table3'];
 const DOCS_PNG_LIMIT = 300 * 1024;
 

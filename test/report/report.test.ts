@@ -168,12 +168,12 @@ describe('rsattae report', () => {
     assert.match(training, /<td>movies<\/td><td class="num">8<\/td><td class="num">20<\/td>/);
   });
 
-  test("the README's report command runs as written, on the repository's fold-in results", async () => {
-    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
-    const line = readme.split('\n').find((l) => l.startsWith('./bin/rsattae report '));
-    assert.ok(line, 'the README shows ./bin/rsattae report');
+  test("the documented report command runs as written, on the repository's fold-in results", async () => {
+    const doc = await readFile(join(REPO_ROOT, 'docs', 'experiments-and-report.md'), 'utf8');
+    const line = doc.split('\n').find((l) => l.startsWith('./bin/rsattae report '));
+    assert.ok(line, 'docs/experiments-and-report.md shows ./bin/rsattae report');
     const args = line.slice('./bin/rsattae '.length).split(/\s+/);
-    // the README's paths, laid out in a scratch folder: the records, a model, its evaluation, the fold-in results
+    // the documented paths, laid out in a scratch folder: the records, a model, its evaluation, the fold-in results
     const cwd = join(tmp.path, 'readme');
     await writeRecords(join(cwd, args[args.indexOf('--from') + 1]));
     await cp(model, join(cwd, args[args.indexOf('--model') + 1]), { recursive: true });
