@@ -5,12 +5,12 @@
  */
 
 // errors: bad input is an InputError (code, path and issues as data), with one formatter
-export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError, UNKNOWN_ID } from './errors.js';
-export { VERSION } from './version.js';
+export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError, UNKNOWN_ID } from './core/errors.js';
+export { VERSION } from './core/version.js';
 
 // the dataset model
-export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './data/types.js';
-export { type FeatureColumnSpec, type FeatureKind, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './data/model.js';
+export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './core/types.js';
+export { type FeatureColumnSpec, type FeatureKind, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './data/dataset.js';
 
 // reading: your own files, descriptors, MovieLens presets, downloads
 export {
@@ -73,7 +73,7 @@ export {
   splitRatings,
 } from './data/split.js';
 export { ratingsToCsr, transposeCsr } from './data/csr.js';
-export { createRng, type Rng } from './data/rng.js';
+export { createRng, type Rng } from './core/rng.js';
 
 // the recommender
 export {
@@ -84,10 +84,10 @@ export {
   type PreparedWith,
   type PrepareOptions,
   prepareData,
-} from './pipeline/data.js';
-export { BATCHED_ROWS_FROM, boosterRows } from './pipeline/rows.js';
-export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './pipeline/movielens.js';
-export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, DEFAULT_PIPELINE, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
+} from './model/prepare-data.js';
+export { BATCHED_ROWS_FROM, boosterRows } from './model/booster-rows.js';
+export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './model/movielens-split.js';
+export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, DEFAULT_PIPELINE, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './model/rsattae-config.js';
 export {
   type AutoencoderSummary,
   type DataSource,
@@ -98,11 +98,11 @@ export {
   type RecommenderData,
   RSAttAE,
   type RSAttAEFitOptions,
-} from './pipeline/model.js';
+} from './model/rsattae.js';
 /** The stack's choices and rules, as a fit reports them. */
-export type { ColdRule, ColdRules, GatedWeights, StackerKind, StackReport } from './pipeline/blend.js';
+export type { ColdRule, ColdRules, GatedWeights, StackerKind, StackReport } from './model/stack.js';
 /** Fold-in: new users and items without retraining (RSAttAE.foldInUser / foldInItem). */
-export type { FoldIn, FoldInInput, FoldInMethod, FoldInOptions } from './pipeline/foldin.js';
+export type { FoldIn, FoldInInput, FoldInMethod, FoldInOptions } from './model/foldin.js';
 export {
   BUNDLE_FORMAT_VERSION,
   type BundleManifest,
@@ -113,7 +113,7 @@ export {
   manifestRowWidth,
   readManifest,
   type SaveOptions,
-} from './pipeline/bundle.js';
+} from './store/model-bundle.js';
 export {
   DEFAULT_ROWS_PER_SHARD,
   EXPORT_SPLITS,
@@ -124,8 +124,8 @@ export {
   featureColumns,
   type WriteRowsOptions,
   writeRowsParquet,
-} from './pipeline/export.js';
-export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
+} from './store/row-export.js';
+export { kFoldEmbeddings, leaveOneOutEmbeddings } from './model/out-of-sample.js';
 export {
   EXPERIMENT_NAMES,
   type ExperimentName,
@@ -139,7 +139,7 @@ export {
   runKey,
   runMetaSchema,
   canonicalJson,
-} from './pipeline/experiment/record.js';
+} from './evaluation/experiment-record.js';
 
 // the experiment report (`rsattae report`): records and results in, one self-contained HTML page out
 export { COLORS as REPORT_COLORS } from './report/charts.js';
@@ -161,7 +161,7 @@ export {
   readReportInputs,
 } from './report/inputs.js';
 export { type MarkCounts, type RenderedChart, renderChart } from './report/render.js';
-export { buildReport, type Report, type ReportChart, type ReportOptions } from './report/report.js';
+export { buildReport, type Report, type ReportChart, type ReportOptions } from './report/build-report.js';
 /** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see record.ts). */
 export {
   COST_MODEL,
@@ -172,7 +172,7 @@ export {
   type PlannedRun,
   TABLE3_METHODS,
   type Table3Method,
-} from './pipeline/experiment/plan.js';
+} from './evaluation/experiment-plan.js';
 export {
   type ExperimentEvent,
   type ExperimentPlan,
@@ -181,9 +181,9 @@ export {
   planRuns,
   type RunExperimentOptions,
   runExperiment,
-} from './pipeline/experiment/run.js';
-export { type FeatureDistribution, featureDistributions } from './pipeline/experiment/fig2.js';
-export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
+} from './evaluation/experiment-run.js';
+export { type FeatureDistribution, featureDistributions } from './evaluation/feature-distributions.js';
+export { cosineNeighbours, type SimilarItem, similarItems } from './model/similar-items.js';
 
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded
 export {
@@ -226,7 +226,7 @@ export {
   type LogLevel,
   type RouteSpec,
 } from './serve/app.js';
-export { ApiError } from './serve/errors.js';
+export { ApiError } from './serve/api-errors.js';
 export {
   DEFAULT_SCORE_CACHE_BYTES,
   type LoadServedOptions,
@@ -236,12 +236,12 @@ export {
   scorePairs,
   type Served,
   type TopN,
-} from './serve/holder.js';
+} from './serve/model-holder.js';
 export { openApiDocument } from './serve/openapi.js';
-export { WorkQueue } from './serve/queue.js';
-export type { ServerMetrics } from './serve/metrics.js';
+export { WorkQueue } from './serve/work-queue.js';
+export type { ServerMetrics } from './serve/server-metrics.js';
 export { createServer, type RSAttAEServer, type ServeOptions, type ShutdownOptions } from './serve/server.js';
-export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/schemas.js';
+export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/api-schemas.js';
 // top-k ranking metrics and the protocol of `evaluate`'s ranking figures
 export {
   averagePrecisionAtK,
@@ -256,7 +256,7 @@ export {
   type RankingReport,
   rankingMetrics,
   recallAtK,
-} from './pipeline/ranking.js';
+} from './evaluation/ranking.js';
 // incremental update: new ratings, users and items added to a trained model
 export {
   type BoosterUpdate,
@@ -269,7 +269,7 @@ export {
   type UpdateRecord,
   type UpdateReport,
   updateModel,
-} from './pipeline/update.js';
+} from './model/incremental-update.js';
 
 // the parts, for those who build on them
 export {

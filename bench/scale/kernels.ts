@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadData, loadMovieLensSplit, type PreparedData, readDescriptorFile } from 'rsattae';
 import { type Side, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../../src/nn/index.js';
-import { chooseOrientation, STREAM_THRESHOLD_BYTES } from '../../src/nn/model.js';
+import { chooseOrientation, STREAM_THRESHOLD_BYTES } from '../../src/nn/network.js';
 import { epochCost } from './cost.js';
 
 const { values: args } = parseArgs({

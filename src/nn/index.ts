@@ -12,11 +12,11 @@ export {
   defaultAdoptConfig,
   defaultAutoencoderConfig,
   resolveAutoencoderConfig,
-} from './config.js';
-export { BLOCK_COLS, chooseOrientation, type Orientation, STREAM_THRESHOLD_BYTES } from './model.js';
+} from './autoencoder-config.js';
+export { BLOCK_COLS, chooseOrientation, type Orientation, STREAM_THRESHOLD_BYTES } from './network.js';
 export { trainAutoencoderInWorker } from './parallel.js';
-export { extendParams, type ModelShape } from './params.js';
-export { type Side, type SplitData, sideData } from './sides.js';
+export { extendParams, type ModelShape } from './param-layout.js';
+export { type Side, type SplitData, sideData } from './side-data.js';
 export {
   type EpochInfo,
   loadAutoencoder,

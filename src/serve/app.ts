@@ -6,16 +6,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { IdMap } from '../data/model.js';
-import { UNKNOWN_ID } from '../errors.js';
-import { similarItems } from '../pipeline/similar.js';
-import { ApiError, shuttingDown, toApiError, validationError } from './errors.js';
-import { checkPredictionsBody } from './fast.js';
-import { foldInRecommend } from './foldin.js';
-import { type ModelHolder, precomputed, scorePairs } from './holder.js';
-import { createMetrics, type ServerMetrics } from './metrics.js';
+import type { IdMap } from '../data/dataset.js';
+import { UNKNOWN_ID } from '../core/errors.js';
+import { similarItems } from '../model/similar-items.js';
+import { ApiError, shuttingDown, toApiError, validationError } from './api-errors.js';
+import { checkPredictionsBody } from './fast-predictions.js';
+import { foldInRecommend } from './foldin-recommend.js';
+import { type ModelHolder, precomputed, scorePairs } from './model-holder.js';
+import { createMetrics, type ServerMetrics } from './server-metrics.js';
 import { openApiDocument } from './openapi.js';
-import { WorkQueue } from './queue.js';
+import { WorkQueue } from './work-queue.js';
 import {
   type ApiIssue,
   type ModelInfo,
@@ -30,7 +30,7 @@ import {
   readyResponseSchema,
   similarResponseSchema,
   userRecommendationsResponseSchema,
-} from './schemas.js';
+} from './api-schemas.js';
 
 /** Default request body limit: far above a full batch of pairs, far below what would hurt. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
