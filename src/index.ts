@@ -88,17 +88,8 @@ export {
 export { BATCHED_ROWS_FROM, boosterRows } from './model/booster-rows.js';
 export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './model/movielens-split.js';
 export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, DEFAULT_PIPELINE, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './model/rsattae-config.js';
-export {
-  type AutoencoderSummary,
-  type DataSource,
-  type FitChoices,
-  type FitProgress,
-  type FitReport,
-  type Recommendation,
-  type RecommenderData,
-  RSAttAE,
-  type RSAttAEFitOptions,
-} from './model/rsattae.js';
+export { type Recommendation, RSAttAE, type RSAttAEFitOptions } from './model/rsattae.js';
+export type { AutoencoderSummary, DataSource, FitChoices, FitProgress, FitReport, RecommenderData } from './model/model-types.js';
 /** The stack's choices and rules, as a fit reports them. */
 export type { ColdRule, ColdRules, GatedWeights, StackerKind, StackReport } from './model/stack.js';
 /** Fold-in: new users and items without retraining (RSAttAE.foldInUser / foldInItem). */
@@ -162,7 +153,7 @@ export {
 } from './report/inputs.js';
 export { type MarkCounts, type RenderedChart, renderChart } from './report/render.js';
 export { buildReport, type Report, type ReportChart, type ReportOptions } from './report/build-report.js';
-/** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see record.ts). */
+/** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see evaluation/experiment-record.ts). */
 export {
   COST_MODEL,
   CV_SPLITS,
@@ -188,31 +179,33 @@ export { cosineNeighbours, type SimilarItem, similarItems } from './model/simila
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded
 export {
   BASELINE_ALGORITHMS,
-  BASELINE_FORMAT_VERSION,
   type BaselineAlgorithm,
   type BaselineArrays,
   type BaselineConfig,
   type BaselineConfigInput,
   type BaselineData,
-  type BaselineManifest,
   type BaselineModel,
   baselineConfigSchema,
   DENSE_SIMILARITY_MAX_ENTITIES,
   type FitBaselineOptions,
   fitBaseline,
-  isBaselineBundle,
-  loadBaseline,
   MAX_SIMILARITY_ENTITIES,
   type NeighbourLists,
   neighbourLists,
   resolveBaselineConfig,
-  type SaveBaselineOptions,
-  type SavedBaseline,
-  saveBaseline,
   type SimilarityLayout,
   type SimilarityOptions,
   similarityMatrix,
 } from './baselines/index.js';
+export {
+  BASELINE_FORMAT_VERSION,
+  type BaselineManifest,
+  isBaselineBundle,
+  loadBaseline,
+  type SaveBaselineOptions,
+  type SavedBaseline,
+  saveBaseline,
+} from './store/baseline-bundle.js';
 /** Surprise's `Trainset` order and its ALS baselines, for those who build on the baselines. */
 export { baselineAls, buildTrainSet, type Grouped, type TrainSet } from './baselines/index.js';
 
@@ -224,8 +217,8 @@ export {
   DEFAULT_BODY_LIMIT,
   LOG_LEVELS,
   type LogLevel,
-  type RouteSpec,
 } from './serve/app.js';
+export type { RouteSpec } from './serve/route-spec.js';
 export { ApiError } from './serve/api-errors.js';
 export {
   DEFAULT_SCORE_CACHE_BYTES,
@@ -266,10 +259,10 @@ export {
   type NewRatings,
   type TrainedRatings,
   type UpdateOptions,
-  type UpdateRecord,
   type UpdateReport,
   updateModel,
 } from './model/incremental-update.js';
+export type { UpdateRecord } from './model/model-types.js';
 
 // the parts, for those who build on them
 export {

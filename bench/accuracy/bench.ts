@@ -18,7 +18,8 @@ import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from
 import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
 import { heldOutBlocks, RSAttAE } from '../../src/model/rsattae.js';
 import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
-import { buildRows, errorMetrics } from '../../src/model/booster-rows.js';
+import { buildRows } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 import { trainSides } from '../../src/model/train-sides.js';
 import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 

@@ -23,7 +23,8 @@ import { concatRatings, holdout, selectRatings, splitRatings } from '../../src/d
 import type { Float32Matrix, Ratings } from '../../src/core/types.js';
 import { type FoldIn, type FoldInBlend, type FoldInInput, foldIn } from '../../src/model/foldin.js';
 import type { RSAttAEConfigInput } from '../../src/model/rsattae-config.js';
-import { type RecommenderData, RSAttAE } from '../../src/model/rsattae.js';
+import { RSAttAE } from '../../src/model/rsattae.js';
+import type { RecommenderData } from '../../src/model/model-types.js';
 import { pairRowSource, type RowBlocks } from '../../src/model/booster-rows.js';
 import { applyColdRule, foldInBias } from '../../src/model/stack.js';
 import { writeFileAtomic } from '../../src/core/atomic-fs.js';

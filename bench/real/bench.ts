@@ -32,7 +32,7 @@ import type { Ratings } from '../../src/core/types.js';
 import { type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
 import { type ColdTest, coldFlags, loadData } from '../../src/model/prepare-data.js';
 import { RSAttAE } from '../../src/model/rsattae.js';
-import { errorMetrics } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 import { peakRssMB } from '../rss.js';
 import { isSharedDataset, SHARED_DATASETS, type SharedDataset, sharedDescriptor } from './datasets.js';

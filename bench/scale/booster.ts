@@ -20,7 +20,8 @@ import { XGBRegressor } from '../../src/gbdt/regressor.js';
 import { loadData } from '../../src/model/prepare-data.js';
 import { RSAttAE } from '../../src/model/rsattae.js';
 import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
-import { buildRows, errorMetrics } from '../../src/model/booster-rows.js';
+import { buildRows } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

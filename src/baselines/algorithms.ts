@@ -7,7 +7,7 @@ import type { RatingScale } from '../data/dataset.js';
 import { createRng, type Rng } from '../core/rng.js';
 import type { Ratings } from '../core/types.js';
 import { InputError } from '../core/errors.js';
-import { errorMetrics } from '../model/booster-rows.js';
+import { errorMetrics } from '../core/error-metrics.js';
 import { type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, resolveBaselineConfig } from './baseline-config.js';
 import { foldInSimilarities, type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
 import { baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';

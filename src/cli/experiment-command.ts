@@ -1,5 +1,5 @@
 /**
- * `rsattae experiment <name>`: the paper's experiments as resumable sweeps (see src/pipeline/experiment). A thin layer:
+ * `rsattae experiment <name>`: the paper's experiments as resumable sweeps (see src/evaluation/experiment-*.ts). A thin layer:
  * parse options, draw progress on stderr (a bar on a terminal, one line per run otherwise), print a summary (one JSON
  * object with --json). `--dry-run` lists the runs and their estimated time without training anything.
  */
@@ -134,7 +134,7 @@ function printPlan(plan: ExperimentPlan, out: string): void {
   for (const r of plan.runs) {
     process.stdout.write(`  ${r.key}  ${r.done ? 'done    ' : formatSeconds(r.estimatedSeconds).padStart(8)}  ${label(r)}\n`);
   }
-  process.stdout.write(`estimated time of the ${todo} runs to do: ${formatSeconds(plan.estimatedSeconds)} (cost model: COST_MODEL in src/pipeline/experiment/plan.ts)\n`);
+  process.stdout.write(`estimated time of the ${todo} runs to do: ${formatSeconds(plan.estimatedSeconds)} (cost model: COST_MODEL in src/evaluation/experiment-plan.ts)\n`);
 }
 
 async function experiment(name: string, opts: ExperimentCliOptions): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * `rsattae export` and `rsattae import-booster`: hand a model's XGBoost rows to a distributed engine (Spark, Dask)
- * as Parquet, and take the booster it trained back into the bundle. Thin over pipeline/export.ts and bundle.ts.
+ * as Parquet, and take the booster it trained back into the bundle. Thin over src/store/row-export.ts and model-bundle.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -1,3 +1,4 @@
+/** The `rsattae` command line: the commander program with every sub-command registered, and the entry bin/rsattae calls. */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';

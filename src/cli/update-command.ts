@@ -21,9 +21,9 @@ import {
   DEFAULT_UPDATE_ROUNDS,
   mergeRatings,
   type TrainedRatings,
-  type UpdateRecord,
   updateModel,
 } from '../model/incremental-update.js';
+import type { UpdateRecord } from '../model/model-types.js';
 import { addReadingOptions, type DatasetOptions, readingFields } from './dataset-options.js';
 import { addDataDirOption, createProgress, note, parseChoice, parsePositiveInt, type Progress, writeJson } from './command-helpers.js';
 

@@ -1,5 +1,5 @@
 /**
- * What an experiment runs: its options, validated, expanded into one run per config (see record.ts for the record
+ * What an experiment runs: its options, validated, expanded into one run per config (see experiment-record.ts for the record
  * each run leaves), with an estimated time per run from a simple cost model. Every config holds everything that
  * changes the result (dataset and its data fingerprint, split, seed, epochs, trees, dim, …) with the paper's defaults
  * filled in, so a quick run (`epochs: 5`) never reuses or overwrites the records of a full one.

@@ -48,7 +48,7 @@ export type RunMeta = z.infer<typeof runMetaSchema>;
  *   `{ side: 'users'|'movies', model: 'attention'|'vanilla', seed, … }`
  * - `table2`: `{ valRmse, testRmse }` for config `{ setup: 1..4, nEstimators, seed, … }`
  * - `table3`, `cv`: `{ valRmse?, testRmse, testMae, fitSeconds, autoencoders? }` for config `{ method, split, seed, … }`
- *   (method: one of TABLE3_METHODS in plan.ts; valRmse for the XGBoost methods only, autoencoders
+ *   (method: one of TABLE3_METHODS in experiment-plan.ts; valRmse for the XGBoost methods only, autoencoders
  *   `{ users, movies: { bestValRmse, bestEpoch, alpha? } }` for those with autoencoders; testRmse and testMae are
  *   null on a dataset without test ratings; fitSeconds is what a stand-alone fit takes: the modules' training, even
  *   when shared with another method's run, plus the booster)

@@ -14,9 +14,11 @@ import { removeStaleSiblings, writeFileAtomic } from '../core/atomic-fs.js';
 import { VERSION } from '../core/version.js';
 import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
 import type { PreparedData } from '../model/prepare-data.js';
-import { autoencoderSettings, type FitProgress, fitRowBooster } from '../model/rsattae.js';
+import { autoencoderSettings, fitRowBooster } from '../model/rsattae.js';
+import type { FitProgress } from '../model/model-types.js';
 import { scaleOf } from '../model/stack.js';
-import { clipTo, errorMetrics, pairRowSource, type RowBlocks } from '../model/booster-rows.js';
+import { clipTo, pairRowSource, type RowBlocks } from '../model/booster-rows.js';
+import { errorMetrics } from '../core/error-metrics.js';
 import { trainSides } from '../model/train-sides.js';
 import { featureDistributions } from './feature-distributions.js';
 import {
@@ -160,7 +162,7 @@ function pipelineConfig(c: RunConfig, model: 'attention' | 'vanilla', xgboost: R
 
 const noEmbeddings = (rows: number): Float32Matrix => ({ rows, cols: 0, data: new Float32Array(0) });
 
-/** Executes one run and returns its result (see record.ts for the shapes). */
+/** Executes one run and returns its result (see experiment-record.ts for the shapes). */
 async function execute(
   run: PlannedRun,
   data: ExperimentData,

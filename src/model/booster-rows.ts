@@ -97,21 +97,6 @@ function copyRow(m: Float32Matrix, row: number, out: Float32Array, at: number): 
   return at + m.cols;
 }
 
-/** Root mean squared error and mean absolute error of predictions against targets. */
-export function errorMetrics(predicted: Float32Array, target: Float32Array): { rmse: number; mae: number } {
-  if (predicted.length !== target.length || target.length === 0) {
-    throw new RangeError(`errorMetrics: ${predicted.length} predictions for ${target.length} targets`);
-  }
-  let se = 0;
-  let ae = 0;
-  for (let k = 0; k < target.length; k++) {
-    const e = predicted[k] - target[k];
-    se += e * e;
-    ae += Math.abs(e);
-  }
-  return { rmse: Math.sqrt(se / target.length), mae: ae / target.length };
-}
-
 /**
  * Training pairs from which the pipeline (`RSAttAE.fit`, `updateModel`) feeds XGBoost in batches (a callback-fed QuantileDMatrix) instead
  * of one dense float matrix. Both paths give the bit-identical model (libxgboost 1.7.4 sketches them alike; see

@@ -5,7 +5,6 @@
  * trained again. The result is a new model; the old one is left as it was.
  */
 import { ratingsToCsr } from '../data/csr.js';
-import type { DatasetDescriptor } from '../data/descriptor.js';
 import { encodeRecord } from '../data/encoding.js';
 import { type FeatureTable, IdMap } from '../data/dataset.js';
 import { concatRatings, holdout, selectRatings } from '../data/split.js';
@@ -14,10 +13,12 @@ import { InputError } from '../core/errors.js';
 import { XGBRegressor } from '../gbdt/index.js';
 import { extendParams } from '../nn/index.js';
 import type { TableEncoder } from '../data/encoding.js';
-import { type FitProgress, type FitReport, RSAttAE, summary } from './rsattae.js';
+import type { FitProgress, FitReport, UpdateRecord } from './model-types.js';
+import { RSAttAE, summary } from './rsattae.js';
 import { boosterEmbeddingBlock } from './booster-embeddings.js';
 import { refitBlend } from './stack.js';
-import { boosterRows, clipTo, errorMetrics, type RowBlocks } from './booster-rows.js';
+import { boosterRows, clipTo, type RowBlocks } from './booster-rows.js';
+import { errorMetrics } from '../core/error-metrics.js';
 import { trainSides } from './train-sides.js';
 
 /**
@@ -28,16 +29,6 @@ export const DEFAULT_UPDATE_EPOCHS = 50;
 
 /** Extra boosting rounds of `booster: 'continue'` when not given. */
 export const DEFAULT_UPDATE_ROUNDS = 200;
-
-/** A ratings file added by an update, recorded in the new bundle so the next update can read it again. */
-export interface UpdateRecord {
-  /** Absolute path of the file. */
-  readonly file: string;
-  /** SHA-256 of its bytes when it was added. */
-  readonly sha256: string;
-  /** The reading options it was read with (descriptor fields: sep, header, encoding, duplicates, columns). */
-  readonly reading: Partial<DatasetDescriptor>;
-}
 
 /** The ratings a model learnt from, in its indices: the train and validation parts of its fit (or of its last update). */
 export interface TrainedRatings {

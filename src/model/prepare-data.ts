@@ -10,7 +10,7 @@ import { type AlignedRatings, alignRatings, holdout, parseSplitSpec, splitRating
 import type { Ratings } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import type { BundleManifest } from '../store/model-bundle.js';
-import type { RecommenderData } from './rsattae.js';
+import type { RecommenderData } from './model-types.js';
 
 /** Options of {@link prepareData}. */
 export interface PrepareOptions {

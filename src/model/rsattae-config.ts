@@ -1,6 +1,6 @@
 /**
  * The end-to-end configuration, validated with zod. It composes the components' own schemas: the autoencoder's
- * (src/nn/config.ts) and XGBRegressor's (src/gbdt/params.ts) hold the ranges; this file adds what only the pipeline
+ * (src/nn/autoencoder-config.ts) and XGBRegressor's (src/gbdt/regressor-params.ts) hold the ranges; this file adds what only the pipeline
  * knows: the seed, the validation share, the embedding mode and the paper's defaults (Table II setup 4, d = 64,
  * 10 % validation) where they differ from the components' own.
  */

@@ -3,124 +3,32 @@
  * XGBoost predicts a rating from x = [E_u, F_u, E_m, F_m].
  */
 import { ratingsToCsr } from '../data/csr.js';
-import type { TableEncoder } from '../data/encoding.js';
-import { IdMap, type RatingScale } from '../data/dataset.js';
+import { IdMap } from '../data/dataset.js';
 import { concatRatings } from '../data/split.js';
-import type { CsrMatrix, Float32Matrix, Ratings } from '../core/types.js';
+import type { Float32Matrix, Ratings } from '../core/types.js';
 import { InputError, UNKNOWN_ID } from '../core/errors.js';
 import { XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
-import type { AutoencoderConfig, SplitData, TrainedAutoencoder } from '../nn/index.js';
-import { type DefaultsProfile, defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
-import { type LoadOptions, loadBundle, type SaveOptions, saveBundle } from '../store/model-bundle.js';
+import type { AutoencoderConfig, TrainedAutoencoder } from '../nn/index.js';
+import { defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
+import { type LoadOptions, loadBundleParts, type SaveOptions, saveBundle } from '../store/model-bundle.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
-import { applyBlend, applyBlendFoldIn, applyColdRule, type Blend, fitBlendCandidates, fitStack, foldInBias, scaleOf, type StackReport } from './stack.js';
+import { applyBlend, applyBlendFoldIn, applyColdRule, fitBlendCandidates, fitStack, foldInBias, scaleOf } from './stack.js';
 import { coldBoosterPredictions } from './cold-simulation.js';
 import { type BoosterEmbeddings, boosterEmbeddingBlock } from './booster-embeddings.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './out-of-sample.js';
-import { boosterRows, clipTo, errorMetrics, type PairEmbeddings, pairRowSource, type RowBlocks } from './booster-rows.js';
+import { boosterRows, clipTo, type PairEmbeddings, pairRowSource, type RowBlocks } from './booster-rows.js';
+import { errorMetrics } from '../core/error-metrics.js';
 import { trainSides } from './train-sides.js';
-import type { UpdateRecord } from './incremental-update.js';
-
-/** What {@link RSAttAE.fit} learns from: one split of a ratings dataset with side information. */
-export interface RecommenderData extends SplitData {
-  /** External user ids ↔ indices; default `"1"`…`"nUsers"` (1-based, as MovieLens numbers them). */
-  readonly users?: IdMap;
-  /** External item ids ↔ indices; default `"1"`…`"nItems"`. */
-  readonly items?: IdMap;
-  /** Item titles by index, shown by recommend. */
-  readonly itemTitles?: readonly string[];
-  /** Encoders that made the feature matrices, kept for cold start. */
-  readonly userEncoder?: TableEncoder;
-  readonly itemEncoder?: TableEncoder;
-  /** The rating scale, recorded in the bundle. */
-  readonly scale?: RatingScale;
-  /** Where the data came from, recorded in a saved bundle. */
-  readonly source?: DataSource;
-}
-
-/** Provenance of the training data. */
-export interface DataSource {
-  readonly dataset: string;
-  readonly split: string;
-  /** SHA-256 of each input file by name. */
-  readonly files: Readonly<Record<string, string>>;
-  /** The dataset descriptor it was read with, so `evaluate` can rebuild the same test set. */
-  readonly descriptor?: unknown;
-  /** Ratings files added since by `update`, in order (see update.ts), so a later update can rebuild all ratings. */
-  readonly updates?: readonly UpdateRecord[];
-}
-
-/** Progress of {@link RSAttAE.fit}, one event per epoch or boosting round. */
-export type FitProgress =
-  | {
-      readonly stage: 'users' | 'movies';
-      readonly epoch: number;
-      readonly epochs: number;
-      readonly trainLoss: number;
-      readonly validationRmse: number;
-      readonly bestValidationRmse: number;
-    }
-  | { readonly stage: 'xgboost'; readonly iteration: number; readonly nIterations: number; readonly train: number; readonly eval?: number };
-
+import type { AutoencoderSummary, FitChoices, FitProgress, FitReport, ModelParts, RecommenderData } from './model-types.js';
 
 /** Options of {@link RSAttAE.fit}. */
 export interface RSAttAEFitOptions {
-  /** Training pairs from which XGBoost is fed in batches; default `BATCHED_ROWS_FROM` (rows.ts). */
+  /** Training pairs from which XGBoost is fed in batches; default `BATCHED_ROWS_FROM` (booster-rows.ts). */
   readonly batchedRowsFrom?: number;
   readonly onProgress?: (p: FitProgress) => void;
   /** Called when a stage starts. With `autoencoder.parallel`, the users and movies stages start together. */
   readonly onStage?: (stage: 'users' | 'movies' | 'xgboost') => void;
-}
-
-/** What one autoencoder's training came to. */
-export interface AutoencoderSummary {
-  readonly model: 'attention' | 'vanilla';
-  readonly dim: number;
-  readonly epochs: number;
-  readonly bestEpoch: number;
-  readonly bestValidationRmse: number;
-  readonly msPerEpoch: number;
-  readonly alpha: number | null;
-  /** G, distinct feature rows the attention groups entities by (null for the vanilla model). */
-  readonly groups: number | null;
-  /** Early stopping in effect: epochs without a better validation RMSE before stopping, null = never (unset or 0). */
-  readonly patience: number | null;
-  readonly seconds: number;
-}
-
-/** What the booster stage chose on validation, with the figures that decided it. */
-export interface FitChoices {
-  /**
-   * The validation rows the figures are on: 'held-out' (embedded from the train ratings alone, as a test pair is:
-   * honest) or 'in-sample' (the paper's: each validation rating is in the input that embeds it, so the figures are
-   * optimistic).
-   */
-  readonly validationRows: 'in-sample' | 'held-out';
-  /** Trees the booster kept (early stopping picks the best round on validation) of at most `max`. */
-  readonly trees: { readonly used: number; readonly max: number; readonly earlyStoppingRounds: number | null };
-  /** The stack's choices (config `blend`): stacker, members' and cold rules' cross-fitted validation RMSEs. */
-  readonly stack?: StackReport;
-}
-
-/** Metrics and timings of a fit. */
-export interface FitReport {
-  /**
-   * Whose defaults filled the unset fields: the paper's, or the large-data ones (see `LARGE_DATA_FROM`);
-   * 'inherited' for an update, which keeps its model's configuration.
-   */
-  readonly defaults: DefaultsProfile | 'inherited';
-  /** The model's validation RMSE and MAE: cross-fitted for a stack, on the rows `choices.validationRows` says. */
-  readonly validation: { readonly rmse: number; readonly mae: number };
-  /** What was chosen on validation (absent for an update, which keeps its model's choices). */
-  readonly choices?: FitChoices;
-  readonly autoencoders: { readonly users: AutoencoderSummary; readonly movies: AutoencoderSummary };
-  readonly seconds: { readonly users: number; readonly movies: number; readonly xgboost: number; readonly total: number };
-  /** Learning curves of both autoencoders (paper Fig. 4B). */
-  readonly curves: {
-    readonly users: { readonly trainLoss: Float32Array; readonly validationRmse: Float32Array };
-    readonly movies: { readonly trainLoss: Float32Array; readonly validationRmse: Float32Array };
-  };
 }
 
 /** One recommended item. */
@@ -131,31 +39,7 @@ export interface Recommendation {
   readonly score: number;
 }
 
-/** Everything a trained model holds; what a bundle stores. */
-export interface ModelParts {
-  readonly config: RSAttAEConfig;
-  readonly nUsers: number;
-  readonly nItems: number;
-  /** External ids ↔ indices. */
-  readonly users: IdMap;
-  readonly items: IdMap;
-  readonly blocks: RowBlocks;
-  /** Items each user rated in train + validation (rows = users), excluded by recommend. */
-  readonly seen: CsrMatrix;
-  readonly xgb: XGBRegressor;
-  /** The baselines blended with the booster and their weights (config `blend`). */
-  readonly blend?: Blend;
-  readonly userAutoencoder?: TrainedAutoencoder;
-  readonly itemAutoencoder?: TrainedAutoencoder;
-  readonly itemTitles?: readonly string[];
-  readonly userEncoder?: TableEncoder;
-  readonly itemEncoder?: TableEncoder;
-  readonly scale?: RatingScale;
-  readonly source?: DataSource;
-  readonly report?: FitReport;
-}
-
-/** @internal What one trained autoencoder came to, for a report (also used by update.ts). */
+/** @internal What one trained autoencoder came to, for a report (also used by incremental-update.ts). */
 export function summary(ae: TrainedAutoencoder, cfg: RSAttAEConfig, seconds: number): AutoencoderSummary {
   return {
     model: cfg.autoencoder.model,
@@ -614,19 +498,19 @@ export class RSAttAE {
   }
 
   /**
-   * Saves a model bundle to `dir` (see bundle.ts), atomically: an interrupted save leaves an older bundle intact.
+   * Saves a model bundle to `dir` (see src/store/model-bundle.ts), atomically: an interrupted save leaves an older bundle intact.
    * `opts.metrics` adds e.g. test metrics to the manifest.
    */
   save(dir: string, opts: SaveOptions = {}): Promise<void> {
-    return saveBundle(this, dir, opts);
+    return saveBundle(this.parts, dir, opts);
   }
 
   /**
    * Loads a bundle saved by {@link RSAttAE.save}, checking its format version and every file's checksum.
    * @throws InputError saying which file is missing, truncated or edited
    */
-  static load(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
-    return loadBundle(dir, opts);
+  static async load(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
+    return new RSAttAE(await loadBundleParts(dir, opts));
   }
 
   /** Frees native XGBoost and tfjs memory. The model is unusable afterwards. */

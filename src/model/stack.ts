@@ -21,7 +21,7 @@ import { type BaselineArrays, type BaselineModel, type FoldInProfile, fitBaselin
 import { resolveBaselineConfig } from '../baselines/baseline-config.js';
 import { buildTrainSet, clip } from '../baselines/trainset.js';
 import type { BlendAlgorithm, RSAttAEConfig } from './rsattae-config.js';
-import { errorMetrics } from './booster-rows.js';
+import { errorMetrics } from '../core/error-metrics.js';
 
 /** The stackers {@link fitStack} chooses from. */
 export type StackerKind = 'linear' | 'count-gated';

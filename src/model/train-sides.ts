@@ -1,7 +1,7 @@
 /** Training of both autoencoders, at once in two worker threads or one after the other: shared by fit and update. */
 import { availableParallelism } from 'node:os';
 import { type AutoencoderConfig, type SplitData, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../nn/index.js';
-import type { FitProgress } from './rsattae.js';
+import type { FitProgress } from './model-types.js';
 
 /** Options of {@link trainSides}. */
 export interface TrainSidesOptions {

@@ -1,7 +1,7 @@
 /**
  * The RSAttAE neural module: sparse-first training of the attention (or vanilla) autoencoder of one side, its
- * embeddings, and save/load. See `train.ts` for the training procedure, `model.ts` for the network and its kernels
- * and `config.ts` for the hyper-parameters' schema.
+ * embeddings, and save/load. See `train.ts` for the training procedure, `network.ts` for the network and its kernels
+ * and `autoencoder-config.ts` for the hyper-parameters' schema.
  */
 export { type BackendName, initBackend } from './backend.js';
 export {

@@ -26,7 +26,7 @@ const METHOD_SHAPE = {
   result: z.looseObject({ valRmse: finite.optional(), testRmse: finite.nullable(), testMae: finite.nullable().optional(), fitSeconds: z.number().nonnegative() }),
 };
 
-/** Per-experiment schemas of a record's config and result (record.ts documents the shapes). */
+/** Per-experiment schemas of a record's config and result (src/evaluation/experiment-record.ts documents the shapes). */
 const SHAPES = {
   fig2: {
     config: z.looseObject({}),

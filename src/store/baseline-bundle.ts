@@ -13,7 +13,7 @@ import type { Ratings } from '../core/types.js';
 import { InputError, parseInput } from '../core/errors.js';
 import { BASELINE_FORMAT, fileChecksums, readManifestJson, readVerified, type StoredMetrics } from './model-bundle.js';
 import type { PreparedWith } from '../model/prepare-data.js';
-import type { DataSource } from '../model/rsattae.js';
+import type { DataSource } from '../model/model-types.js';
 import { writeDirAtomic } from '../core/atomic-fs.js';
 import { VERSION } from '../core/version.js';
 import { type BaselineConfig, baselineConfigSchema } from '../baselines/baseline-config.js';

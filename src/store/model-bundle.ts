@@ -18,11 +18,11 @@ import { recoverDir, sha256, writeDirAtomic } from '../core/atomic-fs.js';
 import { VERSION } from '../core/version.js';
 import { blendFiles, restoreBlend } from '../model/stack.js';
 import { configSchema, type RSAttAEConfig } from '../model/rsattae-config.js';
-import { type AutoencoderSummary, type DataSource, type FitReport, RSAttAE } from '../model/rsattae.js';
+import type { AutoencoderSummary, DataSource, FitReport, ModelParts } from '../model/model-types.js';
 
 /** Identifies the directory as a model bundle. */
 export const BUNDLE_FORMAT = 'rsattae-model';
-/** Identifies a baseline's bundle (src/baselines/bundle.ts), which the RSAttAE loader refuses by name. */
+/** Identifies a baseline's bundle (baseline-bundle.ts), which the RSAttAE loader refuses by name. */
 export const BASELINE_FORMAT = 'rsattae-baseline';
 /** Bumped on any incompatible change of the layout; loaders refuse other versions. */
 export const BUNDLE_FORMAT_VERSION = 2;
@@ -85,7 +85,7 @@ export interface SaveOptions {
   readonly metrics?: Readonly<Record<string, StoredMetrics>>;
 }
 
-/** Options of {@link loadBundle}. */
+/** Options of {@link loadBundleParts}. */
 export interface LoadOptions {
   /** Also load the autoencoder weights (needed to embed new rating rows; not for predict/recommend). */
   readonly autoencoders?: boolean;
@@ -126,10 +126,12 @@ function nnKernelsVersion(): string {
   return sha256(Buffer.from(KERNELS_WASM_BASE64, 'base64')).slice(0, 12);
 }
 
-/** Writes `model` to `dir` atomically (an interrupted save leaves any older bundle there intact). */
-export async function saveBundle(model: RSAttAE, dir: string, opts: SaveOptions = {}): Promise<void> {
+/**
+ * Writes a model, given by its parts (`RSAttAE.save` passes its own), to `dir` atomically (an interrupted save leaves
+ * any older bundle there intact).
+ */
+export async function saveBundle(p: ModelParts, dir: string, opts: SaveOptions = {}): Promise<void> {
   if (endianness() !== 'LE') throw new Error('model bundles are little-endian; this machine is big-endian');
-  const p = model.parts;
   const b = p.blocks;
   await writeDirAtomic(dir, async (tmp) => {
     const put = (name: string, data: Uint8Array | string): Promise<void> => writeFile(join(tmp, name), data);
@@ -247,8 +249,11 @@ export async function readVerified(dir: string, m: Pick<BundleManifest, 'files'>
   return contents;
 }
 
-/** Loads a bundle written by {@link saveBundle}, verifying every file's size and checksum first. */
-export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<RSAttAE> {
+/**
+ * Loads a bundle written by {@link saveBundle}, verifying every file's size and checksum first: the parts of the
+ * model it holds, which `RSAttAE.load` wraps in the model.
+ */
+export async function loadBundleParts(dir: string, opts: LoadOptions = {}): Promise<ModelParts> {
   const m = await readManifest(dir);
   const contents = await readVerified(dir, m);
   const need = (name: string): Buffer => {
@@ -292,7 +297,7 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
   }
   const blend = m.config.blend.length > 0 ? restoreBlend(m.config, s.nUsers, s.nItems, need) : undefined;
   const xgb = XGBRegressor.loadModelFromBuffer(need('xgboost.ubj'));
-  return new RSAttAE({
+  return {
     config: m.config,
     nUsers: s.nUsers,
     nItems: s.nItems,
@@ -309,7 +314,7 @@ export async function loadBundle(dir: string, opts: LoadOptions = {}): Promise<R
     itemEncoder: meta.itemEncoder,
     scale: m.scale,
     source: m.data,
-  });
+  };
 }
 
 /**

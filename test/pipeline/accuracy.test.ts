@@ -8,7 +8,8 @@ import { concatRatings, type FoldIn, type Ratings, RSAttAE, type RSAttAEConfig, 
 import { ratingsToCsr } from '../../src/data/csr.js';
 import { foldInBias, leastSquares } from '../../src/model/stack.js';
 import type { TrainedSides } from '../../src/model/rsattae.js';
-import { buildRows, clipTo, errorMetrics } from '../../src/model/booster-rows.js';
+import { buildRows, clipTo } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 import { trainSides } from '../../src/model/train-sides.js';
 import { updateModel } from '../../src/model/incremental-update.js';
 import { synthetic } from './synthetic.js';

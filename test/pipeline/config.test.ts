@@ -129,7 +129,7 @@ describe('resolveConfig', () => {
   });
 
   test("ranges come from the components' schemas", () => {
-    // maxDepth's upper bound and nEstimators' are written only in src/gbdt/params.ts, dim's only in src/nn/config.ts
+    // maxDepth's upper bound and nEstimators' are written only in src/gbdt/regressor-params.ts, dim's only in src/nn/autoencoder-config.ts
     assert.ok(!xgbRegressorParamsSchema.safeParse({ maxDepth: 1001 }).success);
     assert.deepEqual(issues({ xgboost: { maxDepth: 1001, nEstimators: 0 } }), [
       ['too_small', ['xgboost', 'nEstimators']],
