@@ -5,12 +5,12 @@
  */
 
 // errors: bad input is an InputError (code, path and issues as data), with one formatter
-export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError, UNKNOWN_ID } from './errors.js';
-export { VERSION } from './version.js';
+export { formatIssues, type InputIssue, InputError, type IssuePath, ParseError, UNKNOWN_ID } from './core/errors.js';
+export { VERSION } from './core/version.js';
 
 // the dataset model
-export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './data/types.js';
-export { type FeatureColumnSpec, type FeatureKind, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './data/model.js';
+export type { CsrMatrix, FeatureMatrix, Float32Matrix, Ratings } from './core/types.js';
+export { type FeatureColumnSpec, type FeatureKind, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './data/dataset.js';
 
 // reading: your own files, descriptors, MovieLens presets, downloads
 export {
@@ -73,7 +73,7 @@ export {
   splitRatings,
 } from './data/split.js';
 export { ratingsToCsr, transposeCsr } from './data/csr.js';
-export { createRng, type Rng } from './data/rng.js';
+export { createRng, type Rng } from './core/rng.js';
 
 // the recommender
 export {
@@ -84,25 +84,16 @@ export {
   type PreparedWith,
   type PrepareOptions,
   prepareData,
-} from './pipeline/data.js';
-export { BATCHED_ROWS_FROM, boosterRows } from './pipeline/rows.js';
-export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './pipeline/movielens.js';
-export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, DEFAULT_PIPELINE, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './pipeline/config.js';
-export {
-  type AutoencoderSummary,
-  type DataSource,
-  type FitChoices,
-  type FitProgress,
-  type FitReport,
-  type Recommendation,
-  type RecommenderData,
-  RSAttAE,
-  type RSAttAEFitOptions,
-} from './pipeline/model.js';
+} from './model/prepare-data.js';
+export { BATCHED_ROWS_FROM, boosterRows } from './model/booster-rows.js';
+export { loadMovieLensSplit, type MovieLensSplit, type MovieLensSplitOptions } from './model/movielens-split.js';
+export { BLEND_ALGORITHMS, type BlendAlgorithm, configSchema, type DefaultsProfile, DEFAULT_PIPELINE, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, type ConfigPresetName, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './model/rsattae-config.js';
+export { type Recommendation, RSAttAE, type RSAttAEFitOptions } from './model/rsattae.js';
+export type { AutoencoderSummary, DataSource, FitChoices, FitProgress, FitReport, RecommenderData } from './model/model-types.js';
 /** The stack's choices and rules, as a fit reports them. */
-export type { ColdRule, ColdRules, GatedWeights, StackerKind, StackReport } from './pipeline/blend.js';
+export type { ColdRule, ColdRules, GatedWeights, StackerKind, StackReport } from './model/stack.js';
 /** Fold-in: new users and items without retraining (RSAttAE.foldInUser / foldInItem). */
-export type { FoldIn, FoldInInput, FoldInMethod, FoldInOptions } from './pipeline/foldin.js';
+export type { FoldIn, FoldInInput, FoldInMethod, FoldInOptions } from './model/foldin.js';
 export {
   BUNDLE_FORMAT_VERSION,
   type BundleManifest,
@@ -113,7 +104,7 @@ export {
   manifestRowWidth,
   readManifest,
   type SaveOptions,
-} from './pipeline/bundle.js';
+} from './store/model-bundle.js';
 export {
   DEFAULT_ROWS_PER_SHARD,
   EXPORT_SPLITS,
@@ -124,8 +115,8 @@ export {
   featureColumns,
   type WriteRowsOptions,
   writeRowsParquet,
-} from './pipeline/export.js';
-export { kFoldEmbeddings, leaveOneOutEmbeddings } from './pipeline/outofsample.js';
+} from './store/row-export.js';
+export { kFoldEmbeddings, leaveOneOutEmbeddings } from './model/out-of-sample.js';
 export {
   EXPERIMENT_NAMES,
   type ExperimentName,
@@ -139,7 +130,7 @@ export {
   runKey,
   runMetaSchema,
   canonicalJson,
-} from './pipeline/experiment/record.js';
+} from './evaluation/experiment-record.js';
 
 // the experiment report (`rsattae report`): records and results in, one self-contained HTML page out
 export { COLORS as REPORT_COLORS } from './report/charts.js';
@@ -161,8 +152,8 @@ export {
   readReportInputs,
 } from './report/inputs.js';
 export { type MarkCounts, type RenderedChart, renderChart } from './report/render.js';
-export { buildReport, type Report, type ReportChart, type ReportOptions } from './report/report.js';
-/** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see record.ts). */
+export { buildReport, type Report, type ReportChart, type ReportOptions } from './report/build-report.js';
+/** `rsattae experiment`: the paper's experiments as resumable sweeps, one record per run (see evaluation/experiment-record.ts). */
 export {
   COST_MODEL,
   CV_SPLITS,
@@ -172,7 +163,7 @@ export {
   type PlannedRun,
   TABLE3_METHODS,
   type Table3Method,
-} from './pipeline/experiment/plan.js';
+} from './evaluation/experiment-plan.js';
 export {
   type ExperimentEvent,
   type ExperimentPlan,
@@ -181,38 +172,40 @@ export {
   planRuns,
   type RunExperimentOptions,
   runExperiment,
-} from './pipeline/experiment/run.js';
-export { type FeatureDistribution, featureDistributions } from './pipeline/experiment/fig2.js';
-export { cosineNeighbours, type SimilarItem, similarItems } from './pipeline/similar.js';
+} from './evaluation/experiment-run.js';
+export { type FeatureDistribution, featureDistributions } from './evaluation/feature-distributions.js';
+export { cosineNeighbours, type SimilarItem, similarItems } from './model/similar-items.js';
 
 // standard baselines, as Surprise implements them: the same data model and fit/predict shape, seeded
 export {
   BASELINE_ALGORITHMS,
-  BASELINE_FORMAT_VERSION,
   type BaselineAlgorithm,
   type BaselineArrays,
   type BaselineConfig,
   type BaselineConfigInput,
   type BaselineData,
-  type BaselineManifest,
   type BaselineModel,
   baselineConfigSchema,
   DENSE_SIMILARITY_MAX_ENTITIES,
   type FitBaselineOptions,
   fitBaseline,
-  isBaselineBundle,
-  loadBaseline,
   MAX_SIMILARITY_ENTITIES,
   type NeighbourLists,
   neighbourLists,
   resolveBaselineConfig,
-  type SaveBaselineOptions,
-  type SavedBaseline,
-  saveBaseline,
   type SimilarityLayout,
   type SimilarityOptions,
   similarityMatrix,
 } from './baselines/index.js';
+export {
+  BASELINE_FORMAT_VERSION,
+  type BaselineManifest,
+  isBaselineBundle,
+  loadBaseline,
+  type SaveBaselineOptions,
+  type SavedBaseline,
+  saveBaseline,
+} from './store/baseline-bundle.js';
 /** Surprise's `Trainset` order and its ALS baselines, for those who build on the baselines. */
 export { baselineAls, buildTrainSet, type Grouped, type TrainSet } from './baselines/index.js';
 
@@ -224,9 +217,9 @@ export {
   DEFAULT_BODY_LIMIT,
   LOG_LEVELS,
   type LogLevel,
-  type RouteSpec,
 } from './serve/app.js';
-export { ApiError } from './serve/errors.js';
+export type { RouteSpec } from './serve/route-spec.js';
+export { ApiError } from './serve/api-errors.js';
 export {
   DEFAULT_SCORE_CACHE_BYTES,
   type LoadServedOptions,
@@ -236,12 +229,12 @@ export {
   scorePairs,
   type Served,
   type TopN,
-} from './serve/holder.js';
+} from './serve/model-holder.js';
 export { openApiDocument } from './serve/openapi.js';
-export { WorkQueue } from './serve/queue.js';
-export type { ServerMetrics } from './serve/metrics.js';
+export { WorkQueue } from './serve/work-queue.js';
+export type { ServerMetrics } from './serve/server-metrics.js';
 export { createServer, type RSAttAEServer, type ServeOptions, type ShutdownOptions } from './serve/server.js';
-export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/schemas.js';
+export { type ApiIssue, DEFAULT_MAX_BATCH, type ErrorResponse, MAX_K, type ModelInfo } from './serve/api-schemas.js';
 // top-k ranking metrics and the protocol of `evaluate`'s ranking figures
 export {
   averagePrecisionAtK,
@@ -256,7 +249,7 @@ export {
   type RankingReport,
   rankingMetrics,
   recallAtK,
-} from './pipeline/ranking.js';
+} from './evaluation/ranking.js';
 // incremental update: new ratings, users and items added to a trained model
 export {
   type BoosterUpdate,
@@ -266,10 +259,10 @@ export {
   type NewRatings,
   type TrainedRatings,
   type UpdateOptions,
-  type UpdateRecord,
   type UpdateReport,
   updateModel,
-} from './pipeline/update.js';
+} from './model/incremental-update.js';
+export type { UpdateRecord } from './model/model-types.js';
 
 // the parts, for those who build on them
 export {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
-import { formatIssues, InputError, ParseError, parseInput } from '../src/errors.js';
+import { formatIssues, InputError, ParseError, parseInput } from '../src/core/errors.js';
 
 const schema = z.object({ outer: z.object({ dim: z.number().int().min(1) }), name: z.string() }).strict();
 

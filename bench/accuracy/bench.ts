@@ -14,13 +14,14 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { resolveDataDir } from '../../src/data/location.js';
-import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from '../../src/pipeline/blend.js';
-import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/pipeline/config.js';
-import { heldOutBlocks, RSAttAE } from '../../src/pipeline/model.js';
-import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
-import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
-import { trainSides } from '../../src/pipeline/sides.js';
-import { writeFileAtomic } from '../../src/util/fs.js';
+import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from '../../src/model/stack.js';
+import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
+import { heldOutBlocks, RSAttAE } from '../../src/model/rsattae.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
+import { buildRows } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
+import { trainSides } from '../../src/model/train-sides.js';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

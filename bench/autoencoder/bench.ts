@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../src/data/location.js';
 import { type BackendName, initBackend, trainAutoencoder } from '../../src/nn/index.js';
-import { type Side, sideData } from '../../src/nn/sides.js';
-import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
+import { type Side, sideData } from '../../src/nn/side-data.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
 
 const { values: args } = parseArgs({
   options: {

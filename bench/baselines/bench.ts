@@ -16,9 +16,9 @@ import { resolve } from 'node:path';
 import { type BaselineConfigInput, fitBaseline } from '../../src/baselines/index.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
-import { createRng } from '../../src/data/rng.js';
+import { createRng } from '../../src/core/rng.js';
 import { selectRatings } from '../../src/data/split.js';
-import { writeFileAtomic } from '../../src/util/fs.js';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -21,10 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readRatingsFile } from '../../src/data/delimited.js';
 import { loadDataset } from '../../src/data/descriptor.js';
-import { IdMap } from '../../src/data/model.js';
-import { prepareData } from '../../src/pipeline/data.js';
-import { loadMovieLens100K } from '../../src/data/movielens.js';
-import { createRng } from '../../src/data/rng.js';
+import { IdMap } from '../../src/data/dataset.js';
+import { prepareData } from '../../src/model/prepare-data.js';
+import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
+import { createRng } from '../../src/core/rng.js';
 import { peakRssMB } from '../rss.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -28,12 +28,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BASELINE_ALGORITHMS, type BaselineAlgorithm, fitBaseline } from '../../src/baselines/index.js';
 import { concatRatings } from '../../src/data/split.js';
-import type { Ratings } from '../../src/data/types.js';
-import { type RSAttAEConfigInput, resolveConfig } from '../../src/pipeline/config.js';
-import { type ColdTest, coldFlags, loadData } from '../../src/pipeline/data.js';
-import { RSAttAE } from '../../src/pipeline/model.js';
-import { errorMetrics } from '../../src/pipeline/rows.js';
-import { writeFileAtomic } from '../../src/util/fs.js';
+import type { Ratings } from '../../src/core/types.js';
+import { type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
+import { type ColdTest, coldFlags, loadData } from '../../src/model/prepare-data.js';
+import { RSAttAE } from '../../src/model/rsattae.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 import { peakRssMB } from '../rss.js';
 import { isSharedDataset, SHARED_DATASETS, type SharedDataset, sharedDescriptor } from './datasets.js';
 

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadData, loadMovieLensSplit, type PreparedData, RSAttAE, readDescriptorFile, resolveConfig, resolveSynthOptions, SYNTH_SHAPES, type SynthShape, synthesize } from 'rsattae';
 import { epochCost } from './cost.js';
-import type { BoosterEmbeddings } from '../../src/pipeline/embeddings.js';
+import type { BoosterEmbeddings } from '../../src/model/booster-embeddings.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

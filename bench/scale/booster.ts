@@ -17,10 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { readDescriptorFile } from '../../src/data/descriptor.js';
 import { synthesize } from '../../src/data/synth.js';
 import { XGBRegressor } from '../../src/gbdt/regressor.js';
-import { loadData } from '../../src/pipeline/data.js';
-import { RSAttAE } from '../../src/pipeline/model.js';
-import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
-import { buildRows, errorMetrics } from '../../src/pipeline/rows.js';
+import { loadData } from '../../src/model/prepare-data.js';
+import { RSAttAE } from '../../src/model/rsattae.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
+import { buildRows } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

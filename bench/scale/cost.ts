@@ -1,5 +1,5 @@
 /** The multiply-add count of one autoencoder epoch, shared by the scale benchmarks. */
-/** What one autoencoder's epoch costs, by the kernels src/nn/model.ts calls. */
+/** What one autoencoder's epoch costs, by the kernels src/nn/network.ts calls. */
 export interface EpochCost {
   /** Multiply-adds of the sparse products: (5·nnz_train + nnz_train+val + nnz_val)·h. */
   readonly sparse: number;

@@ -1,7 +1,7 @@
 /**
  * Kernel-orientation benchmark (issue #10): seconds per epoch of the two attention autoencoders on one dataset, a
  * few epochs each, with dW1/dW4 by the classic column-wise spmmT or the row-streamed one (see `chooseOrientation` in
- * src/nn/model.ts). Only the autoencoders run (no booster), both at once in worker threads as
+ * src/nn/network.ts). Only the autoencoders run (no booster), both at once in worker threads as
  * the pipeline does (`--sequential` for one after the other), since the shared L3 is part of what is measured.
  *
  *   node dist/bench/scale/kernels.js --data DIR|ml-100k [--epochs 4] [--threshold default|inf|BYTES] [--dim 64]
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadData, loadMovieLensSplit, type PreparedData, readDescriptorFile } from 'rsattae';
 import { type Side, sideData, type TrainedAutoencoder, trainAutoencoder, trainAutoencoderInWorker } from '../../src/nn/index.js';
-import { chooseOrientation, STREAM_THRESHOLD_BYTES } from '../../src/nn/model.js';
+import { chooseOrientation, STREAM_THRESHOLD_BYTES } from '../../src/nn/network.js';
 import { epochCost } from './cost.js';
 
 const { values: args } = parseArgs({

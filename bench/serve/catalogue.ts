@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { RSAttAE } from '../../src/index.js';
-import { createRng } from '../../src/data/rng.js';
+import { createRng } from '../../src/core/rng.js';
 import { arg } from './spawn.js';
 
 const median = (xs: number[]): number => {

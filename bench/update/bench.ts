@@ -25,7 +25,7 @@ import {
   resolveDataDir,
   selectRatings,
 } from '../../src/index.js';
-import { type UpdateOptions, updateModel } from '../../src/pipeline/update.js';
+import { type UpdateOptions, updateModel } from '../../src/model/incremental-update.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

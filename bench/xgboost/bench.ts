@@ -21,7 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Float32Matrix } from '../../src/data/types.js';
+import type { Float32Matrix } from '../../src/core/types.js';
 import { XGBRegressor, xgboostLibraryPath, xgboostVersion } from '../../src/gbdt/index.js';
 
 const { values: args } = parseArgs({

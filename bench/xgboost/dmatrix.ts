@@ -16,9 +16,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Float32Matrix } from '../../src/data/types.js';
+import type { Float32Matrix } from '../../src/core/types.js';
 import { XGBRegressor } from '../../src/gbdt/index.js';
-import { buildRows, pairRowSource, type RowBlocks } from '../../src/pipeline/rows.js';
+import { buildRows, pairRowSource, type RowBlocks } from '../../src/model/booster-rows.js';
 // the tests' seeded mulberry32, so the data is identical in every child
 import { rng } from '../../test/gbdt/helpers.js';
 

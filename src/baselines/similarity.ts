@@ -4,7 +4,7 @@
  * same numbers: the dense n × n matrix Surprise builds, and lists of each entity's positive similarities, which is
  * all a prediction reads and fits catalogues whose matrix would not.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { Grouped } from './trainset.js';
 
 /** Above this many entities the n × n matrices (28 bytes an entry while building) no longer fit a normal machine. */

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type DatasetDescriptor, parseDescriptor, parseRatingScale, readDescriptorFile, TEST_OVERLAPS } from '../data/descriptor.js';
 import { DATASET_NAMES } from '../data/registry.js';
-import { InputError } from '../errors.js';
-import { addDataDirOption, parseChoice } from './util.js';
+import { InputError } from '../core/errors.js';
+import { addDataDirOption, parseChoice } from './command-helpers.js';
 
 /** `--sep` values: the separators, with `tab` and `space` spelled out. */
 const SEP_CHOICES = ['auto', ',', 'tab', '::', ';', 'space', '|'] as const;

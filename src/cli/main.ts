@@ -1,14 +1,15 @@
+/** The `rsattae` command line: the commander program with every sub-command registered, and the entry bin/rsattae calls. */
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../errors.js';
-import { VERSION } from '../version.js';
-import { registerDataCommands } from './data.js';
-import { registerEmbedCommand } from './embed.js';
-import { registerExperimentCommand } from './experiment.js';
-import { registerExportCommands } from './export.js';
-import { registerModelCommands } from './model.js';
-import { registerReportCommand } from './report.js';
-import { registerServeCommand } from './serve.js';
-import { registerUpdateCommand } from './update.js';
+import { InputError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import { registerDataCommands } from './data-commands.js';
+import { registerEmbedCommand } from './embed-command.js';
+import { registerExperimentCommand } from './experiment-command.js';
+import { registerExportCommands } from './export-commands.js';
+import { registerModelCommands } from './model-commands.js';
+import { registerReportCommand } from './report-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerUpdateCommand } from './update-command.js';
 
 /** Builds the commander program; each sub-command module registers itself here. */
 export function buildProgram(): Command {

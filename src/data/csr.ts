@@ -1,6 +1,6 @@
 /** Building and combining {@link CsrMatrix} rating matrices (counting sorts: O(nnz + rows + cols), no comparisons). */
-import { InputError } from '../errors.js';
-import type { CsrMatrix, Float32Matrix, Ratings } from './types.js';
+import { InputError } from '../core/errors.js';
+import type { CsrMatrix, Float32Matrix, Ratings } from '../core/types.js';
 
 /**
  * The rating matrix of `r` as CSR with ascending columns in every row. `by: 'user'` gives rows = users and

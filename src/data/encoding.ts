@@ -12,9 +12,9 @@
  *   outer edges go to the nearest edge bin; empty fields take `fill` (default: the median). Bucketing keeps the number
  *   of distinct feature rows, and so the attention's groups, small.
  */
-import { InputError } from '../errors.js';
-import type { FeatureColumnSpec, FeatureTable, IdMap } from './model.js';
-import type { FeatureMatrix } from './types.js';
+import { InputError } from '../core/errors.js';
+import type { FeatureColumnSpec, FeatureTable, IdMap } from './dataset.js';
+import type { FeatureMatrix } from '../core/types.js';
 
 /** Quantile bins of a `numeric` column when its spec gives neither `bins` nor `edges`. */
 export const DEFAULT_NUMERIC_BINS = 5;

@@ -10,10 +10,10 @@
  * give NaN there and the reference would crash); ML-100K has none (ages 7..73, years 1922..1998).
  * The encoders are plain JSON-able data so a saved model can encode a cold-start user or item the same way.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { binIndex, binLabel } from './encoding.js';
-import type { MovieLens100K } from './movielens.js';
-import type { FeatureMatrix } from './types.js';
+import type { MovieLens100K } from './movielens-parsers.js';
+import type { FeatureMatrix } from '../core/types.js';
 
 /** Age bin edges of the reference (right-closed bins). */
 export const AGE_EDGES: readonly number[] = Object.freeze([0, 12, 18, 30, 50, 90]);

@@ -2,7 +2,7 @@
  * The datasets rsattae knows how to download: where from, the archive's size and SHA-256 (or, for ml-100k, the
  * SHA-256 of every file kept), which files to keep, and the split each is evaluated on by default.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 /** Names of the datasets rsattae can fetch and load. */
 export type DatasetName = 'ml-100k' | 'ml-1m' | 'ml-10m' | 'ml-20m' | 'ml-25m' | 'ml-latest-small';

@@ -11,7 +11,7 @@ export {
   TREE_METHODS,
   type XGBRegressorParams,
   xgbRegressorParamsSchema,
-} from './params.js';
+} from './regressor-params.js';
 export {
   type EvalsResult,
   type FitAsyncOptions,
@@ -23,4 +23,4 @@ export {
   type Rows,
   XGBRegressor,
 } from './regressor.js';
-export { isRowSource, matrixSource, type RowBatch, type RowSource } from './source.js';
+export { isRowSource, matrixSource, type RowBatch, type RowSource } from './row-source.js';

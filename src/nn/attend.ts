@@ -3,10 +3,10 @@
  * new entity with a given feature row, over the entities it was trained on. This is the cold-start half of fold-in
  * (the other half is {@link TrainedAutoencoder.embed} on the new rating row).
  */
-import type { Float32Matrix } from '../data/types.js';
-import { InputError } from '../errors.js';
+import type { Float32Matrix } from '../core/types.js';
+import { InputError } from '../core/errors.js';
 import { jsKernels } from './kernels.js';
-import { LN_EPS } from './model.js';
+import { LN_EPS } from './network.js';
 import { type FeatureGroups, groupFeatures } from './sparse.js';
 import type { TrainedAutoencoder } from './train.js';
 

@@ -2,11 +2,11 @@
  * Backend selection. `wasm` (default): the autoencoder kernels run as WebAssembly SIMD; `cpu`: plain TypeScript
  * kernels. Nothing here (or anywhere in src/) uses tfjs at run time: tfjs is the tests' oracle only.
  */
-import type { BackendName } from './config.js';
+import type { BackendName } from './autoencoder-config.js';
 import { createJsContext, type KernelContext } from './kernels.js';
 import { createWasmContext, wasmKernelsAvailable } from './wasm-kernels.js';
 
-export type { BackendName } from './config.js';
+export type { BackendName } from './autoencoder-config.js';
 
 /**
  * Checks that the kernels of `name` can run in this runtime (WebAssembly SIMD for `wasm`). Optional: training fails

@@ -1,7 +1,7 @@
 /**
  * The RSAttAE neural module: sparse-first training of the attention (or vanilla) autoencoder of one side, its
- * embeddings, and save/load. See `train.ts` for the training procedure, `model.ts` for the network and its kernels
- * and `config.ts` for the hyper-parameters' schema.
+ * embeddings, and save/load. See `train.ts` for the training procedure, `network.ts` for the network and its kernels
+ * and `autoencoder-config.ts` for the hyper-parameters' schema.
  */
 export { type BackendName, initBackend } from './backend.js';
 export {
@@ -12,11 +12,11 @@ export {
   defaultAdoptConfig,
   defaultAutoencoderConfig,
   resolveAutoencoderConfig,
-} from './config.js';
-export { BLOCK_COLS, chooseOrientation, type Orientation, STREAM_THRESHOLD_BYTES } from './model.js';
+} from './autoencoder-config.js';
+export { BLOCK_COLS, chooseOrientation, type Orientation, STREAM_THRESHOLD_BYTES } from './network.js';
 export { trainAutoencoderInWorker } from './parallel.js';
-export { extendParams, type ModelShape } from './params.js';
-export { type Side, type SplitData, sideData } from './sides.js';
+export { extendParams, type ModelShape } from './param-layout.js';
+export { type Side, type SplitData, sideData } from './side-data.js';
 export {
   type EpochInfo,
   loadAutoencoder,

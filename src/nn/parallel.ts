@@ -4,8 +4,8 @@
  * identical to {@link trainAutoencoder} in the main thread: the same kernels run on the same inputs.
  */
 import { Worker } from 'node:worker_threads';
-import { type InputIssue, InputError } from '../errors.js';
-import type { AutoencoderConfig } from './config.js';
+import { type InputIssue, InputError } from '../core/errors.js';
+import type { AutoencoderConfig } from './autoencoder-config.js';
 import { type EpochInfo, type SideData, TrainedAutoencoder, type TrainedState, type TrainOptions } from './train.js';
 
 /** @internal What the worker is started with. */

@@ -6,15 +6,15 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createRng } from '../data/rng.js';
-import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../data/types.js';
-import { InputError, parseInput } from '../errors.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { createRng } from '../core/rng.js';
+import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../core/types.js';
+import { InputError, parseInput } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-fs.js';
 import { createContext } from './backend.js';
-import { type AutoencoderConfig, autoencoderConfigSchema, defaultAdoptConfig, resolveAutoencoderConfig } from './config.js';
+import { type AutoencoderConfig, autoencoderConfigSchema, defaultAdoptConfig, resolveAutoencoderConfig } from './autoencoder-config.js';
 import { SizeCounter } from './kernels.js';
-import { chooseOrientation, encodeBytes, encodeCsr, Net, type NetProblem, STREAM_THRESHOLD_BYTES } from './model.js';
-import { initParams, type ModelShape, paramCount, paramSpecs, paramViews } from './params.js';
+import { chooseOrientation, encodeBytes, encodeCsr, Net, type NetProblem, STREAM_THRESHOLD_BYTES } from './network.js';
+import { initParams, type ModelShape, paramCount, paramSpecs, paramViews } from './param-layout.js';
 import { checkCsr, dropZeros, groupFeatures, mergeCsr } from './sparse.js';
 
 /** One side's data: rows are this side's entities (users: rows of R; movies: rows of Rᵀ). */

@@ -3,7 +3,7 @@
  * given, posts every epoch's progress, then the trained module as plain data (its buffers transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { WorkerInput, WorkerMessage } from './parallel.js';
 import { trainAutoencoder } from './train.js';
 

@@ -5,8 +5,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { type BundleManifest, readManifest, readVerified } from '../pipeline/bundle.js';
+import { InputError } from '../core/errors.js';
+import { type BundleManifest, readManifest, readVerified } from '../store/model-bundle.js';
 import {
   EXPERIMENT_NAMES,
   type ExperimentName,
@@ -14,7 +14,7 @@ import {
   type RunMeta,
   readExperimentRecords,
   recordPath,
-} from '../pipeline/experiment/record.js';
+} from '../evaluation/experiment-record.js';
 
 const finite = z.number().finite();
 const seed = z.number().int().optional();
@@ -26,7 +26,7 @@ const METHOD_SHAPE = {
   result: z.looseObject({ valRmse: finite.optional(), testRmse: finite.nullable(), testMae: finite.nullable().optional(), fitSeconds: z.number().nonnegative() }),
 };
 
-/** Per-experiment schemas of a record's config and result (record.ts documents the shapes). */
+/** Per-experiment schemas of a record's config and result (src/evaluation/experiment-record.ts documents the shapes). */
 const SHAPES = {
   fig2: {
     config: z.looseObject({}),

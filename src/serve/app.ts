@@ -6,16 +6,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { IdMap } from '../data/model.js';
-import { UNKNOWN_ID } from '../errors.js';
-import { similarItems } from '../pipeline/similar.js';
-import { ApiError, shuttingDown, toApiError, validationError } from './errors.js';
-import { checkPredictionsBody } from './fast.js';
-import { foldInRecommend } from './foldin.js';
-import { type ModelHolder, precomputed, scorePairs } from './holder.js';
-import { createMetrics, type ServerMetrics } from './metrics.js';
+import type { IdMap } from '../data/dataset.js';
+import { UNKNOWN_ID } from '../core/errors.js';
+import { similarItems } from '../model/similar-items.js';
+import { ApiError, shuttingDown, toApiError, validationError } from './api-errors.js';
+import { checkPredictionsBody } from './fast-predictions.js';
+import { foldInRecommend } from './foldin-recommend.js';
+import { type ModelHolder, precomputed, scorePairs } from './model-holder.js';
+import { createMetrics, type ServerMetrics } from './server-metrics.js';
 import { openApiDocument } from './openapi.js';
-import { WorkQueue } from './queue.js';
+import type { RouteSpec } from './route-spec.js';
+import { WorkQueue } from './work-queue.js';
 import {
   type ApiIssue,
   type ModelInfo,
@@ -30,7 +31,7 @@ import {
   readyResponseSchema,
   similarResponseSchema,
   userRecommendationsResponseSchema,
-} from './schemas.js';
+} from './api-schemas.js';
 
 /** Default request body limit: far above a full batch of pairs, far below what would hurt. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -54,42 +55,6 @@ export interface AppOptions {
   readonly logLevel?: LogLevel;
   /** True once shutdown has begun: `/ready` then answers 503 so load balancers stop sending. */
   readonly isDraining?: () => boolean;
-}
-
-/** The parsed parts of a request a handler gets. */
-interface Input<P, Q, B> {
-  readonly params: P;
-  readonly query: Q;
-  readonly body: B;
-}
-
-/** One route: what it accepts and answers (for validation and the OpenAPI document) and its handler. */
-export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
-  readonly method: 'GET' | 'POST';
-  /** OpenAPI form, `{id}` for a parameter. */
-  readonly path: string;
-  readonly summary: string;
-  readonly params?: P;
-  readonly query?: Q;
-  readonly body?: B;
-  /**
-   * A fast check of a well-formed body: the value `body` would output, or undefined to let `body` (zod) decide and
-   * word the error. Must accept nothing zod rejects.
-   */
-  readonly fastBody?: (body: unknown) => z.output<B> | undefined;
-  readonly response: R;
-  /** Response media type (default application/json). */
-  readonly produces?: string;
-  /** Error statuses it answers besides those of every route. */
-  readonly errors: readonly number[];
-  /** Needs the admin bearer token. */
-  readonly admin?: boolean;
-  /**
-   * Model work: the handler runs through the {@link WorkQueue} (synchronously, on a later turn). A function decides
-   * per request: false when the answer is a bounded lookup (score matrix), which then runs at once like `/health`.
-   */
-  readonly model?: boolean | (() => boolean);
-  handler(input: Input<z.output<P>, z.output<Q>, z.output<B>>, reply: FastifyReply): z.input<R> | Promise<z.input<R>>;
 }
 
 function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): RouteSpec {

@@ -1,8 +1,8 @@
 /** The OpenAPI 3.1 document of the server, generated from the route table's zod schemas (`z.toJSONSchema`). */
 import { z } from 'zod';
-import { VERSION } from '../version.js';
-import type { RouteSpec } from './app.js';
-import { errorResponseSchema } from './schemas.js';
+import { VERSION } from '../core/version.js';
+import type { RouteSpec } from './route-spec.js';
+import { errorResponseSchema } from './api-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 

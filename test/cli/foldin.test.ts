@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RSAttAE } from 'rsattae';
-import { parseFeatureList, parseRatingList } from '../../src/cli/foldin.js';
+import { parseFeatureList, parseRatingList } from '../../src/cli/foldin-options.js';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from '../pipeline/synthetic.js';
 

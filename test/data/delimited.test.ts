@@ -12,10 +12,10 @@ import {
   readFeatureTable,
   readRatingsFile,
 } from '../../src/data/delimited.js';
-import { IdMap } from '../../src/data/model.js';
-import { InputError, ParseError } from '../../src/errors.js';
+import { IdMap } from '../../src/data/dataset.js';
+import { InputError, ParseError } from '../../src/core/errors.js';
 import { needsRealData, realDataDir, tempDir } from './helpers.js';
-import { loadMovieLens100K } from '../../src/data/movielens.js';
+import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
 
 let root: { path: string; cleanup: () => Promise<void> };
 before(async () => {

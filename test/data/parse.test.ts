@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { InputError, ParseError } from '../../src/errors.js';
+import { InputError, ParseError } from '../../src/core/errors.js';
 import { addCsr, ratingsToCsr } from '../../src/data/csr.js';
-import { loadMovieLens100K, readSplit, SPLIT_NAMES, type SplitName } from '../../src/data/movielens.js';
+import { loadMovieLens100K, readSplit, SPLIT_NAMES, type SplitName } from '../../src/data/movielens-parsers.js';
 import { fixtureFiles, needsRealData, realDataDir, tempDir, writeFixture } from './helpers.js';
 
 /** `text` with its 1-based line `no` replaced. */

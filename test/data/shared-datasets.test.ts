@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SHARED_DATASETS, SHARED_FOLDERS, type SharedDataset, sharedDescriptor } from '../../bench/real/datasets.js';
 import { readDescriptorFile } from '../../src/data/descriptor.js';
-import type { RatingScale } from '../../src/data/model.js';
-import type { Ratings } from '../../src/data/types.js';
-import { loadData } from '../../src/pipeline/data.js';
+import type { RatingScale } from '../../src/data/dataset.js';
+import type { Ratings } from '../../src/core/types.js';
+import { loadData } from '../../src/model/prepare-data.js';
 import { needsSharedData, REPO_ROOT, sharedDataDir, tempDir } from './helpers.js';
 
 /** What each dataset should load as. */

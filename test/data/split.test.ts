@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { addCsr, ratingsToCsr } from '../../src/data/csr.js';
-import { loadMovieLensSplit } from '../../src/pipeline/movielens.js';
-import { loadMovieLens100K, readSplit } from '../../src/data/movielens.js';
-import { createRng } from '../../src/data/rng.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
+import { loadMovieLens100K, readSplit } from '../../src/data/movielens-parsers.js';
+import { createRng } from '../../src/core/rng.js';
 import { concatRatings, holdout, selectRatings } from '../../src/data/split.js';
-import type { Ratings } from '../../src/data/types.js';
+import type { Ratings } from '../../src/core/types.js';
 import { needsRealData, realDataDir } from './helpers.js';
 
 function synthetic(n: number): Ratings {

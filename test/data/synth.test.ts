@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadDataset, readDescriptorFile } from '../../src/data/descriptor.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
-import { loadMovieLens100K } from '../../src/data/movielens.js';
+import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
 import { resolveSynthOptions, synthesize } from '../../src/data/synth.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { REPO_ROOT, tempDir } from './helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');

@@ -1,6 +1,6 @@
 /** Shared fixtures for the gbdt tests: seeded synthetic data and access to Python's xgboost for parity checks. */
 import { spawnSync } from 'node:child_process';
-import type { Float32Matrix } from '../../src/data/types.js';
+import type { Float32Matrix } from '../../src/core/types.js';
 import { type DataIterCallbacks, loadXGBoost } from '../../src/gbdt/library.js';
 
 /** mulberry32: a tiny seeded generator, so fixtures are identical on every run. */

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Float32Matrix } from '../../src/data/types.js';
+import type { Float32Matrix } from '../../src/core/types.js';
 import { type FitOptions, XGBRegressor, type XGBRegressorParams, xgboostVersion } from '../../src/gbdt/index.js';
 import { findPythonXGBoost, maxAbsDiff, nonlinear } from './helpers.js';
 

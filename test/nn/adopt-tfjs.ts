@@ -10,7 +10,7 @@
  * (tfjs is a dev dependency only). It runs on the tfjs instance of ./helpers.ts.
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import { type AdoptConfig, defaultAdoptConfig } from '../../src/nn/config.js';
+import { type AdoptConfig, defaultAdoptConfig } from '../../src/nn/autoencoder-config.js';
 import { tf } from './helpers.js';
 
 interface Slot {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createContext } from '../../src/nn/backend.js';
 import { SizeCounter } from '../../src/nn/kernels.js';
-import { Net, type NetProblem, type Orientation } from '../../src/nn/model.js';
-import { initParams, type ParamName, paramSpecs } from '../../src/nn/params.js';
+import { Net, type NetProblem, type Orientation } from '../../src/nn/network.js';
+import { initParams, type ParamName, paramSpecs } from '../../src/nn/param-layout.js';
 import { dropZeros, groupFeatures, mergeCsr } from '../../src/nn/sparse.js';
 import { dense, denseForward, maxAbsDiff, paramTensors, randomProblem, tf } from './helpers.js';
 

@@ -3,9 +3,9 @@ import { createRequire, register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as TF from '@tensorflow/tfjs-core';
-import { createRng } from '../../src/data/rng.js';
-import type { CsrMatrix, FeatureMatrix } from '../../src/data/types.js';
-import type { ParamName, ParamViews } from '../../src/nn/params.js';
+import { createRng } from '../../src/core/rng.js';
+import type { CsrMatrix, FeatureMatrix } from '../../src/core/types.js';
+import type { ParamName, ParamViews } from '../../src/nn/param-layout.js';
 
 // The CommonJS tfjs-core bundle carries no gradient definitions; load the ES module build (with
 // register_all_gradients) and its cpu backend through test-only hooks. It is a separate tfjs instance from the one

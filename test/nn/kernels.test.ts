@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRng } from '../../src/data/rng.js';
-import type { CsrMatrix } from '../../src/data/types.js';
+import { createRng } from '../../src/core/rng.js';
+import type { CsrMatrix } from '../../src/core/types.js';
 import { blockCount, columnBlocks, createJsContext, type KernelContext } from '../../src/nn/kernels.js';
-import { BLOCK_COLS, chooseOrientation, STREAM_THRESHOLD_BYTES } from '../../src/nn/model.js';
+import { BLOCK_COLS, chooseOrientation, STREAM_THRESHOLD_BYTES } from '../../src/nn/network.js';
 import { cscOf } from '../../src/nn/sparse.js';
 import { createWasmContext } from '../../src/nn/wasm-kernels.js';
 import { maxAbsDiff, randomProblem } from './helpers.js';

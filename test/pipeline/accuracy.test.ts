@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { concatRatings, type FoldIn, type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig, selectRatings } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
-import { foldInBias, leastSquares } from '../../src/pipeline/blend.js';
-import type { TrainedSides } from '../../src/pipeline/model.js';
-import { buildRows, clipTo, errorMetrics } from '../../src/pipeline/rows.js';
-import { trainSides } from '../../src/pipeline/sides.js';
-import { updateModel } from '../../src/pipeline/update.js';
+import { foldInBias, leastSquares } from '../../src/model/stack.js';
+import type { TrainedSides } from '../../src/model/rsattae.js';
+import { buildRows, clipTo } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
+import { trainSides } from '../../src/model/train-sides.js';
+import { updateModel } from '../../src/model/incremental-update.js';
 import { synthetic } from './synthetic.js';
 
 describe('leastSquares', () => {

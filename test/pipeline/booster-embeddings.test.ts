@@ -9,8 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import { concatRatings, IdMap, InputError, RSAttAE, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
 import { attendedEmbeddings, layerNormRows } from '../../src/nn/attend.js';
-import { buildRows, clipTo, errorMetrics } from '../../src/pipeline/rows.js';
-import { updateModel } from '../../src/pipeline/update.js';
+import { buildRows, clipTo } from '../../src/model/booster-rows.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
+import { updateModel } from '../../src/model/incremental-update.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from './synthetic.js';
 

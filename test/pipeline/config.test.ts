@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
-import { configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/pipeline/config.js';
+import { configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/model/rsattae-config.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {
@@ -129,7 +129,7 @@ describe('resolveConfig', () => {
   });
 
   test("ranges come from the components' schemas", () => {
-    // maxDepth's upper bound and nEstimators' are written only in src/gbdt/params.ts, dim's only in src/nn/config.ts
+    // maxDepth's upper bound and nEstimators' are written only in src/gbdt/regressor-params.ts, dim's only in src/nn/autoencoder-config.ts
     assert.ok(!xgbRegressorParamsSchema.safeParse({ maxDepth: 1001 }).success);
     assert.deepEqual(issues({ xgboost: { maxDepth: 1001, nEstimators: 0 } }), [
       ['too_small', ['xgboost', 'nEstimators']],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { RSAttAE } from 'rsattae';
-import { CRASH_ENV, CRASH_POINTS } from '../../src/util/crash.js';
+import { CRASH_ENV, CRASH_POINTS } from '../../src/core/crash.js';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 import { synthetic } from './synthetic.js';
 

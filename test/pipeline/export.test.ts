@@ -4,7 +4,7 @@
  * not the hyparquet-writer that wrote them), check them against buildRows, train a booster on what was read (as
  * Spark or Dask would), `import-booster` it and check the bundle now predicts what that booster predicts.
  */
-import { applyBlend } from '../../src/pipeline/blend.js';
+import { applyBlend } from '../../src/model/stack.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,14 +14,14 @@ import { after, before, describe, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import { parseDescriptor } from '../../src/data/descriptor.js';
-import type { Float32Matrix, Ratings } from '../../src/data/types.js';
+import type { Float32Matrix, Ratings } from '../../src/core/types.js';
 import { XGBRegressor } from '../../src/gbdt/index.js';
-import { type BundleManifest, readManifest } from '../../src/pipeline/bundle.js';
+import { type BundleManifest, readManifest } from '../../src/store/model-bundle.js';
 import { alignRatings } from '../../src/data/split.js';
-import { loadData } from '../../src/pipeline/data.js';
-import type { ExportSchema } from '../../src/pipeline/export.js';
-import { RSAttAE } from '../../src/pipeline/model.js';
-import { buildRows } from '../../src/pipeline/rows.js';
+import { loadData } from '../../src/model/prepare-data.js';
+import type { ExportSchema } from '../../src/store/row-export.js';
+import { RSAttAE } from '../../src/model/rsattae.js';
+import { buildRows } from '../../src/model/booster-rows.js';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { concatRatings, type FoldIn, InputError, RSAttAE, type RecommenderData } from 'rsattae';
 import { attendQuery } from '../../src/nn/attend.js';
-import { blendEmbedding, DEFAULT_BLEND } from '../../src/pipeline/foldin.js';
+import { blendEmbedding, DEFAULT_BLEND } from '../../src/model/foldin.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from './synthetic.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RSAttAE, type RSAttAEConfigInput, readManifest, resolveConfig } from 'rsattae';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic } from './synthetic.js';
 

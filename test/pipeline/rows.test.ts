@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RSAttAE, type RSAttAEConfigInput } from 'rsattae';
-import type { Float32Matrix } from '../../src/data/types.js';
-import { boosterRows, buildRows, pairRowSource, type RowBlocks } from '../../src/pipeline/rows.js';
+import type { Float32Matrix } from '../../src/core/types.js';
+import { boosterRows, buildRows, pairRowSource, type RowBlocks } from '../../src/model/booster-rows.js';
 import { spyCallbacks } from '../gbdt/helpers.js';
 import { synthetic } from './synthetic.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createServer, MAX_K, type RSAttAE, type RSAttAEServer, similarItems } from 'rsattae';
 import type { z } from 'zod';
-import * as schemas from '../../src/serve/schemas.js';
+import * as schemas from '../../src/serve/api-schemas.js';
 import { tempDir } from '../data/helpers.js';
 import { type Answer, call, DATA, errorOf, tinyBundle } from './helpers.js';
 

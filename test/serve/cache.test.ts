@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp, loadServed, ModelHolder, type RSAttAE, scoreMatrixBytes, scorePairs } from 'rsattae';
-import { precomputed } from '../../src/serve/holder.js';
+import { precomputed } from '../../src/serve/model-holder.js';
 import { tempDir } from '../data/helpers.js';
 import { tinyBundle } from './helpers.js';
 

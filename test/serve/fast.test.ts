@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createRng, type Rng } from 'rsattae';
-import { checkPredictionsBody } from '../../src/serve/fast.js';
-import { MAX_ID_LENGTH, predictionsRequestSchema } from '../../src/serve/schemas.js';
+import { checkPredictionsBody } from '../../src/serve/fast-predictions.js';
+import { MAX_ID_LENGTH, predictionsRequestSchema } from '../../src/serve/api-schemas.js';
 
 const pick = <T>(xs: readonly T[], rng: Rng): T => xs[rng.nextInt(xs.length)];
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, mock, test } from 'node:test';
-import { writeDirAtomic, writeFileAtomic } from '../../src/util/fs.js';
+import { writeDirAtomic, writeFileAtomic } from '../../src/core/atomic-fs.js';
 import { tempDir } from '../data/helpers.js';
 import { needsProcFd, watchFsyncs } from './fsync-spy.js';
 
