@@ -465,32 +465,59 @@ function warmScore(blend: Blend, booster: number, parts: readonly ArrayLike<numb
 
 /**
  * Stacked predictions of a fold-in (`kind`, placed by its ratings of `profile.others`) paired with each of the known
- * entities `partners`, from the booster's predictions of those pairs. Each member places the fold-in by its ratings
- * ({@link BaselineModel.predictFoldIn}) and the warm stacker combines them with the fold-in's count of ratings the
- * members know, as a training entity with that many ratings is stacked. A fold-in with no rating the members know,
- * and a partner without training ratings, get the cold rule of their case, with the bias member's placement.
+ * entities `partners`, from the booster's predictions of those pairs. A fold-in bringing at least
+ * {@link warmFoldInFrom} ratings the members know is stacked as a training entity with that many ratings: each member
+ * places it by its ratings ({@link BaselineModel.predictFoldIn}) and the warm stacker combines them. With fewer, it
+ * is below the counts the warm stacker was fitted on, and it gets the cold rule of its case (chosen on validation
+ * for entities without ratings), the bias member placing it by the ratings it has; so does a pair whose partner has
+ * no training rating.
  */
 export function applyBlendFoldIn(blend: Blend, kind: 'user' | 'item', profile: FoldInProfile, booster: Float32Array, partners: Int32Array): Float32Array {
   const c = memberCounts(blend);
   const theirs = kind === 'user' ? c.item : c.user;
   let known = 0;
   for (const j of profile.others) if (theirs[j] > 0) known++;
+  const warm = known > 0 && known >= warmFoldInFrom(blend, kind);
   const bi = biasIndex(blend);
-  const parts = known > 0 ? blend.models.map((m) => m.predictFoldIn(kind, profile, partners)) : [blend.models[bi].predictFoldIn(kind, profile, partners)];
-  const bias = parts[known > 0 ? bi : 0];
+  const parts = warm ? blend.models.map((m) => m.predictFoldIn(kind, profile, partners)) : [blend.models[bi].predictFoldIn(kind, profile, partners)];
+  const bias = parts[warm ? bi : 0];
   const out = new Float32Array(partners.length);
   for (let k = 0; k < out.length; k++) {
     const p = partners[k];
     const partnerCold = theirs[p] === 0;
-    if (known === 0 || partnerCold) {
-      // a fold-in the members can place stands as a warm entity; the cold side decides the case
-      const which = known === 0 ? (partnerCold ? 'both' : kind) : kind === 'user' ? 'item' : 'user';
+    if (!warm || partnerCold) {
+      // a fold-in stacked as warm leaves the cold side to decide the case
+      const which = !warm ? (partnerCold ? 'both' : kind) : kind === 'user' ? 'item' : 'user';
       out[k] = applyColdRule(blend, which, booster[k], bias[k]);
       continue;
     }
     out[k] = warmScore(blend, booster[k], parts, k, kind === 'user' ? known : theirs[p], kind === 'user' ? theirs[p] : known);
   }
   return out;
+}
+
+/** The share of a side's entities below whose rating count a fold-in is not stacked as warm. */
+const WARM_FOLD_IN_QUANTILE = 0.05;
+const warmCache = new WeakMap<Blend, { user: number; item: number }>();
+
+/**
+ * The fewest ratings a fold-in of `kind` needs to be stacked as a warm entity: the 5th percentile of the members'
+ * rating counts over that side's entities that have any, the low end of the counts the warm stacker was fitted on.
+ * Its count-gated weights are not extrapolated below it (a dataset whose users all have 20 ratings or more shows
+ * the stacker none with 3).
+ */
+export function warmFoldInFrom(blend: Blend, kind: 'user' | 'item'): number {
+  let w = warmCache.get(blend);
+  if (!w) {
+    const c = memberCounts(blend);
+    const quantile = (n: Int32Array): number => {
+      const rated = Int32Array.from(n.filter((x) => x > 0)).sort();
+      return rated.length === 0 ? 1 : Math.max(1, rated[Math.floor(WARM_FOLD_IN_QUANTILE * (rated.length - 1))]);
+    };
+    w = { user: quantile(c.user), item: quantile(c.item) };
+    warmCache.set(blend, w);
+  }
+  return w[kind];
 }
 
 /**

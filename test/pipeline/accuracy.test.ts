@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { concatRatings, type FoldIn, type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig, selectRatings } from 'rsattae';
 import { ratingsToCsr } from '../../src/data/csr.js';
-import { foldInBias, leastSquares } from '../../src/model/stack.js';
+import { foldInBias, leastSquares, warmFoldInFrom } from '../../src/model/stack.js';
 import type { TrainedSides } from '../../src/model/rsattae.js';
 import { buildRows, clipTo } from '../../src/model/booster-rows.js';
 import { errorMetrics } from '../../src/core/error-metrics.js';
@@ -155,8 +155,16 @@ describe('accuracy options on one pair of autoencoders', () => {
       assert.ok(Math.abs(loaded.predict(blank, '7') - expected) < 1e-5, `${loaded.predict(blank, '7')} vs ${expected}`);
       // with ratings, the members place it and the warm stacker combines them: a training user folded in with its
       // own ratings is scored close to the trained user, far closer than by the cold rule
-      const u = 2;
       const all = concatRatings(data.train, data.validation);
+      const count = (x: number): number => all.user.filter((v) => v === x).length;
+      // the most active user: far above the 5th-percentile count from which a fold-in is stacked as warm
+      const u = Array.from({ length: data.nUsers }, (_, x) => x).reduce((a, x) => (count(x) > count(a) ? x : a), 0);
+      const warmFrom = warmFoldInFrom(loaded.parts.blend!, 'user');
+      assert.ok(warmFrom > 1 && warmFrom < count(u), `warm from ${warmFrom} ratings, user ${u} has ${count(u)}`);
+      // below it, a fold-in with ratings is scored by the user-cold rule, the bias member placing it by them
+      const few = loaded.foldInUser({ ratings: [{ id: '1', rating: 5 }] });
+      const fewBias = foldInBias(loaded.parts.blend!, 'user', few.rated, few.ratings, 6);
+      assert.ok(Math.abs(loaded.predict(few, '7') - Math.min(5, Math.max(1, rule.intercept + rule.booster * boosterOf(few, 6) + rule.bias * fewBias))) < 1e-5);
       const own = Array.from(all.user.keys()).filter((k) => all.user[k] === u);
       const twin = loaded.foldInUser({ ratings: own.map((k) => ({ id: String(all.item[k] + 1), rating: all.rating[k] })) });
       let warmGap = 0;
