@@ -74,7 +74,7 @@ function fail(message: string, code: string, path: IssuePath): never {
   throw new InputError(message, { issues: [{ code, path, message }] });
 }
 
-/** The feature row of `features` by the side's encoder; all zeros (the "no features" row) when absent. */
+/** @internal The feature row of `features` by the side's encoder; all zeros (the "no features" row) when absent. */
 export function foldInFeatures(side: FoldInSide, features: FoldInInput['features']): Float32Array {
   const nf = side.features.cols;
   const out = new Float32Array(nf);
@@ -98,7 +98,7 @@ export function foldInFeatures(side: FoldInSide, features: FoldInInput['features
   return encodeRecord(features, enc, out, `new ${side.kind}`);
 }
 
-/** The rating row (1 × others) of `ratings`, checked against the ids and the scale. */
+/** @internal The rating row (1 × others) of `ratings`, checked against the ids and the scale. */
 export function foldInRatings(side: FoldInSide, ratings: FoldInInput['ratings']): CsrMatrix {
   const other = otherName(side.kind);
   const m = side.others.size;
@@ -139,7 +139,7 @@ export function foldInRatings(side: FoldInSide, ratings: FoldInInput['ratings'])
   };
 }
 
-/** The blend of the attention read-out `a` and the encoder output `e` of a row with `n` ratings. */
+/** @internal The blend of the attention read-out `a` and the encoder output `e` of a row with `n` ratings. */
 export function blendEmbedding(a: Float32Array, e: Float32Array, n: number, alpha: number, blend: FoldInBlend): Float32Array {
   // with no ratings the encoder's output (of an empty row) is no evidence: the attention's read-out alone
   const w = n === 0 ? 1 : blend.kind === 'alpha' ? alpha : blend.n0 / (n + blend.n0);
@@ -149,7 +149,7 @@ export function blendEmbedding(a: Float32Array, e: Float32Array, n: number, alph
 }
 
 /**
- * Folds one new entity into a side of a trained model.
+ * @internal Folds one new entity into a side of a trained model.
  * @throws InputError for an unknown feature column or level, an unknown or repeated id, a rating off the scale, a
  *   model without autoencoder weights, or method `attention` on a vanilla model
  */
