@@ -5,7 +5,7 @@
 // Usage: node dist/examples/make-sample.js DIR [--seed 7]. Same seed, same files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng } from 'rsattae';
+import { createRng } from 'rsattae/data';
 
 const dir = process.argv[2] ?? 'sample';
 const seedAt = process.argv.indexOf('--seed');

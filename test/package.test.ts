@@ -18,6 +18,28 @@ test('package self-reference resolves and VERSION matches package.json', () => {
   assert.equal(VERSION, pkg.version);
 });
 
+test('the main entry exports at most 60 names, values and types', () => {
+  const entry = readFileSync(join(REPO_ROOT, 'src', 'index.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  const names = [...entry.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((n) => n.trim()).filter(Boolean));
+  assert.ok(names.length >= 40 && names.length <= 60, `${names.length} names: ${names.join(', ')}`);
+});
+
+test('importing the main entry loads neither fastify nor vega', () => {
+  // every module URL the ESM loader resolves, printed by a hook registered before the import
+  const script = [
+    "import { register } from 'node:module';",
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent("export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(r.url + '\\n'); return r; }")}`)});`,
+    "await import('rsattae');",
+  ].join('\n');
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const urls = run.stderr.split('\n').filter(Boolean);
+  assert.ok(urls.some((u) => u.includes('/dist/src/model/rsattae.js')), 'the hook saw the library load');
+  for (const pkg of ['fastify', 'vega', 'vega-lite', 'prom-client']) {
+    assert.ok(!urls.some((u) => u.includes(`/node_modules/${pkg}/`)), `${pkg} was loaded: ${urls.filter((u) => u.includes(pkg)).join(', ')}`);
+  }
+});
+
 describe('the packed package in an empty project', () => {
   let tmp: { path: string; cleanup: () => Promise<void> };
   let project: string;
@@ -49,10 +71,14 @@ describe('the packed package in an empty project', () => {
       join(project, 'consumer.ts'),
       [
         "import { type RSAttAEConfigInput, RSAttAE, resolveConfig } from 'rsattae';",
+        "import { BASELINE_ALGORITHMS } from 'rsattae/baselines';",
+        "import type { ServeOptions } from 'rsattae/serve';",
+        "const serve: Partial<ServeOptions> = {};",
+        "void serve;",
         "const input: RSAttAEConfigInput = { seed: 7, xgboost: { nEstimators: 10 } };",
         'const config = resolveConfig(input);',
         "const fit: typeof RSAttAE.fit = RSAttAE.fit;",
-        "console.log(JSON.stringify({ seed: config.seed, trees: config.xgboost.nEstimators, fit: typeof fit }));",
+        "console.log(JSON.stringify({ seed: config.seed, trees: config.xgboost.nEstimators, fit: typeof fit, baselines: BASELINE_ALGORITHMS.length }));",
         '',
       ].join('\n'),
     );
@@ -60,13 +86,22 @@ describe('the packed package in an empty project', () => {
     assert.equal(tsc.status, 0, `tsc:\n${tsc.stdout}${tsc.stderr}`);
     const run = spawnSync(process.execPath, [join(project, 'out', 'consumer.js')], { cwd: project, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), { seed: 7, trees: 10, fit: 'function' });
+    assert.deepEqual(JSON.parse(run.stdout), { seed: 7, trees: 10, fit: 'function', baselines: 5 });
   });
 
-  test('require() from CommonJS gets the same library', () => {
-    writeFileSync(join(project, 'consumer.cjs'), "const lib = require('rsattae');\nconsole.log(JSON.stringify({ fit: typeof lib.RSAttAE.fit, seed: lib.resolveConfig({}).seed }));\n");
+  test('require() from CommonJS gets the same library, without loading the server or the report', () => {
+    writeFileSync(
+      join(project, 'consumer.cjs'),
+      [
+        "const lib = require('rsattae');",
+        // a CommonJS package imported anywhere in the graph is in require.cache: fastify would be, were it loaded
+        "const fastify = Object.keys(require.cache).some((k) => k.includes('/node_modules/fastify/'));",
+        'console.log(JSON.stringify({ fit: typeof lib.RSAttAE.fit, seed: lib.resolveConfig({}).seed, fastify }));',
+        '',
+      ].join('\n'),
+    );
     const run = spawnSync(process.execPath, [join(project, 'consumer.cjs')], { cwd: project, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), { fit: 'function', seed: 42 });
+    assert.deepEqual(JSON.parse(run.stdout), { fit: 'function', seed: 42, fastify: false });
   });
 });

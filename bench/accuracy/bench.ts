@@ -13,15 +13,15 @@
  *     [--trees 1900] [--lr 0.01] [--variants paper,blend-svdpp,...] [--test] [--out FILE]
  */
 import { cpus, loadavg } from 'node:os';
-import { resolveDataDir } from '../../src/data/location.js';
-import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from '../../src/model/stack.js';
-import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
-import { heldOutBlocks, RSAttAE } from '../../src/model/rsattae.js';
-import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
-import { buildRows } from '../../src/model/booster-rows.js';
-import { errorMetrics } from '../../src/core/error-metrics.js';
-import { trainSides } from '../../src/model/train-sides.js';
 import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
+import { resolveDataDir } from '../../src/data/location.js';
+import { buildRows } from '../../src/model/booster-rows.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
+import { heldOutBlocks, RSAttAE } from '../../src/model/rsattae.js';
+import { BLEND_ALGORITHMS, type BlendAlgorithm, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
+import { applyBlend, type BlendCandidates, fitBlendCandidates, solveBlend } from '../../src/model/stack.js';
+import { trainSides } from '../../src/model/train-sides.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

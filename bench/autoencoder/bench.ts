@@ -16,9 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../src/data/location.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
 import { type BackendName, initBackend, trainAutoencoder } from '../../src/nn/index.js';
 import { type Side, sideData } from '../../src/nn/side-data.js';
-import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -14,11 +14,11 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { type BaselineConfigInput, fitBaseline } from '../../src/baselines/index.js';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import { createRng } from '../../src/core/rng.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
-import { createRng } from '../../src/core/rng.js';
 import { selectRatings } from '../../src/data/split.js';
-import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -13,13 +13,13 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fitBaseline, type SimilarityLayout } from '../../src/baselines/index.js';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import type { Ratings } from '../../src/core/types.js';
+import { IdMap } from '../../src/data/dataset.js';
 import { readRatingsFile } from '../../src/data/delimited.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
-import { IdMap } from '../../src/data/dataset.js';
 import { splitRatings } from '../../src/data/split.js';
-import type { Ratings } from '../../src/core/types.js';
-import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 import { peakRssMB, resetPeakRss } from '../rss.js';
 
 function arg(name: string, fallback: string): string {

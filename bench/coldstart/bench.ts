@@ -15,19 +15,19 @@ import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import type { Float32Matrix, Ratings } from '../../src/core/types.js';
+import { type FeatureTable, IdMap, type RatingsDataset } from '../../src/data/dataset.js';
 import { encodeTable, fitTableEncoder } from '../../src/data/encoding.js';
 import { resolveDataDir } from '../../src/data/location.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
-import { type FeatureTable, IdMap, type RatingsDataset } from '../../src/data/dataset.js';
 import { concatRatings, holdout, selectRatings, splitRatings } from '../../src/data/split.js';
-import type { Float32Matrix, Ratings } from '../../src/core/types.js';
-import { type FoldIn, type FoldInBlend, type FoldInInput, foldIn } from '../../src/model/foldin.js';
-import type { RSAttAEConfigInput } from '../../src/model/rsattae-config.js';
-import { RSAttAE } from '../../src/model/rsattae.js';
-import type { RecommenderData } from '../../src/model/model-types.js';
 import { pairRowSource, type RowBlocks } from '../../src/model/booster-rows.js';
+import { type FoldIn, type FoldInBlend, type FoldInInput, foldIn } from '../../src/model/foldin.js';
+import type { RecommenderData } from '../../src/model/model-types.js';
+import { RSAttAE } from '../../src/model/rsattae.js';
+import type { RSAttAEConfigInput } from '../../src/model/rsattae-config.js';
 import { applyColdRule, foldInBias } from '../../src/model/stack.js';
-import { writeFileAtomic } from '../../src/core/atomic-fs.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -12,19 +12,19 @@
  *   --large N  also read an N-rating plain CSV (ML-20M size: 20000263), to show memory stays bounded by the arrays
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createRng } from '../../src/core/rng.js';
+import { IdMap } from '../../src/data/dataset.js';
 import { readRatingsFile } from '../../src/data/delimited.js';
 import { loadDataset } from '../../src/data/descriptor.js';
-import { IdMap } from '../../src/data/dataset.js';
-import { prepareData } from '../../src/model/prepare-data.js';
 import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
-import { createRng } from '../../src/core/rng.js';
+import { prepareData } from '../../src/model/prepare-data.js';
 import { peakRssMB } from '../rss.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

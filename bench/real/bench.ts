@@ -27,13 +27,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BASELINE_ALGORITHMS, type BaselineAlgorithm, fitBaseline } from '../../src/baselines/index.js';
-import { concatRatings } from '../../src/data/split.js';
+import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 import type { Ratings } from '../../src/core/types.js';
-import { type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
+import { concatRatings } from '../../src/data/split.js';
 import { type ColdTest, coldFlags, loadData } from '../../src/model/prepare-data.js';
 import { RSAttAE } from '../../src/model/rsattae.js';
-import { errorMetrics } from '../../src/core/error-metrics.js';
-import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import { type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
 import { peakRssMB } from '../rss.js';
 import { isSharedDataset, SHARED_DATASETS, type SharedDataset, sharedDescriptor } from './datasets.js';
 

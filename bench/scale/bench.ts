@@ -21,9 +21,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadData, loadMovieLensSplit, type PreparedData, RSAttAE, readDescriptorFile, resolveConfig, resolveSynthOptions, SYNTH_SHAPES, type SynthShape, synthesize } from 'rsattae';
-import { epochCost } from './cost.js';
+import { loadData, loadMovieLensSplit, type PreparedData, RSAttAE, readDescriptorFile, resolveConfig } from 'rsattae';
+import { resolveSynthOptions, SYNTH_SHAPES, type SynthShape, synthesize } from 'rsattae/data';
 import type { BoosterEmbeddings } from '../../src/model/booster-embeddings.js';
+import { epochCost } from './cost.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

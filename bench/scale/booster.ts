@@ -14,14 +14,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMetrics } from '../../src/core/error-metrics.js';
 import { readDescriptorFile } from '../../src/data/descriptor.js';
 import { synthesize } from '../../src/data/synth.js';
 import { XGBRegressor } from '../../src/gbdt/regressor.js';
+import { buildRows } from '../../src/model/booster-rows.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
 import { loadData } from '../../src/model/prepare-data.js';
 import { RSAttAE } from '../../src/model/rsattae.js';
-import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
-import { buildRows } from '../../src/model/booster-rows.js';
-import { errorMetrics } from '../../src/core/error-metrics.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

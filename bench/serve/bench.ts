@@ -16,7 +16,8 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { createRng, type Rng, VERSION } from '../../src/index.js';
+import { VERSION } from '../../src/index.js';
+import { createRng, type Rng } from '../../src/public/data.js';
 import { arg, bundleIds, pick, type ServerProcess, startServer } from './spawn.js';
 
 const modelArg = arg('model', '');

@@ -14,8 +14,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { RSAttAE } from '../../src/index.js';
 import { createRng } from '../../src/core/rng.js';
+import { RSAttAE } from '../../src/index.js';
 import { arg } from './spawn.js';
 
 const median = (xs: number[]): number => {

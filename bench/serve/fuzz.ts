@@ -17,7 +17,8 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRng, RSAttAE } from '../../src/index.js';
+import { RSAttAE } from '../../src/index.js';
+import { createRng } from '../../src/public/data.js';
 import { synthetic } from '../../test/pipeline/synthetic.js';
 import { arg, bundleIds, pick, startServer } from './spawn.js';
 

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Rng } from '../../src/index.js';
+import type { Rng } from '../../src/public/data.js';
 
 /** The repository root (bench files run from dist/bench/serve). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -12,20 +12,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import {
-  alignRatings,
-  IdMap,
-  loadDataset,
-  prepareData,
-  type Ratings,
-  type RatingsDataset,
-  RSAttAE,
-  type RSAttAEConfigInput,
-  evaluateRanking,
-  resolveDataDir,
-  selectRatings,
-} from '../../src/index.js';
+import { IdMap, loadDataset, prepareData, type Ratings, type RatingsDataset, RSAttAE, type RSAttAEConfigInput } from '../../src/index.js';
 import { type UpdateOptions, updateModel } from '../../src/model/incremental-update.js';
+import { alignRatings, resolveDataDir, selectRatings } from '../../src/public/data.js';
+import { evaluateRanking } from '../../src/public/experiment.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,11 +3,12 @@
  * BaselineOnly, SVD, SVD++ and KNNBaseline. Each follows Surprise's update order (see trainset.ts), its fallbacks for
  * users and items without training ratings, and its clipping of predictions to the rating scale.
  */
-import type { RatingScale } from '../data/dataset.js';
+
+import { errorMetrics } from '../core/error-metrics.js';
+import { InputError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
 import type { Ratings } from '../core/types.js';
-import { InputError } from '../core/errors.js';
-import { errorMetrics } from '../core/error-metrics.js';
+import type { RatingScale } from '../data/dataset.js';
 import { type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, resolveBaselineConfig } from './baseline-config.js';
 import { foldInSimilarities, type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
 import { baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';

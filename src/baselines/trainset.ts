@@ -4,9 +4,10 @@
  * and each item's ratings (`ir`) in list order. SGD's update order and every floating-point sum then follow
  * Surprise's, not our index order.
  */
-import type { RatingScale } from '../data/dataset.js';
-import type { Ratings } from '../core/types.js';
+
 import { InputError } from '../core/errors.js';
+import type { Ratings } from '../core/types.js';
+import type { RatingScale } from '../data/dataset.js';
 
 /** Ratings grouped by one side: entity e's entries are `other/rating[ptr[e]..ptr[e+1])`, in training-list order. */
 export interface Grouped {

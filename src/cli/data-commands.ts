@@ -20,7 +20,6 @@ import { DATASET_NAMES, datasetSpec } from '../data/registry.js';
 import { concatRatings } from '../data/split.js';
 import { SYNTH_FORMATS, SYNTH_SHAPES, type SynthFormat, type SynthShape, synthesize } from '../data/synth.js';
 import { prepareData } from '../model/prepare-data.js';
-import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 import {
   addDataDirOption,
   createProgress,
@@ -32,6 +31,7 @@ import {
   parseSeed,
   writeJson,
 } from './command-helpers.js';
+import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 
 /** Options every data sub-command understands. */
 interface CommonOptions {

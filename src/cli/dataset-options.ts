@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../core/errors.js';
 import { type DatasetDescriptor, parseDescriptor, parseRatingScale, readDescriptorFile, TEST_OVERLAPS } from '../data/descriptor.js';
 import { DATASET_NAMES } from '../data/registry.js';
-import { InputError } from '../core/errors.js';
 import { addDataDirOption, parseChoice } from './command-helpers.js';
 
 /** `--sep` values: the separators, with `tab` and `space` spelled out. */

@@ -12,15 +12,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { resolveDataDir } from '../data/location.js';
+import { writeFileAtomic } from '../core/atomic-fs.js';
 import type { Float32Matrix } from '../core/types.js';
+import { resolveDataDir } from '../data/location.js';
+import { loadData } from '../model/prepare-data.js';
 import { resolveAutoencoderConfig } from '../nn/autoencoder-config.js';
 import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
 import { type Side, sideData } from '../nn/side-data.js';
-import { loadData } from '../model/prepare-data.js';
-import { writeFileAtomic } from '../core/atomic-fs.js';
-import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 import { type AutoencoderOptions, addAutoencoderOptions, createProgress, note, parseChoice, writeJson } from './command-helpers.js';
+import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 
 interface EmbedOptions extends AutoencoderOptions, DatasetOptions {
   side: Side | 'both';

@@ -7,12 +7,12 @@ import { resolve } from 'node:path';
 import { MultiBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveDataDir } from '../data/location.js';
-import { EXPERIMENT_NAMES, type ExperimentRecord } from '../evaluation/experiment-record.js';
-import { parseExperimentName, TABLE3_METHODS } from '../evaluation/experiment-plan.js';
-import { type ExperimentEvent, type ExperimentPlan, planRuns, runExperiment } from '../evaluation/experiment-run.js';
 import type { PlannedRun } from '../evaluation/experiment-plan.js';
-import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
+import { parseExperimentName, TABLE3_METHODS } from '../evaluation/experiment-plan.js';
+import { EXPERIMENT_NAMES, type ExperimentRecord } from '../evaluation/experiment-record.js';
+import { type ExperimentEvent, type ExperimentPlan, planRuns, runExperiment } from '../evaluation/experiment-run.js';
 import { note, parseFraction, parsePositiveInt, parseSeed, writeJson } from './command-helpers.js';
+import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
 
 interface ExperimentCliOptions extends DatasetOptions {
   seeds?: number[];

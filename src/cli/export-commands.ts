@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveDataDir } from '../data/location.js';
 import { InputError } from '../core/errors.js';
+import { resolveDataDir } from '../data/location.js';
+import { RSAttAE } from '../model/rsattae.js';
 import { importBooster } from '../store/model-bundle.js';
 import { DEFAULT_ROWS_PER_SHARD, exportRows } from '../store/row-export.js';
-import { RSAttAE } from '../model/rsattae.js';
 import { addDataDirOption, note, parseChoice, parsePositiveInt, writeJson } from './command-helpers.js';
 
 interface ExportOptions {

@@ -4,38 +4,37 @@
  */
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
-import { readRatingsFile } from '../data/delimited.js';
-import { resolveDataDir } from '../data/location.js';
-import { IdMap } from '../data/dataset.js';
-import { type AlignedRatings, alignRatings } from '../data/split.js';
-import { InputError } from '../core/errors.js';
 import { BASELINE_ALGORITHMS, type BaselineAlgorithm, type BaselineModel, fitBaseline } from '../baselines/index.js';
-import { isBaselineBundle, loadBaseline, saveBaseline } from '../store/baseline-bundle.js';
-import type { RatingScale } from '../data/dataset.js';
+import { InputError } from '../core/errors.js';
 import type { Ratings } from '../core/types.js';
-import { concatRatings } from '../data/split.js';
-import { readManifest } from '../store/model-bundle.js';
-import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
-import type { DataSource, FitChoices } from '../model/model-types.js';
-import { BLEND_ALGORITHMS, type BlendAlgorithm, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, type ConfigPresetName, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
-import type { FoldIn, FoldInInput, FoldInMethod } from '../model/foldin.js';
-import { RSAttAE } from '../model/rsattae.js';
-import { parseFeatureList, parseRatingList } from './foldin-options.js';
+import type { RatingScale } from '../data/dataset.js';
+import { IdMap } from '../data/dataset.js';
+import { readRatingsFile } from '../data/delimited.js';
+import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
+import { resolveDataDir } from '../data/location.js';
+import { type AlignedRatings, alignRatings, concatRatings } from '../data/split.js';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking.js';
-import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
+import type { FoldIn, FoldInInput, FoldInMethod } from '../model/foldin.js';
+import type { DataSource, FitChoices } from '../model/model-types.js';
+import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
+import { RSAttAE } from '../model/rsattae.js';
+import { BLEND_ALGORITHMS, type BlendAlgorithm, CONFIG_PRESET_NAMES, type ConfigPresetName, LARGE_DATA_FROM, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
+import { isBaselineBundle, loadBaseline, saveBaseline } from '../store/baseline-bundle.js';
+import { readManifest } from '../store/model-bundle.js';
 import {
   type AutoencoderOptions,
   addAutoencoderOptions,
   addDataDirOption,
   createProgress,
   note,
+  type Progress,
   parseChoice,
   parsePositiveInt,
   parsePositiveNumber,
-  type Progress,
   writeJson,
 } from './command-helpers.js';
+import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
+import { parseFeatureList, parseRatingList } from './foldin-options.js';
 
 /** What `train --algorithm` takes: RSAttAE, or one of the baselines. */
 const ALGORITHMS = ['rsattae', ...BASELINE_ALGORITHMS] as const;

@@ -1,9 +1,9 @@
 /** `rsattae report`: reads experiment records (and optionally a model, an evaluation, fold-in results) and writes one HTML page. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readReportInputs } from '../report/inputs.js';
-import { buildReport } from '../report/build-report.js';
 import { writeFileAtomic } from '../core/atomic-fs.js';
+import { buildReport } from '../report/build-report.js';
+import { readReportInputs } from '../report/inputs.js';
 import { note } from './command-helpers.js';
 
 interface ReportCliOptions {

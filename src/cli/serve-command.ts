@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_MAX_BATCH } from '../serve/api-schemas.js';
 import { DEFAULT_BODY_LIMIT, LOG_LEVELS, type LogLevel } from '../serve/app.js';
 import { DEFAULT_SCORE_CACHE_BYTES } from '../serve/model-holder.js';
-import { DEFAULT_MAX_BATCH } from '../serve/api-schemas.js';
 import { createServer } from '../serve/server.js';
 import { note, parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './command-helpers.js';
 

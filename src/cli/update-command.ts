@@ -6,15 +6,12 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
-import { readRatingsFile } from '../data/delimited.js';
-import { resolveDataDir } from '../data/location.js';
-import { IdMap } from '../data/dataset.js';
-import { alignRatings } from '../data/split.js';
 import { InputError } from '../core/errors.js';
-import { readManifest } from '../store/model-bundle.js';
-import { recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
-import { RSAttAE } from '../model/rsattae.js';
+import { IdMap } from '../data/dataset.js';
+import { readRatingsFile } from '../data/delimited.js';
+import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
+import { resolveDataDir } from '../data/location.js';
+import { alignRatings } from '../data/split.js';
 import {
   type BoosterUpdate,
   DEFAULT_UPDATE_EPOCHS,
@@ -24,8 +21,11 @@ import {
   updateModel,
 } from '../model/incremental-update.js';
 import type { UpdateRecord } from '../model/model-types.js';
+import { recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
+import { RSAttAE } from '../model/rsattae.js';
+import { readManifest } from '../store/model-bundle.js';
+import { addDataDirOption, createProgress, note, type Progress, parseChoice, parsePositiveInt, writeJson } from './command-helpers.js';
 import { addReadingOptions, type DatasetOptions, readingFields } from './dataset-options.js';
-import { addDataDirOption, createProgress, note, parseChoice, parsePositiveInt, type Progress, writeJson } from './command-helpers.js';
 
 interface UpdateCliOptions extends Pick<DatasetOptions, 'columns' | 'sep' | 'header' | 'encoding' | 'duplicates' | 'dataDir'> {
   model: string;

@@ -23,8 +23,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Options as CsvOptions, parse } from 'csv-parse';
 import { InputError, ParseError } from '../core/errors.js';
-import type { FeatureColumnSpec, FeatureKind, FeatureTable, IdMap, RatingScale } from './dataset.js';
 import type { Ratings } from '../core/types.js';
+import type { FeatureColumnSpec, FeatureKind, FeatureTable, IdMap, RatingScale } from './dataset.js';
 
 /** A field separator: comma, tab, `::` (MovieLens `.dat`), semicolon, a single space, or a pipe. */
 export type Separator = ',' | '\t' | '::' | ';' | ' ' | '|';

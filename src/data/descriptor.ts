@@ -17,6 +17,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, parseInput } from '../core/errors.js';
+import type { Ratings } from '../core/types.js';
+import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './dataset.js';
 import {
   parseColumnSpecs,
   type RatingColumns,
@@ -27,12 +29,10 @@ import {
 } from './delimited.js';
 import { ensureDataset, type ProgressCallback } from './fetch.js';
 import { loadMovieLens100KDataset } from './ml100k.js';
-import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './dataset.js';
+import { isSplitName, SPLIT_NAMES } from './movielens-parsers.js';
 import { loadPreset } from './presets.js';
 import { DATASET_NAMES, datasetSpec } from './registry.js';
-import { isSplitName, SPLIT_NAMES } from './movielens-parsers.js';
 import { alignRatings, checkDisjoint, SPLIT_KINDS, withoutPairsOf } from './split.js';
-import type { Ratings } from '../core/types.js';
 
 const sepSchema = z.enum(['auto', ...SEPARATORS] as [string, ...string[]]);
 const readingShape = {

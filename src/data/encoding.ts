@@ -13,8 +13,8 @@
  *   of distinct feature rows, and so the attention's groups, small.
  */
 import { InputError } from '../core/errors.js';
-import type { FeatureColumnSpec, FeatureTable, IdMap } from './dataset.js';
 import type { FeatureMatrix } from '../core/types.js';
+import type { FeatureColumnSpec, FeatureTable, IdMap } from './dataset.js';
 
 /** Quantile bins of a `numeric` column when its spec gives neither `bins` nor `edges`. */
 export const DEFAULT_NUMERIC_BINS = 5;

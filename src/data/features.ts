@@ -11,9 +11,9 @@
  * The encoders are plain JSON-able data so a saved model can encode a cold-start user or item the same way.
  */
 import { InputError } from '../core/errors.js';
+import type { FeatureMatrix } from '../core/types.js';
 import { binIndex, binLabel } from './encoding.js';
 import type { MovieLens100K } from './movielens-parsers.js';
-import type { FeatureMatrix } from '../core/types.js';
 
 /** Age bin edges of the reference (right-closed bins). */
 export const AGE_EDGES: readonly number[] = Object.freeze([0, 12, 18, 30, 50, 90]);

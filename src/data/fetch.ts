@@ -10,9 +10,9 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unzip, type UnzipFile, UnzipInflate } from 'fflate';
-import { InputError } from '../core/errors.js';
-import { CRASH_POINTS, crashPoint } from '../core/crash.js';
 import { removeStaleSiblings, syncPath, syncTree } from '../core/atomic-fs.js';
+import { CRASH_POINTS, crashPoint } from '../core/crash.js';
+import { InputError } from '../core/errors.js';
 import { removeOnSignal } from '../core/signals.js';
 import { type DatasetName, type DatasetSpec, datasetSpec } from './registry.js';
 

@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.js';
 import { sha256 } from '../core/atomic-fs.js';
+import { InputError } from '../core/errors.js';
+import { type FeatureTable, IdMap, type RatingsDataset } from './dataset.js';
 import { AGE_EDGES, fitItemEncoder, YEAR_EDGES } from './features.js';
-import { IdMap, type FeatureTable, type RatingsDataset } from './dataset.js';
 import { isSplitName, loadMovieLens100K, type MovieLens100K, SPLIT_NAMES } from './movielens-parsers.js';
 import { checkDisjoint } from './split.js';
 

@@ -10,8 +10,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, ParseError } from '../core/errors.js';
-import { readFeatureTableWithLines, readRatingsFile } from './delimited.js';
 import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './dataset.js';
+import { readFeatureTableWithLines, readRatingsFile } from './delimited.js';
 
 /** The presets {@link loadPreset} knows (ML-100K has its own loader). */
 export const PRESET_NAMES = Object.freeze(['ml-1m', 'ml-10m', 'ml-20m', 'ml-25m', 'ml-latest-small'] as const);

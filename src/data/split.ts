@@ -1,8 +1,8 @@
 /** Seeded hold-out splits and small helpers on {@link Ratings}. */
 import { InputError } from '../core/errors.js';
-import type { IdMap } from './dataset.js';
 import { createRng } from '../core/rng.js';
 import type { Ratings } from '../core/types.js';
+import type { IdMap } from './dataset.js';
 
 /** The ratings at the given positions, in that order. */
 export function selectRatings(r: Ratings, rows: ArrayLike<number>): Ratings {

@@ -12,10 +12,10 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.js';
 import { stagingName, syncPath, writeFileAtomic } from '../core/atomic-fs.js';
-import { parseDescriptor, type DatasetDescriptor } from './descriptor.js';
+import { InputError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
+import { type DatasetDescriptor, parseDescriptor } from './descriptor.js';
 
 /** Output layouts of {@link synthesize}. */
 export const SYNTH_FORMATS = ['csv', 'ml-100k'] as const;

@@ -7,12 +7,12 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { BASELINE_ALGORITHMS, type BaselineAlgorithm } from '../baselines/index.js';
-import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset } from '../data/descriptor.js';
-import type { RatingsDataset } from '../data/dataset.js';
-import { InputError, parseInput } from '../core/errors.js';
 import { sha256 } from '../core/atomic-fs.js';
-import { configSchema, resolveConfig } from '../model/rsattae-config.js';
+import { InputError, parseInput } from '../core/errors.js';
+import type { RatingsDataset } from '../data/dataset.js';
+import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset } from '../data/descriptor.js';
 import { type PreparedData, prepareData } from '../model/prepare-data.js';
+import { configSchema, resolveConfig } from '../model/rsattae-config.js';
 import { canonicalJson, EXPERIMENT_NAMES, type ExperimentName, PUBLISHED, type RunConfig, recordPath, runKey } from './experiment-record.js';
 
 /**

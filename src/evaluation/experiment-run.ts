@@ -7,20 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { fitBaseline } from '../baselines/index.js';
-import { concatRatings } from '../data/split.js';
-import type { Float32Matrix } from '../core/types.js';
-import type { TrainedAutoencoder } from '../nn/index.js';
 import { removeStaleSiblings, writeFileAtomic } from '../core/atomic-fs.js';
+import { errorMetrics } from '../core/error-metrics.js';
+import type { Float32Matrix } from '../core/types.js';
 import { VERSION } from '../core/version.js';
-import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
+import { concatRatings } from '../data/split.js';
+import { clipTo, pairRowSource, type RowBlocks } from '../model/booster-rows.js';
+import type { FitProgress } from '../model/model-types.js';
 import type { PreparedData } from '../model/prepare-data.js';
 import { autoencoderSettings, fitRowBooster } from '../model/rsattae.js';
-import type { FitProgress } from '../model/model-types.js';
+import { type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
 import { scaleOf } from '../model/stack.js';
-import { clipTo, pairRowSource, type RowBlocks } from '../model/booster-rows.js';
-import { errorMetrics } from '../core/error-metrics.js';
 import { trainSides } from '../model/train-sides.js';
-import { featureDistributions } from './feature-distributions.js';
+import type { TrainedAutoencoder } from '../nn/index.js';
 import {
   ExperimentData,
   type ExperimentOptions,
@@ -35,6 +34,7 @@ import {
   type Table3Method,
 } from './experiment-plan.js';
 import { type ExperimentName, type ExperimentRecord, experimentRecordSchema, type RunConfig, type RunMeta } from './experiment-record.js';
+import { featureDistributions } from './feature-distributions.js';
 
 
 /** What {@link planRuns} returns: every run, and the estimated seconds of those not done. */

@@ -1,6 +1,7 @@
 /** Fig. 2 of the paper: how the users' and items' features are distributed (counts per level or bin). */
-import { binIndex, binLabel, type TableEncoder } from '../data/encoding.js';
+
 import type { FeatureTable } from '../data/dataset.js';
+import { binIndex, binLabel, type TableEncoder } from '../data/encoding.js';
 
 /** One feature's distribution: entities per level (category, multi) or per bin (numeric), in the encoder's order. */
 export interface FeatureDistribution {

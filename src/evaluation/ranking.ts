@@ -4,9 +4,9 @@
  * (best first) and the set of relevant items in, a number out.
  */
 import type { BaselineModel } from '../baselines/algorithms.js';
-import { ratingsToCsr } from '../data/csr.js';
-import type { CsrMatrix, Ratings } from '../core/types.js';
 import { InputError } from '../core/errors.js';
+import type { CsrMatrix, Ratings } from '../core/types.js';
+import { ratingsToCsr } from '../data/csr.js';
 import type { RSAttAE } from '../model/rsattae.js';
 
 /** One user's ranked list (item indices, best first, at least the top k) and the items relevant to that user. */

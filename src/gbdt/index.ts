@@ -4,15 +4,6 @@
  */
 export { XGBoostError, XGBoostNotFoundError, xgboostLibraryPath, xgboostVersion } from './library.js';
 export {
-  EVAL_METRICS,
-  OBJECTIVES,
-  PARAM_NAMES,
-  type ResolvedXGBRegressorParams,
-  TREE_METHODS,
-  type XGBRegressorParams,
-  xgbRegressorParamsSchema,
-} from './regressor-params.js';
-export {
   type EvalsResult,
   type FitAsyncOptions,
   type FitOptions,
@@ -23,4 +14,13 @@ export {
   type Rows,
   XGBRegressor,
 } from './regressor.js';
+export {
+  EVAL_METRICS,
+  OBJECTIVES,
+  PARAM_NAMES,
+  type ResolvedXGBRegressorParams,
+  TREE_METHODS,
+  type XGBRegressorParams,
+  xgbRegressorParamsSchema,
+} from './regressor-params.js';
 export { isRowSource, matrixSource, type RowBatch, type RowSource } from './row-source.js';

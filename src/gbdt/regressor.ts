@@ -4,10 +4,10 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { Float32Matrix } from '../core/types.js';
 import { InputError } from '../core/errors.js';
+import type { Float32Matrix } from '../core/types.js';
 import { loadXGBoost, type Pointer, type XGBoost } from './library.js';
-import { nativeParams, resolveParams, type ResolvedXGBRegressorParams, type XGBRegressorParams } from './regressor-params.js';
+import { nativeParams, type ResolvedXGBRegressorParams, resolveParams, type XGBRegressorParams } from './regressor-params.js';
 import { checkedBatches, checkSource, createQuantileDMatrix, isRowSource, type RowSource } from './row-source.js';
 
 /** Training or prediction rows: one dense matrix, or a {@link RowSource} read batch by batch. */

@@ -3,8 +3,9 @@
  * Training feeds them through XGBoost's callback API (`XGQuantileDMatrixCreateFromCallback` with a proxy DMatrix):
  * XGBoost pulls one batch at a time, sketches its quantiles and keeps only the binned (1-byte-per-value) matrix.
  */
-import type { Float32Matrix } from '../core/types.js';
+
 import { InputError } from '../core/errors.js';
+import type { Float32Matrix } from '../core/types.js';
 import type { Pointer, XGBoost } from './library.js';
 
 /** One batch of a {@link RowSource}: `rows` consecutive rows, row-major float32, NaN marks a missing value. */

@@ -7,11 +7,11 @@
  */
 import { createRng } from '../core/rng.js';
 import type { Float32Matrix, Ratings } from '../core/types.js';
+import type { XGBRegressor } from '../gbdt/index.js';
 import type { TrainedAutoencoder } from '../nn/index.js';
-import type { ColdBoosterPredictions } from './stack.js';
 import { type BoosterEmbeddings, boosterEmbeddingBlock } from './booster-embeddings.js';
 import { pairRowSource, type RowBlocks } from './booster-rows.js';
-import type { XGBRegressor } from '../gbdt/index.js';
+import type { ColdBoosterPredictions } from './stack.js';
 
 /** Folds the entities are dealt into: a tenth of a side's population is emptied at a time. */
 const COLD_FOLDS = 10;

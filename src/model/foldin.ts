@@ -5,10 +5,11 @@
  * trained attention reads for the new feature row (a weighted mean of the training entities' E). A booster on Ê
  * (`boosterEmbeddings`) gets that mix through the module's LayerNorm, as the module treats its own entities.
  */
-import { encodeRecord, type TableEncoder } from '../data/encoding.js';
-import type { IdMap, RatingScale } from '../data/dataset.js';
-import type { CsrMatrix, Float32Matrix } from '../core/types.js';
+
 import { InputError, type IssuePath } from '../core/errors.js';
+import type { CsrMatrix, Float32Matrix } from '../core/types.js';
+import type { IdMap, RatingScale } from '../data/dataset.js';
+import { encodeRecord, type TableEncoder } from '../data/encoding.js';
 import { type AttentionPopulation, attendQuery } from '../nn/attend.js';
 import type { TrainedAutoencoder } from '../nn/index.js';
 import { type BoosterEmbeddings, boosterEmbeddingRow } from './booster-embeddings.js';

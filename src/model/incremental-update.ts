@@ -4,21 +4,22 @@
  * widen the other side's input and output, see extendParams); the booster continues boosting from its trees, or is
  * trained again. The result is a new model; the old one is left as it was.
  */
-import { ratingsToCsr } from '../data/csr.js';
-import { encodeRecord } from '../data/encoding.js';
-import { type FeatureTable, IdMap } from '../data/dataset.js';
-import { concatRatings, holdout, selectRatings } from '../data/split.js';
-import type { FeatureMatrix, Ratings } from '../core/types.js';
+
+import { errorMetrics } from '../core/error-metrics.js';
 import { InputError } from '../core/errors.js';
+import type { FeatureMatrix, Ratings } from '../core/types.js';
+import { ratingsToCsr } from '../data/csr.js';
+import { type FeatureTable, IdMap } from '../data/dataset.js';
+import type { TableEncoder } from '../data/encoding.js';
+import { encodeRecord } from '../data/encoding.js';
+import { concatRatings, holdout, selectRatings } from '../data/split.js';
 import { XGBRegressor } from '../gbdt/index.js';
 import { extendParams } from '../nn/index.js';
-import type { TableEncoder } from '../data/encoding.js';
+import { boosterEmbeddingBlock } from './booster-embeddings.js';
+import { boosterRows, clipTo, type RowBlocks } from './booster-rows.js';
 import type { FitProgress, FitReport, UpdateRecord } from './model-types.js';
 import { RSAttAE, summary } from './rsattae.js';
-import { boosterEmbeddingBlock } from './booster-embeddings.js';
 import { refitBlend } from './stack.js';
-import { boosterRows, clipTo, type RowBlocks } from './booster-rows.js';
-import { errorMetrics } from '../core/error-metrics.js';
 import { trainSides } from './train-sides.js';
 
 /**

@@ -5,9 +5,9 @@
  * the incremental update can name them without importing the class that imports them.
  */
 import type { CsrMatrix } from '../core/types.js';
+import type { IdMap, RatingScale } from '../data/dataset.js';
 import type { DatasetDescriptor } from '../data/descriptor.js';
 import type { TableEncoder } from '../data/encoding.js';
-import type { IdMap, RatingScale } from '../data/dataset.js';
 import type { XGBRegressor } from '../gbdt/index.js';
 import type { SplitData, TrainedAutoencoder } from '../nn/index.js';
 import type { RowBlocks } from './booster-rows.js';

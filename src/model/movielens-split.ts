@@ -1,6 +1,7 @@
 /** Turns a MovieLens-100K split into {@link RecommenderData} (the preset path of the general dataset model). */
-import { ensureDataset } from '../data/fetch.js';
+
 import type { ProgressCallback } from '../data/fetch.js';
+import { ensureDataset } from '../data/fetch.js';
 import { loadMovieLens100KDataset } from '../data/ml100k.js';
 import { type PreparedData, prepareData } from './prepare-data.js';
 

@@ -4,10 +4,11 @@
  * pair's rating is never in that input: the booster learns from embeddings that have seen the answer. These
  * functions compute each pair's embeddings with its own rating (or its whole fold) removed from the encoder input.
  */
-import { ratingsToCsr } from '../data/csr.js';
+
 import { createRng } from '../core/rng.js';
-import { selectRatings } from '../data/split.js';
 import type { CsrMatrix, Float32Matrix, Ratings } from '../core/types.js';
+import { ratingsToCsr } from '../data/csr.js';
+import { selectRatings } from '../data/split.js';
 import type { TrainedAutoencoder } from '../nn/index.js';
 import type { PairEmbeddings } from './booster-rows.js';
 

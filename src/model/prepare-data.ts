@@ -3,12 +3,13 @@
  * random / temporal / user split), carve the validation hold-out from the training part, fit the feature encoders
  * and encode both sides.
  */
+
+import { InputError } from '../core/errors.js';
+import type { Ratings } from '../core/types.js';
+import type { IdMap, RatingsDataset } from '../data/dataset.js';
 import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset, parseDescriptor } from '../data/descriptor.js';
 import { encodeTable, fitTableEncoder } from '../data/encoding.js';
-import type { IdMap, RatingsDataset } from '../data/dataset.js';
 import { type AlignedRatings, alignRatings, holdout, parseSplitSpec, splitRatings } from '../data/split.js';
-import type { Ratings } from '../core/types.js';
-import { InputError } from '../core/errors.js';
 import type { BundleManifest } from '../store/model-bundle.js';
 import type { RecommenderData } from './model-types.js';
 

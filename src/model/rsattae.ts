@@ -2,25 +2,26 @@
  * The RSAttAE recommender end to end: two autoencoders (users = rows of R, movies = rows of Rᵀ) learn embeddings,
  * XGBoost predicts a rating from x = [E_u, F_u, E_m, F_m].
  */
+
+import { errorMetrics } from '../core/error-metrics.js';
+import { InputError, UNKNOWN_ID } from '../core/errors.js';
+import type { Float32Matrix, Ratings } from '../core/types.js';
 import { ratingsToCsr } from '../data/csr.js';
 import { IdMap } from '../data/dataset.js';
 import { concatRatings } from '../data/split.js';
-import type { Float32Matrix, Ratings } from '../core/types.js';
-import { InputError, UNKNOWN_ID } from '../core/errors.js';
 import { XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
 import type { AutoencoderConfig, TrainedAutoencoder } from '../nn/index.js';
-import { defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
 import { type LoadOptions, loadBundleParts, type SaveOptions, saveBundle } from '../store/model-bundle.js';
-import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
-import { applyBlend, applyBlendFoldIn, applyColdRule, fitBlendCandidates, fitStack, foldInBias, scaleOf } from './stack.js';
-import { coldBoosterPredictions } from './cold-simulation.js';
 import { type BoosterEmbeddings, boosterEmbeddingBlock } from './booster-embeddings.js';
-import { kFoldEmbeddings, leaveOneOutEmbeddings } from './out-of-sample.js';
 import { boosterRows, clipTo, type PairEmbeddings, pairRowSource, type RowBlocks } from './booster-rows.js';
-import { errorMetrics } from '../core/error-metrics.js';
-import { trainSides } from './train-sides.js';
+import { coldBoosterPredictions } from './cold-simulation.js';
+import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
 import type { AutoencoderSummary, FitChoices, FitProgress, FitReport, ModelParts, RecommenderData } from './model-types.js';
+import { kFoldEmbeddings, leaveOneOutEmbeddings } from './out-of-sample.js';
+import { defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
+import { applyBlend, applyBlendFoldIn, applyColdRule, fitBlendCandidates, fitStack, foldInBias, scaleOf } from './stack.js';
+import { trainSides } from './train-sides.js';
 
 /** Options of {@link RSAttAE.fit}. */
 export interface RSAttAEFitOptions {

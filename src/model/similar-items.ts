@@ -1,6 +1,7 @@
 /** Nearest items by embedding: cosine similarity over the item embeddings E_m a trained model holds. */
-import type { Float32Matrix } from '../core/types.js';
+
 import { InputError } from '../core/errors.js';
+import type { Float32Matrix } from '../core/types.js';
 import type { RSAttAE } from './rsattae.js';
 
 /** One item similar to another. */

@@ -12,16 +12,17 @@
  * validation: the booster reading the entity's features and an empty rating row, the bias model's fallback (the known
  * side's bias), or their least-squares mix. Every prediction is clipped to the rating scale.
  */
-import type { RatingScale } from '../data/dataset.js';
-import { createRng } from '../core/rng.js';
-import { concatRatings } from '../data/split.js';
-import type { Ratings } from '../core/types.js';
-import { InputError } from '../core/errors.js';
+
 import { type BaselineArrays, type BaselineModel, type FoldInProfile, fitBaseline, restoreBaseline } from '../baselines/algorithms.js';
 import { resolveBaselineConfig } from '../baselines/baseline-config.js';
 import { buildTrainSet, clip } from '../baselines/trainset.js';
-import type { BlendAlgorithm, RSAttAEConfig } from './rsattae-config.js';
 import { errorMetrics } from '../core/error-metrics.js';
+import { InputError } from '../core/errors.js';
+import { createRng } from '../core/rng.js';
+import type { Ratings } from '../core/types.js';
+import type { RatingScale } from '../data/dataset.js';
+import { concatRatings } from '../data/split.js';
+import type { BlendAlgorithm, RSAttAEConfig } from './rsattae-config.js';
 
 /** The stackers {@link fitStack} chooses from. */
 export type StackerKind = 'linear' | 'count-gated';

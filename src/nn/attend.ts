@@ -3,8 +3,9 @@
  * new entity with a given feature row, over the entities it was trained on. This is the cold-start half of fold-in
  * (the other half is {@link TrainedAutoencoder.embed} on the new rating row).
  */
-import type { Float32Matrix } from '../core/types.js';
+
 import { InputError } from '../core/errors.js';
+import type { Float32Matrix } from '../core/types.js';
 import { jsKernels } from './kernels.js';
 import { LN_EPS } from './network.js';
 import { type FeatureGroups, groupFeatures } from './sparse.js';

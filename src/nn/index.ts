@@ -3,7 +3,7 @@
  * embeddings, and save/load. See `train.ts` for the training procedure, `network.ts` for the network and its kernels
  * and `autoencoder-config.ts` for the hyper-parameters' schema.
  */
-export { type BackendName, initBackend } from './backend.js';
+
 export {
   type AdoptConfig,
   type AutoencoderConfig,
@@ -13,6 +13,7 @@ export {
   defaultAutoencoderConfig,
   resolveAutoencoderConfig,
 } from './autoencoder-config.js';
+export { type BackendName, initBackend } from './backend.js';
 export { BLOCK_COLS, chooseOrientation, type Orientation, STREAM_THRESHOLD_BYTES } from './network.js';
 export { trainAutoencoderInWorker } from './parallel.js';
 export { extendParams, type ModelShape } from './param-layout.js';

@@ -4,7 +4,7 @@
  * identical to {@link trainAutoencoder} in the main thread: the same kernels run on the same inputs.
  */
 import { Worker } from 'node:worker_threads';
-import { type InputIssue, InputError } from '../core/errors.js';
+import { InputError, type InputIssue } from '../core/errors.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 import { type EpochInfo, type SideData, TrainedAutoencoder, type TrainedState, type TrainOptions } from './train.js';
 

@@ -1,6 +1,7 @@
 /** Builds the two autoencoders' inputs from a prepared dataset: users see rows of R, items rows of Rᵀ. */
-import { ratingsToCsr } from '../data/csr.js';
+
 import type { FeatureMatrix, Ratings } from '../core/types.js';
+import { ratingsToCsr } from '../data/csr.js';
 import type { SideData } from './train.js';
 
 /** Which autoencoder: users (rows of R) or movies, i.e. items (rows of Rᵀ). */

@@ -3,8 +3,9 @@
  * reference's loss mask is `y != 0`), column-major views with a permutation back to CSR order, and grouping
  * entities by identical feature rows (the key to exact attention without the n×n matrix).
  */
-import type { CsrMatrix, Float32Matrix } from '../core/types.js';
+
 import { InputError } from '../core/errors.js';
+import type { CsrMatrix, Float32Matrix } from '../core/types.js';
 
 /** A column-compressed view of a CSR pattern: entry `e` of column `c` (e in colptr[c]..colptr[c+1]) is row `rowidx[e]`, stored at CSR position `perm[e]`. */
 export interface CscView {

@@ -6,12 +6,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../core/atomic-fs.js';
+import { InputError, parseInput } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../core/types.js';
-import { InputError, parseInput } from '../core/errors.js';
-import { writeFileAtomic } from '../core/atomic-fs.js';
-import { createContext } from './backend.js';
 import { type AutoencoderConfig, autoencoderConfigSchema, defaultAdoptConfig, resolveAutoencoderConfig } from './autoencoder-config.js';
+import { createContext } from './backend.js';
 import { SizeCounter } from './kernels.js';
 import { chooseOrientation, encodeBytes, encodeCsr, Net, type NetProblem, STREAM_THRESHOLD_BYTES } from './network.js';
 import { initParams, type ModelShape, paramCount, paramSpecs, paramViews } from './param-layout.js';

@@ -3,9 +3,10 @@
  * paper's figures and tables as measured by `rsattae experiment`, a comparison against the paper's own numbers, and
  * optionally the last training run's learning curves, its test and ranking metrics and the fold-in study.
  */
-import { machineDescription } from '../evaluation/experiment-run.js';
-import { EXPERIMENT_NAMES, type ExperimentName, PUBLISHED, type RunMeta } from '../evaluation/experiment-record.js';
+
 import { VERSION } from '../core/version.js';
+import { EXPERIMENT_NAMES, type ExperimentName, PUBLISHED, type RunMeta } from '../evaluation/experiment-record.js';
+import { machineDescription } from '../evaluation/experiment-run.js';
 import { type BandRow, type BarRow, type ColdRow, type CurveRow, coldstartSpec, curvesSpec, type DotRow, dotPlotSpec, fig2Spec, fig4aSpec, fig4bSpec, rankingSpec, table2Spec } from './charts.js';
 import { type Cell, figure, type Html, html, page, type Section, table } from './html.js';
 import type { ColdStart, Evaluation, ExperimentRuns, ModelCurves, ReportInputs, Run } from './inputs.js';

@@ -6,7 +6,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
-import { type BundleManifest, readManifest, readVerified } from '../store/model-bundle.js';
 import {
   EXPERIMENT_NAMES,
   type ExperimentName,
@@ -15,6 +14,7 @@ import {
   readExperimentRecords,
   recordPath,
 } from '../evaluation/experiment-record.js';
+import { type BundleManifest, readManifest, readVerified } from '../store/model-bundle.js';
 
 const finite = z.number().finite();
 const seed = z.number().int().optional();

@@ -6,32 +6,32 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { IdMap } from '../data/dataset.js';
 import { UNKNOWN_ID } from '../core/errors.js';
+import type { IdMap } from '../data/dataset.js';
 import { similarItems } from '../model/similar-items.js';
 import { ApiError, shuttingDown, toApiError, validationError } from './api-errors.js';
-import { checkPredictionsBody } from './fast-predictions.js';
-import { foldInRecommend } from './foldin-recommend.js';
-import { type ModelHolder, precomputed, scorePairs } from './model-holder.js';
-import { createMetrics, type ServerMetrics } from './server-metrics.js';
-import { openApiDocument } from './openapi.js';
-import type { RouteSpec } from './route-spec.js';
-import { WorkQueue } from './work-queue.js';
 import {
   type ApiIssue,
-  type ModelInfo,
   DEFAULT_MAX_BATCH,
   foldInRequestSchema,
   foldInResponseSchema,
   healthResponseSchema,
   idParamsSchema,
   kQuerySchema,
+  type ModelInfo,
   predictionsRequestSchema,
   predictionsResponseSchema,
   readyResponseSchema,
   similarResponseSchema,
   userRecommendationsResponseSchema,
 } from './api-schemas.js';
+import { checkPredictionsBody } from './fast-predictions.js';
+import { foldInRecommend } from './foldin-recommend.js';
+import { type ModelHolder, precomputed, scorePairs } from './model-holder.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteSpec } from './route-spec.js';
+import { createMetrics, type ServerMetrics } from './server-metrics.js';
+import { WorkQueue } from './work-queue.js';
 
 /** Default request body limit: far above a full batch of pairs, far below what would hurt. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;

@@ -4,8 +4,8 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from '../core/errors.js';
-import { readManifest } from '../store/model-bundle.js';
 import { type Recommendation, RSAttAE } from '../model/rsattae.js';
+import { readManifest } from '../store/model-bundle.js';
 import type { ModelInfo } from './api-schemas.js';
 
 /** Users whose items are scored per predict call while precomputing (bounded memory, yields between). */

@@ -1,8 +1,8 @@
 /** The OpenAPI 3.1 document of the server, generated from the route table's zod schemas (`z.toJSONSchema`). */
 import { z } from 'zod';
 import { VERSION } from '../core/version.js';
-import type { RouteSpec } from './route-spec.js';
 import { errorResponseSchema } from './api-schemas.js';
+import type { RouteSpec } from './route-spec.js';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -5,12 +5,12 @@
 import type { Socket } from 'node:net';
 import { Server as NetServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { shuttingDown } from './api-errors.js';
+import type { ModelInfo } from './api-schemas.js';
 import { type AppOptions, buildApp } from './app.js';
 import { type LoadServedOptions, ModelHolder } from './model-holder.js';
-import { shuttingDown } from './api-errors.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { WorkQueue } from './work-queue.js';
-import type { ModelInfo } from './api-schemas.js';
 
 /** Options of {@link createServer}. */
 export interface ServeOptions extends Omit<AppOptions, 'isDraining'>, LoadServedOptions {

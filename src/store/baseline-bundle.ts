@@ -4,21 +4,22 @@
  * and each learned array (float64), and the id maps. Written through a staging directory and a rename; loading
  * verifies every checksum, then rebuilds the model from the training ratings and the arrays.
  */
-import { endianness } from 'node:os';
+
 import { writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { IdMap } from '../data/dataset.js';
-import type { Ratings } from '../core/types.js';
-import { InputError, parseInput } from '../core/errors.js';
-import { BASELINE_FORMAT, fileChecksums, readManifestJson, readVerified, type StoredMetrics } from './model-bundle.js';
-import type { PreparedWith } from '../model/prepare-data.js';
-import type { DataSource } from '../model/model-types.js';
-import { writeDirAtomic } from '../core/atomic-fs.js';
-import { VERSION } from '../core/version.js';
-import { type BaselineConfig, baselineConfigSchema } from '../baselines/baseline-config.js';
 import { type BaselineModel, restoreBaseline } from '../baselines/algorithms.js';
+import { type BaselineConfig, baselineConfigSchema } from '../baselines/baseline-config.js';
 import { buildTrainSet } from '../baselines/trainset.js';
+import { writeDirAtomic } from '../core/atomic-fs.js';
+import { InputError, parseInput } from '../core/errors.js';
+import type { Ratings } from '../core/types.js';
+import { VERSION } from '../core/version.js';
+import { IdMap } from '../data/dataset.js';
+import type { DataSource } from '../model/model-types.js';
+import type { PreparedWith } from '../model/prepare-data.js';
+import { BASELINE_FORMAT, fileChecksums, readManifestJson, readVerified, type StoredMetrics } from './model-bundle.js';
 
 /** Bumped on any incompatible change of the layout; the loader refuses other versions. */
 export const BASELINE_FORMAT_VERSION = 1;

@@ -4,21 +4,22 @@
  * float32, the XGBoost model as UBJSON (loadable by Python's xgboost), the autoencoder weights and the feature
  * encoders. Saved through a staging directory and a rename; loading verifies every checksum first.
  */
-import { endianness } from 'node:os';
+
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import type { TableEncoder } from '../data/encoding.js';
-import { IdMap, type RatingScale } from '../data/dataset.js';
-import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../core/types.js';
+import { recoverDir, sha256, writeDirAtomic } from '../core/atomic-fs.js';
 import { InputError, parseInput } from '../core/errors.js';
+import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../core/types.js';
+import { VERSION } from '../core/version.js';
+import { IdMap, type RatingScale } from '../data/dataset.js';
+import type { TableEncoder } from '../data/encoding.js';
 import { XGBRegressor, xgboostVersion } from '../gbdt/index.js';
+import type { AutoencoderSummary, DataSource, FitReport, ModelParts } from '../model/model-types.js';
+import { configSchema, type RSAttAEConfig } from '../model/rsattae-config.js';
+import { blendFiles, restoreBlend } from '../model/stack.js';
 import { loadAutoencoder, type TrainedAutoencoder } from '../nn/index.js';
 import { KERNELS_WASM_BASE64 } from '../nn/wasm-binary.js';
-import { recoverDir, sha256, writeDirAtomic } from '../core/atomic-fs.js';
-import { VERSION } from '../core/version.js';
-import { blendFiles, restoreBlend } from '../model/stack.js';
-import { configSchema, type RSAttAEConfig } from '../model/rsattae-config.js';
-import type { AutoencoderSummary, DataSource, FitReport, ModelParts } from '../model/model-types.js';
 
 /** Identifies the directory as a model bundle. */
 export const BUNDLE_FORMAT = 'rsattae-model';

@@ -6,16 +6,16 @@
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileWriter, parquetWrite } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
-import type { Float32Matrix, Ratings } from '../core/types.js';
-import { InputError } from '../core/errors.js';
+import { fileWriter, parquetWrite } from 'hyparquet-writer';
 import { writeDirAtomic } from '../core/atomic-fs.js';
+import { InputError } from '../core/errors.js';
+import type { Float32Matrix, Ratings } from '../core/types.js';
 import { VERSION } from '../core/version.js';
-import { readManifest } from './model-bundle.js';
+import { buildRows, type RowBlocks } from '../model/booster-rows.js';
 import { recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
 import type { RSAttAE } from '../model/rsattae.js';
-import { buildRows, type RowBlocks } from '../model/booster-rows.js';
+import { readManifest } from './model-bundle.js';
 
 /** The splits an export holds, in this order. */
 export const EXPORT_SPLITS = ['train', 'validation', 'test'] as const;

@@ -7,18 +7,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  BASELINE_ALGORITHMS,
-  type BaselineModel,
-  buildTrainSet,
-  createRng,
-  fitBaseline,
-  InputError,
-  loadBaseline,
-  type Ratings,
-  saveBaseline,
-  similarityMatrix,
-} from 'rsattae';
+import { InputError, type Ratings } from 'rsattae';
+import { BASELINE_ALGORITHMS, type BaselineModel, buildTrainSet, fitBaseline, loadBaseline, saveBaseline, similarityMatrix } from 'rsattae/baselines';
+import { createRng } from 'rsattae/data';
 import { tempDir } from '../data/helpers.js';
 
 const ratings = (rows: [number, number, number][]): Ratings => ({

@@ -8,22 +8,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import {
-  baselineAls,
-  type BaselineAlgorithm,
-  type BaselineConfigInput,
-  type BaselineData,
-  type BaselineModel,
-  buildTrainSet,
-  createRng,
-  fitBaseline,
-  InputError,
-  loadMovieLens100KDataset,
-  type Ratings,
-  type SimilarityOptions,
-  selectRatings,
-  similarityMatrix,
-} from 'rsattae';
+import { InputError, type Ratings } from 'rsattae';
+import { type BaselineAlgorithm, type BaselineConfigInput, type BaselineData, type BaselineModel, baselineAls, buildTrainSet, fitBaseline, type SimilarityOptions, similarityMatrix } from 'rsattae/baselines';
+import { createRng, loadMovieLens100KDataset, selectRatings } from 'rsattae/data';
 import { foldInSimilarities } from '../../src/baselines/similarity.js';
 import { needsRealData, realDataDir } from '../data/helpers.js';
 

@@ -7,21 +7,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import {
-  baselineAls,
-  type BaselineConfigInput,
-  type BaselineData,
-  buildTrainSet,
-  createRng,
-  DENSE_SIMILARITY_MAX_ENTITIES,
-  fitBaseline,
-  InputError,
-  loadMovieLens100KDataset,
-  neighbourLists,
-  type Ratings,
-  type SimilarityOptions,
-  similarityMatrix,
-} from 'rsattae';
+import { InputError, type Ratings } from 'rsattae';
+import { type BaselineConfigInput, type BaselineData, baselineAls, buildTrainSet, DENSE_SIMILARITY_MAX_ENTITIES, fitBaseline, neighbourLists, type SimilarityOptions, similarityMatrix } from 'rsattae/baselines';
+import { createRng, loadMovieLens100KDataset } from 'rsattae/data';
 import { needsRealData, realDataDir } from '../data/helpers.js';
 
 /** Random ratings 1–5 at the given density; the last user and the last item have none. */

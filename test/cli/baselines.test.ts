@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createRng } from 'rsattae';
+import { createRng } from 'rsattae/data';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');

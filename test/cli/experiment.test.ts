@@ -8,7 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { readExperimentRecords, synthesize } from 'rsattae';
+import { synthesize } from 'rsattae/data';
+import { readExperimentRecords } from 'rsattae/experiment';
 import { needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
-import { addCsr, csrToDense, ratingsToCsr, transposeCsr } from '../../src/data/csr.js';
 import { createRng } from '../../src/core/rng.js';
 import type { Ratings } from '../../src/core/types.js';
+import { addCsr, csrToDense, ratingsToCsr, transposeCsr } from '../../src/data/csr.js';
 
 function ratings(triples: [number, number, number][]): Ratings {
   return {

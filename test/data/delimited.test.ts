@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { InputError, ParseError } from '../../src/core/errors.js';
+import { IdMap } from '../../src/data/dataset.js';
 import {
   inferScale,
   parseColumnSpecs,
@@ -12,10 +14,8 @@ import {
   readFeatureTable,
   readRatingsFile,
 } from '../../src/data/delimited.js';
-import { IdMap } from '../../src/data/dataset.js';
-import { InputError, ParseError } from '../../src/core/errors.js';
-import { needsRealData, realDataDir, tempDir } from './helpers.js';
 import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
+import { needsRealData, realDataDir, tempDir } from './helpers.js';
 
 let root: { path: string; cleanup: () => Promise<void> };
 before(async () => {

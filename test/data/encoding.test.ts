@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { InputError } from '../../src/core/errors.js';
+import { type FeatureTable, IdMap } from '../../src/data/dataset.js';
 import { DEFAULT_NUMERIC_BINS, encodeRecord, encodeTable, fitTableEncoder } from '../../src/data/encoding.js';
 import { itemFeatures, userFeatures } from '../../src/data/features.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
-import { IdMap, type FeatureTable } from '../../src/data/dataset.js';
 import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
-import { InputError } from '../../src/core/errors.js';
 import { needsRealData, realDataDir, tempDir, writeFixture } from './helpers.js';
 
 const table = (columns: FeatureTable['columns'], ids: string[], values: string[][]): FeatureTable => ({ source: 't.csv', columns, ids, values });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
+import type { FeatureMatrix } from '../../src/core/types.js';
 import {
   binIndex,
   encodeItem,
@@ -12,7 +13,6 @@ import {
   userFeatures,
 } from '../../src/data/features.js';
 import { loadMovieLens100K, type MovieLens100K } from '../../src/data/movielens-parsers.js';
-import type { FeatureMatrix } from '../../src/core/types.js';
 import { needsRealData, realDataDir, tempDir, writeFixture } from './helpers.js';
 
 function row(m: FeatureMatrix, r: number): Float32Array {

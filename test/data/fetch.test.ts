@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, mock, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { zipSync } from 'fflate';
+import { CRASH_ENV, CRASH_POINTS } from '../../src/core/crash.js';
 import { InputError } from '../../src/core/errors.js';
 import { DownloadError, ensureDataset, fetchDataset, verifyDataset } from '../../src/data/fetch.js';
 import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
 import type { DatasetName } from '../../src/data/registry.js';
-import { CRASH_ENV, CRASH_POINTS } from '../../src/core/crash.js';
 import { needsProcFd, watchFsyncs } from '../util/fsync-spy.js';
 import { fixtureFiles, localServer, REPO_ROOT, tempDir } from './helpers.js';
 

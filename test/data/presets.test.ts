@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ML1M_GENRES, ML1M_OCCUPATIONS, loadPreset, PRESET_NAMES, titleYear } from '../../src/data/presets.js';
-import { DATASETS } from '../../src/data/registry.js';
 import { InputError, ParseError } from '../../src/core/errors.js';
+import { loadPreset, ML1M_GENRES, ML1M_OCCUPATIONS, PRESET_NAMES, titleYear } from '../../src/data/presets.js';
+import { DATASETS } from '../../src/data/registry.js';
 import { tempDir } from './helpers.js';
 
 let root: { path: string; cleanup: () => Promise<void> };

@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SHARED_DATASETS, SHARED_FOLDERS, type SharedDataset, sharedDescriptor } from '../../bench/real/datasets.js';
-import { readDescriptorFile } from '../../src/data/descriptor.js';
-import type { RatingScale } from '../../src/data/dataset.js';
 import type { Ratings } from '../../src/core/types.js';
+import type { RatingScale } from '../../src/data/dataset.js';
+import { readDescriptorFile } from '../../src/data/descriptor.js';
 import { loadData } from '../../src/model/prepare-data.js';
 import { needsSharedData, REPO_ROOT, sharedDataDir, tempDir } from './helpers.js';
 

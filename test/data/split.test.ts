@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
-import { addCsr, ratingsToCsr } from '../../src/data/csr.js';
-import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
-import { loadMovieLens100K, readSplit } from '../../src/data/movielens-parsers.js';
 import { createRng } from '../../src/core/rng.js';
-import { concatRatings, holdout, selectRatings } from '../../src/data/split.js';
 import type { Ratings } from '../../src/core/types.js';
+import { addCsr, ratingsToCsr } from '../../src/data/csr.js';
+import { loadMovieLens100K, readSplit } from '../../src/data/movielens-parsers.js';
+import { concatRatings, holdout, selectRatings } from '../../src/data/split.js';
+import { loadMovieLensSplit } from '../../src/model/movielens-split.js';
 import { needsRealData, realDataDir } from './helpers.js';
 
 function synthetic(n: number): Ratings {

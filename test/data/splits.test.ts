@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { InputError } from '../../src/core/errors.js';
+import type { Ratings } from '../../src/core/types.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
 import { parseSplitSpec, splitRatings } from '../../src/data/split.js';
-import type { Ratings } from '../../src/core/types.js';
-import { InputError } from '../../src/core/errors.js';
 import { tempDir, writeFixture } from './helpers.js';
 
 /** 10 users with 10 ratings each; timestamps run backwards within a user so file order and time order differ. */

@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { InputError } from '../../src/core/errors.js';
 import { loadDataset, readDescriptorFile } from '../../src/data/descriptor.js';
 import { loadMovieLens100KDataset } from '../../src/data/ml100k.js';
 import { loadMovieLens100K } from '../../src/data/movielens-parsers.js';
 import { resolveSynthOptions, synthesize } from '../../src/data/synth.js';
-import { InputError } from '../../src/core/errors.js';
 import { REPO_ROOT, tempDir } from './helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Float32Matrix } from '../../src/core/types.js';
 import { InputError } from '../../src/core/errors.js';
+import type { Float32Matrix } from '../../src/core/types.js';
 import { XGBRegressor, type XGBRegressorParams } from '../../src/gbdt/index.js';
 import { nonlinear } from './helpers.js';
 

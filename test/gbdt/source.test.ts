@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { Float32Matrix } from '../../src/core/types.js';
 import { InputError } from '../../src/core/errors.js';
+import type { Float32Matrix } from '../../src/core/types.js';
 import { matrixSource, type RowSource, XGBRegressor, type XGBRegressorParams } from '../../src/gbdt/index.js';
 import { nonlinear, spyCallbacks } from './helpers.js';
 

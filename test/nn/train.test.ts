@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { InputError } from '../../src/core/errors.js';
 import { createRng } from '../../src/core/rng.js';
 import type { CsrMatrix } from '../../src/core/types.js';
-import { InputError } from '../../src/core/errors.js';
 import { loadAutoencoder, type SideData, trainAutoencoder, trainAutoencoderInWorker } from '../../src/nn/index.js';
 import { mergeCsr } from '../../src/nn/sparse.js';
 

@@ -4,14 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { concatRatings, type FoldIn, type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig, selectRatings } from 'rsattae';
-import { ratingsToCsr } from '../../src/data/csr.js';
-import { foldInBias, leastSquares, warmFoldInFrom } from '../../src/model/stack.js';
-import type { TrainedSides } from '../../src/model/rsattae.js';
-import { buildRows, clipTo } from '../../src/model/booster-rows.js';
+import { concatRatings, type FoldIn, type Ratings, RSAttAE, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
+import { selectRatings } from 'rsattae/data';
 import { errorMetrics } from '../../src/core/error-metrics.js';
-import { trainSides } from '../../src/model/train-sides.js';
+import { ratingsToCsr } from '../../src/data/csr.js';
+import { buildRows, clipTo } from '../../src/model/booster-rows.js';
 import { updateModel } from '../../src/model/incremental-update.js';
+import type { TrainedSides } from '../../src/model/rsattae.js';
+import { foldInBias, leastSquares, warmFoldInFrom } from '../../src/model/stack.js';
+import { trainSides } from '../../src/model/train-sides.js';
 import { synthetic } from './synthetic.js';
 
 describe('leastSquares', () => {

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { concatRatings, IdMap, InputError, RSAttAE, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
-import { ratingsToCsr } from '../../src/data/csr.js';
-import { attendedEmbeddings, layerNormRows } from '../../src/nn/attend.js';
-import { buildRows, clipTo } from '../../src/model/booster-rows.js';
 import { errorMetrics } from '../../src/core/error-metrics.js';
+import { ratingsToCsr } from '../../src/data/csr.js';
+import { buildRows, clipTo } from '../../src/model/booster-rows.js';
 import { updateModel } from '../../src/model/incremental-update.js';
+import { attendedEmbeddings, layerNormRows } from '../../src/nn/attend.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from './synthetic.js';
 

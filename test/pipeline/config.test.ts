@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
+import { CONFIG_PRESET_NAMES, CONFIG_PRESETS, configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, resolveConfig } from '../../src/model/rsattae-config.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
-import { configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, CONFIG_PRESET_NAMES, CONFIG_PRESETS, resolveConfig } from '../../src/model/rsattae-config.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {

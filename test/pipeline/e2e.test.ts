@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { concatRatings, createRng, leaveOneOutEmbeddings, type Ratings, RSAttAE, type RSAttAEFitOptions, ratingsToCsr, selectRatings } from 'rsattae';
+import { concatRatings, type Ratings, RSAttAE, type RSAttAEFitOptions } from 'rsattae';
+import { createRng, ratingsToCsr, selectRatings } from 'rsattae/data';
+import { leaveOneOutEmbeddings } from 'rsattae/model';
 import { needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
 import { meanRmse, synthetic } from './synthetic.js';
 

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { InputError, readExperimentRecords, recordPath, runKey } from 'rsattae';
+import { InputError } from 'rsattae';
+import { readExperimentRecords, recordPath, runKey } from 'rsattae/experiment';
 
 const dir = mkdtempSync(join(tmpdir(), 'rsattae-records-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

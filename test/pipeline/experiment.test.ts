@@ -7,19 +7,9 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  type DatasetDescriptor,
-  type ExperimentRecord,
-  InputError,
-  loadData,
-  planRuns,
-  readDescriptorFile,
-  readExperimentRecords,
-  RSAttAE,
-  runExperiment,
-  synthesize,
-  TABLE3_METHODS,
-} from 'rsattae';
+import { type DatasetDescriptor, InputError, loadData, RSAttAE, readDescriptorFile } from 'rsattae';
+import { synthesize } from 'rsattae/data';
+import { type ExperimentRecord, planRuns, readExperimentRecords, runExperiment, TABLE3_METHODS } from 'rsattae/experiment';
 import { tempDir } from '../data/helpers.js';
 
 const TINY = { epochs: 4, trees: 6, dim: 4 } as const;

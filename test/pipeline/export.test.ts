@@ -4,7 +4,7 @@
  * not the hyparquet-writer that wrote them), check them against buildRows, train a booster on what was read (as
  * Spark or Dask would), `import-booster` it and check the bundle now predicts what that booster predicts.
  */
-import { applyBlend } from '../../src/model/stack.js';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,15 +13,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
-import { parseDescriptor } from '../../src/data/descriptor.js';
 import type { Float32Matrix, Ratings } from '../../src/core/types.js';
-import { XGBRegressor } from '../../src/gbdt/index.js';
-import { type BundleManifest, readManifest } from '../../src/store/model-bundle.js';
+import { parseDescriptor } from '../../src/data/descriptor.js';
 import { alignRatings } from '../../src/data/split.js';
-import { loadData } from '../../src/model/prepare-data.js';
-import type { ExportSchema } from '../../src/store/row-export.js';
-import { RSAttAE } from '../../src/model/rsattae.js';
+import { XGBRegressor } from '../../src/gbdt/index.js';
 import { buildRows } from '../../src/model/booster-rows.js';
+import { loadData } from '../../src/model/prepare-data.js';
+import { RSAttAE } from '../../src/model/rsattae.js';
+import { applyBlend } from '../../src/model/stack.js';
+import { type BundleManifest, readManifest } from '../../src/store/model-bundle.js';
+import type { ExportSchema } from '../../src/store/row-export.js';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { concatRatings, type FoldIn, InputError, RSAttAE, type RecommenderData } from 'rsattae';
-import { attendQuery } from '../../src/nn/attend.js';
+import { concatRatings, type FoldIn, InputError, type RecommenderData, RSAttAE } from 'rsattae';
 import { blendEmbedding, DEFAULT_BLEND } from '../../src/model/foldin.js';
+import { attendQuery } from '../../src/nn/attend.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic, withEncoders } from './synthetic.js';
 

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RSAttAE, type RSAttAEConfigInput, readManifest, resolveConfig } from 'rsattae';
+import { RSAttAE, type RSAttAEConfigInput, resolveConfig } from 'rsattae';
+import { readManifest } from 'rsattae/model';
 import { InputError } from '../../src/core/errors.js';
 import { tempDir } from '../data/helpers.js';
 import { synthetic } from './synthetic.js';

@@ -4,19 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  averagePrecisionAtK,
-  catalogueCoverage,
-  evaluateRanking,
-  fitBaseline,
-  hitAtK,
-  InputError,
-  ndcgAtK,
-  precisionAtK,
-  RSAttAE,
-  rankingMetrics,
-  recallAtK,
-} from 'rsattae';
+import { InputError, RSAttAE } from 'rsattae';
+import { fitBaseline } from 'rsattae/baselines';
+import { averagePrecisionAtK, catalogueCoverage, evaluateRanking, hitAtK, ndcgAtK, precisionAtK, rankingMetrics, recallAtK } from 'rsattae/experiment';
 import { synthetic } from './synthetic.js';
 
 const close = (got: number, want: number, what: string): void => assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got} vs ${want}`);

@@ -1,7 +1,9 @@
 /** Nearest items by cosine similarity of embeddings, and unknown ids as data (issue code unknown_id). */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { cosineNeighbours, InputError, type RSAttAE, similarItems, UNKNOWN_ID } from 'rsattae';
+import { InputError, type RSAttAE } from 'rsattae';
+import { UNKNOWN_ID } from 'rsattae/data';
+import { cosineNeighbours, similarItems } from 'rsattae/model';
 import { tinyModel } from '../serve/helpers.js';
 
 // rows: 0 = (1, 0), 1 = (2, 0.1) nearly parallel to 0, 2 = (0, 1) orthogonal, 3 = (-1, 0) opposite, 4 = zero

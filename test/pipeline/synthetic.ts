@@ -1,5 +1,6 @@
 /** Shared pipeline test data: a small synthetic rating problem and the mean-predictor baseline. */
-import { createRng, type FeatureMatrix, type Ratings, type RecommenderData } from 'rsattae';
+import type { Ratings, RecommenderData } from 'rsattae';
+import { createRng, type FeatureMatrix } from 'rsattae/data';
 import { tableEncoder } from '../../src/data/encoding.js';
 
 /** A small low-rank rating problem with features that explain part of it. */

@@ -5,19 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  encodeTable,
-  type FeatureTable,
-  fitTableEncoder,
-  IdMap,
-  InputError,
-  mergeRatings,
-  type NewRatings,
-  type Ratings,
-  RSAttAE,
-  type RecommenderData,
-  updateModel,
-} from 'rsattae';
+import { type FeatureTable, IdMap, InputError, type NewRatings, type Ratings, type RecommenderData, RSAttAE, updateModel } from 'rsattae';
+import { encodeTable, fitTableEncoder } from 'rsattae/data';
+import { mergeRatings } from 'rsattae/model';
 import { tempDir } from '../data/helpers.js';
 import { synthetic } from './synthetic.js';
 

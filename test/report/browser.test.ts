@@ -10,10 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { escapeHtml } from 'rsattae';
+import { escapeHtml } from 'rsattae/report';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 import { EXPECTED_MARKS, writeColdStart, writeEvaluation, writeModel, writeRecords } from './fixtures.js';
 

@@ -5,7 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type ExperimentName, RSAttAE, type RunConfig, recordPath, runKey } from 'rsattae';
+import { RSAttAE } from 'rsattae';
+import { type ExperimentName, type RunConfig, recordPath, runKey } from 'rsattae/experiment';
 import { synthetic } from '../pipeline/synthetic.js';
 
 export const SEEDS = [1, 2, 3];

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildReport, readReportInputs, recordPath, runKey } from 'rsattae';
+import { recordPath, runKey } from 'rsattae/experiment';
+import { buildReport, readReportInputs } from 'rsattae/report';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 import { EXPECTED_MARKS, writeColdStart, writeEvaluation, writeModel, writeRecord, writeRecords } from './fixtures.js';
 

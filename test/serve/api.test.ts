@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createServer, MAX_K, type RSAttAE, type RSAttAEServer, similarItems } from 'rsattae';
+import type { RSAttAE } from 'rsattae';
+import { similarItems } from 'rsattae/model';
+import { createServer, MAX_K, type RSAttAEServer } from 'rsattae/serve';
 import type { z } from 'zod';
 import * as schemas from '../../src/serve/api-schemas.js';
 import { tempDir } from '../data/helpers.js';

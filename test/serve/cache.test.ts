@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { buildApp, loadServed, ModelHolder, type RSAttAE, scoreMatrixBytes, scorePairs } from 'rsattae';
+import type { RSAttAE } from 'rsattae';
+import { buildApp, loadServed, ModelHolder, scoreMatrixBytes, scorePairs } from 'rsattae/serve';
 import { precomputed } from '../../src/serve/model-holder.js';
 import { tempDir } from '../data/helpers.js';
 import { tinyBundle } from './helpers.js';

@@ -1,9 +1,9 @@
 /** The predictions hot path against its reference: the fast body check against zod (the oracle) on thousands of generated valid and invalid JSON bodies. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createRng, type Rng } from 'rsattae';
-import { checkPredictionsBody } from '../../src/serve/fast-predictions.js';
+import { createRng, type Rng } from 'rsattae/data';
 import { MAX_ID_LENGTH, predictionsRequestSchema } from '../../src/serve/api-schemas.js';
+import { checkPredictionsBody } from '../../src/serve/fast-predictions.js';
 
 const pick = <T>(xs: readonly T[], rng: Rng): T => xs[rng.nextInt(xs.length)];
 

@@ -8,7 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ApiError, buildApp, createServer, ModelHolder, type RSAttAE, type RSAttAEServer, WorkQueue } from 'rsattae';
+import type { RSAttAE } from 'rsattae';
+import { ApiError, buildApp, createServer, ModelHolder, type RSAttAEServer, WorkQueue } from 'rsattae/serve';
 import { REPO_ROOT, tempDir } from '../data/helpers.js';
 import { type Answer, call, errorOf, tinyBundle, tinyModel } from './helpers.js';
 
