@@ -26,11 +26,11 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
   const out = resolve(opts.out);
   const model = await RSAttAE.load(dir);
   try {
-    if (model.parts.config.embeddings !== 'in-sample') {
-      note(`note: the model's booster was trained on ${model.parts.config.embeddings} embeddings; the exported rows use the bundle's in-sample embeddings (what predict uses)`);
+    if (model.config.embeddings !== 'in-sample') {
+      note(`note: the model's booster was trained on ${model.config.embeddings} embeddings; the exported rows use the bundle's in-sample embeddings (what predict uses)`);
     }
-    if (model.parts.config.blend.length > 0) {
-      note(`note: the model stacks its booster with ${model.parts.config.blend.join(', ')}; the rows are the booster's alone, and an imported booster takes its place in the stack, with the weights and cold rules fitted for this one`);
+    if (model.config.blend.length > 0) {
+      note(`note: the model stacks its booster with ${model.config.blend.join(', ')}; the rows are the booster's alone, and an imported booster takes its place in the stack, with the weights and cold rules fitted for this one`);
     }
     const schema = await exportRows(model, dir, out, {
       dataDir: resolveDataDir(opts.dataDir),

@@ -178,7 +178,7 @@ async function train(opts: TrainOptions): Promise<void> {
         coldTest,
       },
       defaults: report.defaults,
-      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate, treesUsed: model.parts.xgb.bestIteration === undefined ? config.xgboost.nEstimators : model.parts.xgb.bestIteration + 1, validationRows: config.validationRows, boosterEmbeddings: config.boosterEmbeddings, blend: config.blend },
+      config: { epochs: config.autoencoder.epochs, trees: config.xgboost.nEstimators, learningRate: config.xgboost.learningRate, treesUsed: model.report?.choices?.trees.used ?? config.xgboost.nEstimators, validationRows: config.validationRows, boosterEmbeddings: config.boosterEmbeddings, blend: config.blend },
       metrics: {
         validation: { rmse: round(report.validation.rmse), mae: round(report.validation.mae) },
         test: { rmse: round(testMetrics.rmse), mae: round(testMetrics.mae) },
@@ -463,7 +463,7 @@ async function evaluate(opts: EvaluateOptions): Promise<void> {
     const manifest = await readManifest(dir);
     const trained = recordedDescriptor(manifest, opts.model);
     result = await withModel(opts.model, async (model) => {
-      const { aligned, split, dataset } = await testRatingsFor(opts, { ...model.parts, trained, prepared: manifest.config, source: manifest.data });
+      const { aligned, split, dataset } = await testRatingsFor(opts, { users: model.users, items: model.items, scale: model.scale, trained, prepared: manifest.config, source: manifest.data });
       const m = model.evaluate(aligned.ratings);
       const ranking = rankingFor(model, aligned.ratings, opts);
       const test = { rmse: round(m.rmse), mae: round(m.mae), count: m.count };

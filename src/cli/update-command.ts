@@ -50,7 +50,7 @@ function readingOf(d: Partial<DatasetDescriptor>): Partial<DatasetDescriptor> {
 async function readNew(file: string, reading: Partial<DatasetDescriptor>, model: RSAttAE) {
   const users = new IdMap();
   const items = new IdMap();
-  const read = await readRatingsFile(file, { ...ratingsReading(reading), scale: model.parts.scale, users, items });
+  const read = await readRatingsFile(file, { ...ratingsReading(reading), scale: model.scale, users, items });
   return { ratings: read.ratings, users, items, sha256: read.sha256 };
 }
 
@@ -67,7 +67,7 @@ async function update(opts: UpdateCliOptions): Promise<void> {
   const model = await RSAttAE.load(from, { autoencoders: true });
   let updated: RSAttAE | undefined;
   try {
-    const { prepared, align } = await reloadTrainedData(trained, manifest.config, model.parts, { dataDir: resolveDataDir(opts.dataDir) });
+    const { prepared, align } = await reloadTrainedData(trained, manifest.config, model, { dataDir: resolveDataDir(opts.dataDir) });
     const train = align(prepared.data.train);
     const validation = align(prepared.data.validation);
     if (train.unknown.ratings + validation.unknown.ratings > 0) {
@@ -78,7 +78,7 @@ async function update(opts: UpdateCliOptions): Promise<void> {
     for (const u of manifest.data?.updates ?? []) {
       const read = await readNew(u.file, u.reading, model);
       if (read.sha256 !== u.sha256) throw new InputError(`${u.file}, added to this model by an earlier update, has changed since (its SHA-256 differs); the ratings the model learnt from cannot be rebuilt`);
-      const aligned = alignRatings(read.ratings, read, model.parts);
+      const aligned = alignRatings(read.ratings, read, model);
       if (aligned.unknown.ratings > 0) throw new InputError(`${u.file}, added by an earlier update, names users or items the model does not know`);
       previous = mergeRatings(previous, aligned.ratings, manifest.config.valFraction, manifest.config.seed);
     }
@@ -117,9 +117,9 @@ async function update(opts: UpdateCliOptions): Promise<void> {
     updated = outcome.model;
     bar?.stop();
     const report = updated.report!;
-    const testSet = alignRatings(prepared.test, { users: prepared.data.users!, items: prepared.data.items! }, updated.parts);
+    const testSet = alignRatings(prepared.test, { users: prepared.data.users!, items: prepared.data.items! }, updated);
     const test = testSet.ratings.rating.length > 0 ? updated.evaluate(testSet.ratings) : undefined;
-    const added = alignRatings(fresh.ratings, fresh, updated.parts).ratings;
+    const added = alignRatings(fresh.ratings, fresh, updated).ratings;
     const testPairs = new Set(Array.from(testSet.ratings.user, (u, k) => `${u},${testSet.ratings.item[k]}`));
     const leaked = Array.from(added.user, (u, k) => `${u},${added.item[k]}`).filter((pair) => testPairs.has(pair)).length;
     if (leaked > 0) note(`warning: ${leaked} of the new ratings are pairs of the test set (${prepared.split}); its metrics below are not held out`);

@@ -189,7 +189,7 @@ export function evaluateRanking(model: RSAttAE | BaselineModel, test: Ratings, o
   }
   if (relevantOf.size === 0) throw new InputError(`no test rating reaches the relevance threshold ${relevance}; nothing to rank against`);
   // a baseline keeps the ratings it was fitted on (train + validation), the same "seen" set as RSAttAE's
-  const seenCsr: CsrMatrix = 'parts' in model ? model.parts.seen : ratingsToCsr(model.train, nUsers, nItems, 'user');
+  const seenCsr: CsrMatrix = 'seen' in model ? model.seen : ratingsToCsr(model.train, nUsers, nItems, 'user');
   const { indptr, indices } = seenCsr;
   const seen = new Uint8Array(nItems);
   const candidates = new Int32Array(nItems);

@@ -5,9 +5,9 @@
 
 import { errorMetrics } from '../core/error-metrics.js';
 import { InputError, UNKNOWN_ID } from '../core/errors.js';
-import type { Float32Matrix, Ratings } from '../core/types.js';
+import type { CsrMatrix, Float32Matrix, Ratings } from '../core/types.js';
 import { ratingsToCsr } from '../data/csr.js';
-import { IdMap } from '../data/dataset.js';
+import { IdMap, type RatingScale } from '../data/dataset.js';
 import { concatRatings } from '../data/split.js';
 import { XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
@@ -203,6 +203,31 @@ export class RSAttAE {
     this.nUsers = parts.nUsers;
     this.nItems = parts.nItems;
     this.report = parts.report;
+  }
+
+  /** The users' external ids and their 0-based indices. */
+  get users(): IdMap {
+    return this.parts.users;
+  }
+
+  /** The items' external ids and their 0-based indices. */
+  get items(): IdMap {
+    return this.parts.items;
+  }
+
+  /** Each item's title by index, when the data had titles. */
+  get itemTitles(): readonly string[] | undefined {
+    return this.parts.itemTitles;
+  }
+
+  /** The rating scale predictions are clipped to, when the data declared one. */
+  get scale(): RatingScale | undefined {
+    return this.parts.scale;
+  }
+
+  /** The items each user rated in train + validation (rows = users, column indices ascending): what recommend leaves out. */
+  get seen(): CsrMatrix {
+    return this.parts.seen;
   }
 
   /**

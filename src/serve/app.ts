@@ -133,7 +133,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       model: () => holder.current.scores === undefined,
       handler: ({ body }) => {
         const served = holder.current;
-        const { users, items } = served.model.parts;
+        const { users, items } = served.model;
         const { pairs } = body;
         const u = new Int32Array(pairs.length);
         const i = new Int32Array(pairs.length);
@@ -159,7 +159,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       handler: ({ params, query }) => {
         const served = holder.current;
         const unknown: ApiIssue[] = [];
-        const u = lookup(served.model.parts.users, params.id, 'user', unknown, 'params.id');
+        const u = lookup(served.model.users, params.id, 'user', unknown, 'params.id');
         throwUnknown(unknown);
         const items = precomputed(served, u, query.k) ?? served.model.recommend(params.id, query.k);
         return { user: params.id, items };
@@ -190,7 +190,7 @@ function routes(holder: ModelHolder, opts: AppOptions, metrics: ServerMetrics, r
       handler: ({ params, query }) => {
         const { model } = holder.current;
         const unknown: ApiIssue[] = [];
-        lookup(model.parts.items, params.id, 'item', unknown, 'params.id');
+        lookup(model.items, params.id, 'item', unknown, 'params.id');
         throwUnknown(unknown);
         return { item: params.id, items: similarItems(model, params.id, query.k) };
       },

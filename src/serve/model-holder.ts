@@ -61,7 +61,7 @@ function best(items: Int32Array, scores: Float32Array, k: number): Int32Array {
 
 /** The unrated items of user `u` (ascending) and their scores in the user's row of a dense score matrix. */
 function unratedRow(model: RSAttAE, matrix: Float32Array, u: number): { items: Int32Array; scores: Float32Array } {
-  const { indptr, indices } = model.parts.seen;
+  const { indptr, indices } = model.seen;
   const m = model.nItems;
   const seen = new Uint8Array(m);
   for (let p = indptr[u]; p < indptr[u + 1]; p++) seen[indices[p]] = 1;
@@ -82,7 +82,7 @@ function unratedRow(model: RSAttAE, matrix: Float32Array, u: number): { items: I
  * `keepScores`, every item of every user is scored (rated ones too) and the dense matrix returned.
  */
 export async function precomputeTopN(model: RSAttAE, k: number, keepScores = false): Promise<{ top: TopN; scores?: Float32Array }> {
-  const { indptr, indices } = model.parts.seen;
+  const { indptr, indices } = model.seen;
   const n = model.nUsers;
   const m = model.nItems;
   const outItems: Int32Array[] = new Array(n);
@@ -139,7 +139,7 @@ export function precomputed(served: Served, u: number, k: number): Recommendatio
     its = Int32Array.from(order, (j) => row.items[j]);
     sc = Float32Array.from(order, (j) => row.scores[j]);
   } else return undefined;
-  const { items, itemTitles } = served.model.parts;
+  const { items, itemTitles } = served.model;
   const out: Recommendation[] = [];
   for (let j = 0; j < Math.min(k, its.length); j++) {
     out.push({ item: items.id(its[j]), ...(itemTitles ? { title: itemTitles[its[j]] } : {}), score: sc[j] });

@@ -19,8 +19,8 @@ function probe(env: Record<string, string>): { status: number | null; stdout: st
 }
 
 describe('finding libxgboost', () => {
-  test('the package root exports the gbdt API', async () => {
-    const root = (await import('rsattae')) as Record<string, unknown>;
+  test('the rsattae/xgboost entry exports the gbdt API', async () => {
+    const root = (await import('rsattae/xgboost')) as Record<string, unknown>;
     for (const name of ['XGBRegressor', 'xgboostVersion', 'xgboostLibraryPath', 'XGBoostError', 'XGBoostNotFoundError']) {
       assert.equal(typeof root[name], 'function', name);
     }
