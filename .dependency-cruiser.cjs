@@ -2,7 +2,7 @@
  * The import graph of src/, checked by `npm run check:imports` (dependency-cruiser; run in .ci/run after lint).
  *
  * Layers, lowest first; a file may import only from its own layer or the ones below it:
- *   1. core        src/core/        errors, version, rng, shared data types, atomic writes, crash injection, error metrics
+ *   1. core        src/core/        errors, version, rng, seeds, shared data types, atomic writes, crash injection, error metrics
  *   2. data        src/data/        readers, dataset model, encoders, splits, downloads, synthetic data
  *   3. algorithms  src/nn/ src/gbdt/ src/baselines/ (src/fm/)   each on core and data only, not on one another
  *   4. model       src/model/ src/store/   the RSAttAE model and its parts; model and baseline bundles, row export

@@ -33,7 +33,7 @@ import type { Ratings } from '../../src/core/types.js';
 import { concatRatings } from '../../src/data/split.js';
 import { type ColdTest, coldFlags, loadData } from '../../src/model/prepare-data.js';
 import { RSAttAE } from '../../src/model/rsattae.js';
-import { type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
+import { checkConfigInput, type RSAttAEConfigInput } from '../../src/model/rsattae-config.js';
 import { peakRssMB } from '../rss.js';
 import { isSharedDataset, SHARED_DATASETS, type SharedDataset, sharedDescriptor } from './datasets.js';
 
@@ -115,7 +115,7 @@ function configInput(text: string): RSAttAEConfigInput {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('--config must be a JSON object');
   if ('seed' in value) throw new Error('--config must not set seed: give the seeds with --seeds');
   const input = value as RSAttAEConfigInput;
-  resolveConfig(input); // an invalid field fails here, before any run, naming it
+  checkConfigInput(input); // an invalid field fails here, before any run, naming it
   return input;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the CLI commands: option parsers that fail with commander's usage errors (exit 2), the common
- * `--data-dir` and autoencoder options, JSON output, and a progress reporter that draws a bar only on a terminal.
+ * `--data-dir` option, JSON output, and a progress reporter that draws a bar only on a terminal. (The configuration's
+ * options are generated from its schema: config-options.ts.)
  */
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -21,17 +22,10 @@ export function parseNonNegativeInt(value: string): number {
   return n;
 }
 
-/** Parses a seed: any whole number within ±2^53. */
+/** Parses a seed: any whole number within ±2^53 (`data synth`'s; the configuration's seed has its own range, from its schema). */
 export function parseSeed(value: string): number {
   const n = INTEGER.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
-  return n;
-}
-
-/** Parses a fraction strictly between 0 and 1, e.g. `0.1`. */
-export function parseFraction(value: string): number {
-  const n = value.trim() === '' ? Number.NaN : Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number strictly between 0 and 1.');
   return n;
 }
 
@@ -144,32 +138,4 @@ export function createProgress(label: string, opts: ProgressOptions = {}): Progr
       if (message !== undefined) stream.write(`${message}\n`);
     },
   };
-}
-
-/** Values of the options added by {@link addAutoencoderOptions}. */
-export interface AutoencoderOptions {
-  seed: number;
-  dim: number;
-  epochs?: number;
-  patience?: number;
-  valFraction: number;
-  model: 'attention' | 'vanilla';
-  restore: 'best' | 'last';
-  backend: 'wasm' | 'cpu';
-}
-
-/**
- * Adds the options `train` and `embed` share (seed, validation share, autoencoder settings), so the two commands
- * cannot drift apart in names, defaults or validation. Defaults are the paper's or the reference's.
- */
-export function addAutoencoderOptions(cmd: Command): Command {
-  return cmd
-    .option('--seed <n>', 'seed of the validation holdout, initialisation, dropout (and XGBoost)', parseSeed, 42)
-    .option('--dim <n>', 'embedding dimension d (paper: 64)', parsePositiveInt, 64)
-    .option('--epochs <n>', 'autoencoder epochs (default 1000 as the reference; train: 300 from 5M training ratings)', parsePositiveInt)
-    .option('--patience <n>', 'stop an autoencoder after n epochs without a better validation RMSE (0 = never; train: default 100, never with --preset paper)', parseNonNegativeInt)
-    .option('--val-fraction <f>', 'share of the base split held out for validation (paper: 0.1)', parseFraction, 0.1)
-    .option('--model <kind>', 'attention (RSAttAE) or vanilla autoencoders', parseChoice(['attention', 'vanilla'] as const), 'attention')
-    .option('--restore <which>', 'autoencoder weights kept: best (validation) or last epoch (reference)', parseChoice(['best', 'last'] as const), 'best')
-    .option('--backend <name>', 'autoencoder kernels: wasm (WebAssembly SIMD) or cpu (plain TypeScript)', parseChoice(['wasm', 'cpu'] as const), 'wasm');
 }

@@ -20,18 +20,20 @@ import { DATASET_NAMES, datasetSpec } from '../data/registry.js';
 import { concatRatings } from '../data/split.js';
 import { SYNTH_FORMATS, SYNTH_SHAPES, type SynthFormat, type SynthShape, synthesize } from '../data/synth.js';
 import { prepareData } from '../model/prepare-data.js';
+import { checkConfigInput } from '../model/rsattae-config.js';
 import {
   addDataDirOption,
   createProgress,
   note,
   parseChoice,
-  parseFraction,
   parsePositiveInt,
   parsePositiveNumber,
   parseSeed,
   writeJson,
 } from './command-helpers.js';
+import { PREPARATION_OPTIONS } from './config-options.js';
 import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
+import { addSchemaOptions, givenValues } from './schema-options.js';
 
 /** Options every data sub-command understands. */
 interface CommonOptions {
@@ -39,9 +41,8 @@ interface CommonOptions {
   timeout: number;
 }
 
+/** The options of `data info` besides `--seed` and `--val-fraction` (read with givenValues). */
 interface InfoOptions extends CommonOptions, DatasetOptions {
-  valFraction: number;
-  seed: number;
   json?: boolean;
 }
 
@@ -135,10 +136,8 @@ export function registerDataCommands(program: Command): void {
     .command('info')
     .description('show counts, density, rating scale and feature sizes of a dataset: a preset (downloaded when missing) or your own files')
     .argument('[dataset]', `a preset (${DATASET_NAMES.join(', ')}); or use --ratings FILE / --dataset-file FILE`);
-  addDatasetOptions(infoCmd)
-    .option('--val-fraction <f>', 'share of the training part held out for validation, in (0,1)', parseFraction, 0.1)
-    .option('--seed <n>', 'seed of the split and the validation hold-out', parseSeed, 42)
-    .option('--json', 'print one JSON object instead of a table');
+  // the split's seed and validation share as train takes them (the configuration's fields)
+  addSchemaOptions(addDatasetOptions(infoCmd), PREPARATION_OPTIONS).option('--json', 'print one JSON object instead of a table');
   addTimeoutOption(infoCmd);
   infoCmd.action(async (name: string | undefined, opts: InfoOptions) => {
     if (name !== undefined) datasetSpec(name); // InputError listing the known names
@@ -166,11 +165,12 @@ export function registerDataCommands(program: Command): void {
     // a split is shown when asked for, or when the data brings its own test set
     if (opts.split !== undefined || ds.test !== undefined) {
       const split = descriptorSplit(desc, opts.split);
-      const p = prepareData(ds, { split, valFraction: opts.valFraction, seed: opts.seed });
+      const { seed, valFraction } = checkConfigInput(givenValues(infoCmd, PREPARATION_OPTIONS));
+      const p = prepareData(ds, { split, valFraction, seed });
       info.split = {
         name: p.split,
-        valFraction: opts.valFraction,
-        seed: opts.seed,
+        valFraction,
+        seed,
         train: p.data.train.rating.length,
         validation: p.data.validation.rating.length,
         test: p.test.rating.length,

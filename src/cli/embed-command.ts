@@ -16,13 +16,17 @@ import { writeFileAtomic } from '../core/atomic-fs.js';
 import type { Float32Matrix } from '../core/types.js';
 import { resolveDataDir } from '../data/location.js';
 import { loadData } from '../model/prepare-data.js';
+import { checkConfigInput } from '../model/rsattae-config.js';
 import { resolveAutoencoderConfig } from '../nn/autoencoder-config.js';
 import { initBackend, type TrainedAutoencoder, trainAutoencoder } from '../nn/index.js';
 import { type Side, sideData } from '../nn/side-data.js';
-import { type AutoencoderOptions, addAutoencoderOptions, createProgress, note, parseChoice, writeJson } from './command-helpers.js';
+import { createProgress, note, parseChoice, writeJson } from './command-helpers.js';
+import { EMBED_AUTOENCODER_OPTIONS, PREPARATION_OPTIONS } from './config-options.js';
 import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
+import { addSchemaOptions, givenValues } from './schema-options.js';
 
-interface EmbedOptions extends AutoencoderOptions, DatasetOptions {
+/** The options of `embed` besides its configuration flags (read with givenValues). */
+interface EmbedOptions extends DatasetOptions {
   side: Side | 'both';
   out?: string;
   json?: boolean;
@@ -56,50 +60,38 @@ const round = (x: number, digits = 4): number | null => (Number.isFinite(x) ? Nu
 
 /** Registers `embed` on the program. */
 export function registerEmbedCommand(program: Command): void {
-  addDatasetOptions(
-    addAutoencoderOptions(
-      program.command('embed').description('train the user and/or item autoencoder and report or write their embeddings'),
-    ),
-  )
+  const cmd = program.command('embed').description('train the user and/or item autoencoder and report or write their embeddings');
+  // the split's seed and share as train takes them; the autoencoder's settings with its own defaults (the reference's)
+  addDatasetOptions(addSchemaOptions(cmd, [...PREPARATION_OPTIONS, ...EMBED_AUTOENCODER_OPTIONS]))
     .option('--side <side>', 'users, movies or both', parseChoice(['users', 'movies', 'both'] as const), 'both')
     .option('--out <dir>', 'write embeddings (.npy), learning curves (.csv) and the modules here')
     .option('--json', 'print one JSON object with the results')
     .action(async (opts: EmbedOptions) => {
-      await initBackend(opts.backend);
+      const prep = checkConfigInput(givenValues(cmd, PREPARATION_OPTIONS));
+      // every module of embed gets the seed as it is (train derives one per module)
+      const settings = resolveAutoencoderConfig({ ...givenValues(cmd, EMBED_AUTOENCODER_OPTIONS), seed: prep.seed });
+      await initBackend(settings.backend);
       const { data } = await loadData(await descriptorFromOptions(opts), {
         dataDir: resolveDataDir(opts.dataDir),
-        valFraction: opts.valFraction,
-        seed: opts.seed,
+        valFraction: prep.valFraction,
+        seed: prep.seed,
       });
       const sides: Side[] = opts.side === 'both' ? ['users', 'movies'] : [opts.side];
       const report: Record<string, unknown> = {};
-      // embed trains the autoencoders alone: the reference's 1000 epochs unless --epochs says otherwise
-      const epochs = opts.epochs ?? resolveAutoencoderConfig({}).epochs;
+      const { epochs } = settings;
       for (const side of sides) {
         const input = sideData(data, side);
         const progress = createProgress(`${side} autoencoder`, { total: epochs });
         const t0 = performance.now();
-        const res = await trainAutoencoder(
-          input,
-          {
-            model: opts.model,
-            dim: opts.dim,
-            epochs,
-            patience: opts.patience,
-            seed: opts.seed,
-            restore: opts.restore,
-            backend: opts.backend,
-          },
-          { onEpoch: (e) => progress.update(e.epoch) },
-        );
+        const res = await trainAutoencoder(input, settings, { onEpoch: (e) => progress.update(e.epoch) });
         const seconds = (performance.now() - t0) / 1000;
         progress.stop(
           `${side}: best validation RMSE ${res.bestValidationRmse.toFixed(4)} at epoch ${res.bestEpoch} of ${res.epochsRun}, ` +
             `${res.msPerEpoch.toFixed(1)} ms/epoch, alpha ${Number.isNaN(res.alpha) ? '-' : res.alpha.toFixed(3)}`,
         );
         report[side] = {
-          model: opts.model,
-          dim: opts.dim,
+          model: settings.model,
+          dim: settings.dim,
           epochs,
           epochsRun: res.epochsRun,
           bestEpoch: res.bestEpoch,

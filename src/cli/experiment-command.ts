@@ -8,11 +8,12 @@ import { MultiBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveDataDir } from '../data/location.js';
 import type { PlannedRun } from '../evaluation/experiment-plan.js';
-import { parseExperimentName, TABLE3_METHODS } from '../evaluation/experiment-plan.js';
+import { experimentSettingsSchema, parseExperimentName, TABLE3_METHODS } from '../evaluation/experiment-plan.js';
 import { EXPERIMENT_NAMES, type ExperimentRecord } from '../evaluation/experiment-record.js';
 import { type ExperimentEvent, type ExperimentPlan, planRuns, runExperiment } from '../evaluation/experiment-run.js';
-import { note, parseFraction, parsePositiveInt, parseSeed, writeJson } from './command-helpers.js';
+import { note, writeJson } from './command-helpers.js';
 import { addDatasetOptions, type DatasetOptions, descriptorFromOptions } from './dataset-options.js';
+import { addSchemaOptions, type SchemaOption } from './schema-options.js';
 
 interface ExperimentCliOptions extends DatasetOptions {
   seeds?: number[];
@@ -192,19 +193,23 @@ async function experiment(name: string, opts: ExperimentCliOptions): Promise<voi
 
 /** Registers `experiment` on the program. */
 export function registerExperimentCommand(program: Command): void {
-  addDatasetOptions(
-    program
-      .command('experiment')
-      .description(`run one of the paper's experiments (${EXPERIMENT_NAMES.join(', ')}) as a resumable sweep: one JSON record per run in --out; a rerun skips recorded runs`)
-      .argument('<name>', `the experiment: ${EXPERIMENT_NAMES.join(', ')}`),
-  )
-    .option('--seeds <list>', 'seeds, one run each, e.g. 42,1,2 (default 42)', listOf(parseSeed))
+  const cmd = program
+    .command('experiment')
+    .description(`run one of the paper's experiments (${EXPERIMENT_NAMES.join(', ')}) as a resumable sweep: one JSON record per run in --out; a rerun skips recorded runs`)
+    .argument('<name>', `the experiment: ${EXPERIMENT_NAMES.join(', ')}`);
+  // the sweep's settings: description, default and validation from the experiment's schema (the configuration's fields)
+  const settings = experimentSettingsSchema.shape;
+  const flag = (flags: string, field: keyof typeof settings): SchemaOption => ({ flags, path: [field], schema: settings[field] });
+  addSchemaOptions(cmd, [
+    flag('--seeds <list>', 'seeds'),
+    flag('--epochs <n>', 'epochs'),
+    flag('--trees <n>', 'trees'),
+    flag('--dim <n>', 'dim'),
+    flag('--dims <list>', 'dims'),
+    flag('--val-fraction <f>', 'valFraction'),
+  ]);
+  addDatasetOptions(cmd)
     .option('--out <dir>', 'where records go: <dir>/<experiment>/<key>.json', 'experiments')
-    .option('--epochs <n>', 'autoencoder epochs (default 1000, the paper)', parsePositiveInt)
-    .option('--trees <n>', 'XGBoost trees (default 1900, the paper; table2 scales its setups 1300…1900 by n/1900)', parsePositiveInt)
-    .option('--dim <n>', 'embedding dimension d (default 64, the paper)', parsePositiveInt)
-    .option('--dims <list>', 'fig4a: the dimensions (default 8,16,32,64,128,256)', listOf(parsePositiveInt))
-    .option('--val-fraction <f>', 'share of the training part held out for validation (default 0.1, the paper)', parseFraction)
     .option('--methods <list>', `table3 / cv: the methods (default all: ${TABLE3_METHODS.join(', ')})`, listOf(String))
     .option('--dry-run', 'list the runs (done or to do) with their estimated time, and train nothing')
     .option('--json', 'print one JSON object on stdout')

@@ -3,9 +3,10 @@
  * over {@link RSAttAE}: parse options, report progress on stderr, print a report (one JSON object with --json).
  */
 import { join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { BASELINE_ALGORITHMS, type BaselineAlgorithm, type BaselineModel, fitBaseline } from '../baselines/index.js';
 import { InputError } from '../core/errors.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { Ratings } from '../core/types.js';
 import type { RatingScale } from '../data/dataset.js';
 import { IdMap } from '../data/dataset.js';
@@ -18,39 +19,22 @@ import type { FoldIn, FoldInInput, FoldInMethod } from '../model/foldin.js';
 import type { DataSource, FitChoices } from '../model/model-types.js';
 import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
 import { RSAttAE } from '../model/rsattae.js';
-import { BLEND_ALGORITHMS, type BlendAlgorithm, CONFIG_PRESET_NAMES, type ConfigPresetName, LARGE_DATA_FROM, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
+import { CONFIG_PRESET_NAMES, type ConfigPresetName, checkConfigInput, type DataPreparation, LARGE_DATA_FROM, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
 import { isBaselineBundle, loadBaseline, saveBaseline } from '../store/baseline-bundle.js';
 import { readManifest } from '../store/model-bundle.js';
-import {
-  type AutoencoderOptions,
-  addAutoencoderOptions,
-  addDataDirOption,
-  createProgress,
-  note,
-  type Progress,
-  parseChoice,
-  parsePositiveInt,
-  parsePositiveNumber,
-  writeJson,
-} from './command-helpers.js';
+import { addDataDirOption, createProgress, note, type Progress, parseChoice, parsePositiveInt, parsePositiveNumber, writeJson } from './command-helpers.js';
+import { TRAIN_CONFIG_OPTIONS } from './config-options.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import { parseFeatureList, parseRatingList } from './foldin-options.js';
+import { addSchemaOptions, givenValues, isGiven } from './schema-options.js';
 
 /** What `train --algorithm` takes: RSAttAE, or one of the baselines. */
 const ALGORITHMS = ['rsattae', ...BASELINE_ALGORITHMS] as const;
 
-interface TrainOptions extends AutoencoderOptions, DatasetOptions {
+/** The options of `train` besides its configuration flags (TRAIN_CONFIG_OPTIONS, read with givenValues). */
+interface TrainOptions extends DatasetOptions {
   algorithm: (typeof ALGORITHMS)[number];
-  nEstimators?: number;
-  learningRate?: number;
-  parallel: boolean;
-  embeddings: 'in-sample' | 'leave-one-out' | 'out-of-fold';
-  folds: number;
-  validationRows?: 'in-sample' | 'held-out';
-  boosterEmbeddings?: 'encoder' | 'attended' | 'both';
   preset?: ConfigPresetName;
-  earlyStopping?: number;
-  blend?: BlendAlgorithm[];
   out?: string;
   json?: boolean;
 }
@@ -71,12 +55,12 @@ function downloadProgress(): { onProgress: (received: number, total: number | un
   };
 }
 
-/** The dataset `train` names, split and prepared (with a download bar when it has to be fetched). */
-async function trainingData(opts: TrainOptions): Promise<PreparedData & { datasetName: string }> {
+/** The dataset `train` names, split and prepared as `prep` says (with a download bar when it has to be fetched). */
+async function trainingData(opts: TrainOptions, prep: DataPreparation): Promise<PreparedData & { datasetName: string }> {
   const dl = downloadProgress();
   const prepared = await loadData(await descriptorFromOptions(opts), {
-    valFraction: opts.valFraction,
-    seed: opts.seed,
+    valFraction: prep.valFraction,
+    seed: prep.seed,
     dataDir: resolveDataDir(opts.dataDir),
     onDownload: dl.onProgress,
   });
@@ -84,32 +68,14 @@ async function trainingData(opts: TrainOptions): Promise<PreparedData & { datase
   return { ...prepared, datasetName: prepared.data.source?.dataset ?? 'dataset' };
 }
 
-async function train(opts: TrainOptions): Promise<void> {
-  if (opts.algorithm !== 'rsattae') return trainBaseline(opts, opts.algorithm);
+async function train(opts: TrainOptions, cmd: Command): Promise<void> {
+  if (opts.algorithm !== 'rsattae') return trainBaseline(opts, opts.algorithm, cmd);
   const t0 = performance.now();
-  const input: RSAttAEConfigInput = {
-    preset: opts.preset,
-    seed: opts.seed,
-    valFraction: opts.valFraction,
-    embeddings: opts.embeddings,
-    folds: opts.folds,
-    validationRows: opts.validationRows,
-    boosterEmbeddings: opts.boosterEmbeddings,
-    blend: opts.blend,
-    autoencoder: {
-      model: opts.model,
-      dim: opts.dim,
-      epochs: opts.epochs,
-      patience: opts.patience,
-      restore: opts.restore,
-      backend: opts.backend,
-      parallel: opts.parallel,
-    },
-    xgboost: { nEstimators: opts.nEstimators, learningRate: opts.learningRate, earlyStoppingRounds: opts.earlyStopping },
-  };
-  // a bad combination of options is refused before any data is read (the data's size only picks defaults)
-  resolveConfig(input);
-  const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts);
+  // each flag's value was checked by its field's schema as commander parsed it
+  const input: RSAttAEConfigInput = { preset: opts.preset, ...givenValues(cmd, TRAIN_CONFIG_OPTIONS) };
+  // a bad combination is refused before any data is read (the data's size only picks defaults)
+  const prep = checkConfigInput(input);
+  const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts, prep);
   // One bar for both autoencoders (they may train at the same time), then one for XGBoost.
   let aeBar: Progress | undefined;
   let xgbBar: Progress | undefined;
@@ -120,11 +86,9 @@ async function train(opts: TrainOptions): Promise<void> {
     aeBar?.stop([aeLast.users, aeLast.movies].filter(Boolean).join('\n'));
     aeBar = undefined;
   };
-  // the effective configuration (the paper's defaults, or the large-data ones from LARGE_DATA_FROM ratings), for the bars
-  const config = resolveConfig(
-    input,
-    { trainingRatings: data.train.rating.length },
-  );
+  // the run's one resolution (the paper's defaults, or the large-data ones from LARGE_DATA_FROM ratings): what the
+  // bars and the report show is what fit trains with
+  const config = resolveConfig(input, { trainingRatings: data.train.rating.length });
   const model = await RSAttAE.fit(
     data,
     config,
@@ -168,7 +132,7 @@ async function train(opts: TrainOptions): Promise<void> {
     const result = {
       dataset,
       split,
-      seed: opts.seed,
+      seed: config.seed,
       data: {
         users: data.nUsers,
         items: data.nItems,
@@ -198,7 +162,7 @@ async function train(opts: TrainOptions): Promise<void> {
     else {
       const m = result.metrics;
       process.stdout.write(
-        `RSAttAE on ${dataset} ${split} (seed ${opts.seed}): ${data.nUsers} users, ${data.nItems} items, ${data.train.rating.length} / ${data.validation.rating.length} / ${test.rating.length} train / validation / test ratings\n` +
+        `RSAttAE on ${dataset} ${split} (seed ${config.seed}): ${data.nUsers} users, ${data.nItems} items, ${data.train.rating.length} / ${data.validation.rating.length} / ${test.rating.length} train / validation / test ratings\n` +
           (report.defaults === 'large-data'
             ? `  note        large-data defaults (from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings): ${config.autoencoder.epochs} epochs, ${config.xgboost.nEstimators} trees at learning rate ${config.xgboost.learningRate}, booster embeddings ${config.boosterEmbeddings}\n`
             : '') +
@@ -258,29 +222,30 @@ function validationLabel(c: FitChoices | undefined): string {
   return c.stack ? '  (held-out rows, stack cross-fitted)' : '  (held-out rows)';
 }
 
-/** Options that only configure RSAttAE, by their commander key (the defaulted ones are not told apart from given ones). */
-const RSATTAE_ONLY = ['epochs', 'patience', 'nEstimators', 'learningRate'] as const;
-
 /**
  * `train --algorithm <baseline>`: fits on all of the split's training part (train + validation: a baseline has no
  * use for a hold-out), reports test RMSE/MAE, saves a baseline bundle that `evaluate` reads.
  */
-async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm): Promise<void> {
+async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm, cmd: Command): Promise<void> {
   const t0 = performance.now();
-  for (const k of RSATTAE_ONLY) if (opts[k] !== undefined) note(`note: --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} configures rsattae only; ${algorithm} ignores it`);
-  const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts);
+  // of the configuration, a baseline takes the split's seed and validation share; the rest is RSAttAE's
+  const preparation = TRAIN_CONFIG_OPTIONS.filter((o) => o.path[0] === 'seed' || o.path[0] === 'valFraction');
+  for (const o of TRAIN_CONFIG_OPTIONS) if (isGiven(cmd, o) && !preparation.includes(o)) note(`note: ${o.flags.split(' ')[0]} configures rsattae only; ${algorithm} ignores it`);
+  if (opts.preset !== undefined) note(`note: --preset configures rsattae only; ${algorithm} ignores it`);
+  const prep = checkConfigInput(givenValues(cmd, preparation));
+  const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts, prep);
   const trainRatings = concatRatings(data.train, data.validation);
   const t1 = performance.now();
-  const model = fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale }, { algorithm, seed: opts.seed });
+  const model = fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale }, { algorithm, seed: deriveSeed(prep.seed, 'baselines') });
   const fit = (performance.now() - t1) / 1000;
   const m = model.evaluate(test);
   const metrics = { test: { rmse: m.rmse, mae: m.mae } };
   const out = resolve(opts.out ?? join('models', `${algorithm}-${dataset}-${split}`.replace(/[^A-Za-z0-9._-]+/g, '-')));
-  await saveBaseline(model, out, { users: data.users, items: data.items, data: data.source, prepared: { seed: opts.seed, valFraction: opts.valFraction }, metrics, seconds: { fit } });
+  await saveBaseline(model, out, { users: data.users, items: data.items, data: data.source, prepared: prep, metrics, seconds: { fit } });
   const result = {
     dataset,
     split,
-    seed: opts.seed,
+    seed: prep.seed,
     algorithm,
     config: model.config,
     data: { users: data.nUsers, items: data.nItems, train: trainRatings.rating.length, test: test.rating.length, coldTest },
@@ -292,7 +257,7 @@ async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm): 
   if (opts.json) writeJson(result);
   else {
     process.stdout.write(
-      `${algorithm} on ${dataset} ${split} (seed ${opts.seed}): ${data.nUsers} users, ${data.nItems} items, ${result.data.train} / ${test.rating.length} train / test ratings\n` +
+      `${algorithm} on ${dataset} ${split} (seed ${prep.seed}): ${data.nUsers} users, ${data.nItems} items, ${result.data.train} / ${test.rating.length} train / test ratings\n` +
         (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, predicted from the biases they have\n` : '') +
         `  test        RMSE ${result.metrics.test.rmse.toFixed(4)}  MAE ${result.metrics.test.mae.toFixed(4)}\n` +
         `  time        fit ${result.seconds.fit}s, total ${result.seconds.total}s\n  model       ${out}\n`,
@@ -506,51 +471,18 @@ function addNewUserOptions(cmd: Command): Command {
     .option('--method <how>', 'fold-in: attention (encoder mixed with the attention read-out) or encoder (encoder alone)', parseChoice(['attention', 'encoder'] as const), 'attention');
 }
 
-/** `--blend svdpp,knn-baseline`: distinct names of {@link BLEND_ALGORITHMS}. */
-function parseBlend(value: string): BlendAlgorithm[] {
-  if (value.trim() === 'none') return [];
-  const names = value.split(',').map((x) => x.trim());
-  const one = parseChoice(BLEND_ALGORITHMS);
-  const out = names.map(one);
-  if (new Set(out).size !== out.length) throw new InvalidArgumentError('name each algorithm once.');
-  return out;
-}
-
 /** Registers `train`, `evaluate`, `predict` and `recommend` on the program. */
 export function registerModelCommands(program: Command): void {
-  addDatasetOptions(
-    addAutoencoderOptions(
-      program
-        .command('train')
-        .description('train RSAttAE (both autoencoders + XGBoost), or a baseline (--algorithm), on a split, report test RMSE/MAE, save the model'),
-    ),
-  )
+  const trainCmd = program
+    .command('train')
+    .description('train RSAttAE (both autoencoders + XGBoost), or a baseline (--algorithm), on a split, report test RMSE/MAE, save the model');
+  // the configuration's flags: description, default and validation from the configuration's schema
+  addDatasetOptions(addSchemaOptions(trainCmd, TRAIN_CONFIG_OPTIONS))
     .option('--algorithm <name>', `what to train: rsattae, or a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}; fitted on train + validation)`, parseChoice(ALGORITHMS), 'rsattae')
-    .option('--n-estimators <n>', 'XGBoost trees (default 1900 as the paper, Table II setup 4; 300 from 5M training ratings)', parsePositiveInt)
-    .option('--learning-rate <eta>', 'XGBoost learning rate η (default 0.01 as the paper; 0.05 from 5M training ratings)', parsePositiveNumber)
-    .option('--embeddings <how>', "XGBoost training rows' embeddings: in-sample (paper), leave-one-out or out-of-fold", parseChoice(['in-sample', 'leave-one-out', 'out-of-fold'] as const), 'in-sample')
-    .option('--folds <n>', 'folds for out-of-fold embeddings', parsePositiveInt, 5)
-    .option(
-      '--validation-rows <how>',
-      "XGBoost validation rows' embeddings: held-out (default: train ratings only, as a test rating stands) or in-sample (--preset paper; validation ratings in the encoders' input, so the validation figures are optimistic)",
-      parseChoice(['in-sample', 'held-out'] as const),
-    )
-    .option(
-      '--booster-embeddings <which>',
-      "the embedding XGBoost reads per side: encoder (E, paper), attended (Ê, the attention module's output) or both (E and Ê)",
-      parseChoice(['encoder', 'attended', 'both'] as const),
-    )
     .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see the README)`, parseChoice(CONFIG_PRESET_NAMES))
-    .option('--early-stopping <rounds>', 'stop XGBoost after this many rounds without a better validation RMSE (default 100; every tree with --preset paper)', parsePositiveInt)
-    .option(
-      '--blend <list>',
-      `the baselines stacked with the booster, chosen and weighted on held-out validation (comma-separated: ${BLEND_ALGORITHMS.join(', ')}; default all four, baseline-only,svd from 5M training ratings; none: the booster alone, as --preset paper)`,
-      parseBlend,
-    )
-    .option('--no-parallel', 'train the two autoencoders one after the other instead of at once in two threads (same results)')
     .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')
-    .action((opts: TrainOptions) => train(opts));
+    .action((opts: TrainOptions, cmd: Command) => train(opts, cmd));
 
   const evaluateCmd = program
     .command('evaluate')

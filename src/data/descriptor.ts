@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, parseInput } from '../core/errors.js';
+import { seedSchema } from '../core/seeds.js';
 import type { Ratings } from '../core/types.js';
 import { type FeatureColumnSpec, type FeatureTable, IdMap, type RatingScale, type RatingsDataset } from './dataset.js';
 import {
@@ -119,8 +120,8 @@ export const descriptorSchema = z
       .optional(),
     /** Share of the training part held out for validation. */
     valFraction: z.number().gt(0).lt(1).optional(),
-    /** Seed of the split and the hold-out. */
-    seed: z.number().int().optional(),
+    /** Seed of the split and the hold-out, in the range of the configuration's seed (src/core/seeds.ts). */
+    seed: seedSchema.optional(),
   })
   .strict()
   .refine((d) => (d.preset === undefined) !== (d.ratings === undefined), {

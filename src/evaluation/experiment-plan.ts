@@ -12,7 +12,7 @@ import { InputError, parseInput } from '../core/errors.js';
 import type { RatingsDataset } from '../data/dataset.js';
 import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset } from '../data/descriptor.js';
 import { type PreparedData, prepareData } from '../model/prepare-data.js';
-import { configSchema, resolveConfig } from '../model/rsattae-config.js';
+import { configSchema } from '../model/rsattae-config.js';
 import { canonicalJson, EXPERIMENT_NAMES, type ExperimentName, PUBLISHED, type RunConfig, recordPath, runKey } from './experiment-record.js';
 
 /**
@@ -34,26 +34,26 @@ export const FIG4A_DIMS = [8, 16, 32, 64, 128, 256] as const;
 /** The official ML-100K folds `cv` runs over. */
 export const CV_SPLITS = ['u1', 'u2', 'u3', 'u4', 'u5'] as const;
 
-/** The paper's configuration: the defaults of every setting below. */
-const PAPER = resolveConfig({ preset: 'paper' });
-const seedSchema = configSchema.shape.seed.unwrap();
-const positiveInt = z.number().int().min(1);
+const config = configSchema.shape;
+const autoencoder = config.autoencoder.unwrap().shape;
+const xgboost = config.xgboost.unwrap().shape;
 
-/** Schema of the sweep settings of {@link ExperimentOptions}; unset fields take the paper's values. */
+/**
+ * Schema of the sweep settings of {@link ExperimentOptions}. Each setting is the configuration's own field (its range,
+ * description and default: the schema's defaults are the paper's), so an unset one takes the paper's value.
+ */
 export const experimentSettingsSchema = z
   .object({
-    /** Seeds of the validation hold-out, initialisation and XGBoost; one run per seed. Default [42]. */
-    seeds: z.array(seedSchema).min(1).default([42]),
-    /** Autoencoder epochs (paper: 1000). */
-    epochs: positiveInt.default(PAPER.autoencoder.epochs),
-    /** XGBoost trees of table3/cv (paper: 1900, setup 4); table2 scales its four setups by trees / 1900. */
-    trees: positiveInt.default(PAPER.xgboost.nEstimators),
-    /** Embedding dimension d (paper: 64). */
-    dim: positiveInt.default(PAPER.autoencoder.dim),
-    /** fig4a's dimensions. */
-    dims: z.array(positiveInt).min(1).default([...FIG4A_DIMS]),
-    /** Share of the training part held out for validation (paper: 0.1). */
-    valFraction: z.number().gt(0).lt(1).default(PAPER.valFraction),
+    seeds: z
+      .array(config.seed.unwrap())
+      .min(1)
+      .describe('seeds, one run each, e.g. 42,1,2')
+      .default([config.seed.parse(undefined)]),
+    epochs: autoencoder.epochs,
+    trees: xgboost.nEstimators.describe("XGBoost trees of table3 and cv, by default the paper's (Table II setup 4); table2 scales the paper's four setups in proportion"),
+    dim: autoencoder.dim,
+    dims: z.array(autoencoder.dim.unwrap()).min(1).describe("fig4a's embedding dimensions").default([...FIG4A_DIMS]),
+    valFraction: config.valFraction,
     /** table3/cv: the methods to run (default all). */
     methods: z.array(z.enum(TABLE3_METHODS)).min(1).default([...TABLE3_METHODS]),
   })

@@ -9,6 +9,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'no
 import { fitBaseline } from '../baselines/index.js';
 import { removeStaleSiblings, writeFileAtomic } from '../core/atomic-fs.js';
 import { errorMetrics } from '../core/error-metrics.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { Float32Matrix } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { concatRatings } from '../data/split.js';
@@ -252,7 +253,7 @@ async function execute(
   if (!isBaselineMethod(method)) throw new Error(`unhandled method ${method}`);
   const t0 = performance.now();
   // a baseline has no use for a hold-out: it fits on train + validation, as `train --algorithm` does
-  const baseline = fitBaseline({ nUsers: d.nUsers, nItems: d.nItems, train: concatRatings(d.train, d.validation), scale: d.scale }, { algorithm: method, seed: num(c, 'seed') });
+  const baseline = fitBaseline({ nUsers: d.nUsers, nItems: d.nItems, train: concatRatings(d.train, d.validation), scale: d.scale }, { algorithm: method, seed: deriveSeed(num(c, 'seed'), 'baselines') });
   const fitSeconds = (performance.now() - t0) / 1000;
   if (test.rating.length === 0) return { testRmse: null, testMae: null, fitSeconds };
   const m = baseline.evaluate(test);

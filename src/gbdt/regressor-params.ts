@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { InputError, parseInput } from '../core/errors.js';
+import { seedSchema } from '../core/seeds.js';
 
 /** Tree construction algorithms accepted by `treeMethod` (CPU only). */
 export const TREE_METHODS = ['hist', 'approx', 'exact', 'auto'] as const;
@@ -22,75 +23,47 @@ export const OBJECTIVES = [
 /** Evaluation metrics accepted by `evalMetric`; all are minimised (early stopping keeps the lowest). */
 export const EVAL_METRICS = ['rmse', 'rmsle', 'mae', 'mape', 'mphe', 'logloss', 'poisson-nloglik', 'gamma-nloglik'] as const;
 
-/**
- * Constructor parameters of {@link XGBRegressor}. Names and meanings follow xgboost's scikit-learn `XGBRegressor`
- * (`n_estimators` → `nEstimators`, `n_jobs` → `nThread`, `random_state` → `seed`); every field is optional.
- */
-export interface XGBRegressorParams {
-  /** Number of boosting rounds (trees). Default 100. */
-  nEstimators?: number;
-  /** Maximum tree depth. Default 6. */
-  maxDepth?: number;
-  /** Shrinkage (`eta`). Default 0.3. */
-  learningRate?: number;
-  /** Fraction of rows sampled per tree, in (0, 1]. Default 1. */
-  subsample?: number;
-  /** Fraction of columns sampled per tree, in (0, 1]. Default 1. */
-  colsampleBytree?: number;
-  /** L2 regularisation on leaf weights (`lambda`). Default 1. */
-  regLambda?: number;
-  /** L1 regularisation on leaf weights (`alpha`). Default 0. */
-  regAlpha?: number;
-  /** Minimum hessian sum in a child. Default 1. */
-  minChildWeight?: number;
-  /** Minimum loss reduction to split (`min_split_loss`). Default 0. */
-  gamma?: number;
-  /** Histogram bins per feature for `hist`/`approx`. Default 256. */
-  maxBin?: number;
-  /** Tree construction algorithm. Default `'hist'`. */
-  treeMethod?: (typeof TREE_METHODS)[number];
-  /** Native threads for training, DMatrix construction and prediction. Default `os.availableParallelism()`. */
-  nThread?: number;
-  /** Seed of xgboost's random generator (row/column sampling). Default 0. */
-  seed?: number;
-  /** Learning objective. Default `'reg:squarederror'`. */
-  objective?: (typeof OBJECTIVES)[number];
-  /** Metric reported to `onIteration` and used for early stopping. Default `'rmse'`. */
-  evalMetric?: (typeof EVAL_METRICS)[number];
-  /** XGBoost's own logging to stderr: 0 silent, 1 warnings (xgboost's default), 2 info, 3 debug. */
-  verbosity?: 0 | 1 | 2 | 3;
-}
-
-/** Parameters with every default filled in. */
-export type ResolvedXGBRegressorParams = Readonly<Required<XGBRegressorParams>>;
-
 const nonNegative = z.number().finite().min(0);
 const fraction = z.number().gt(0).max(1);
 
 /**
- * The XGBRegressor parameters' zod schema, with xgboost's own defaults: the single source of their ranges. Other
- * components (the pipeline's `xgboost` section) pick fields from its `shape` and put their own defaults on them.
+ * The XGBRegressor parameters' zod schema: the single source of their types, ranges, defaults (xgboost's own) and
+ * descriptions. Other components (the pipeline's `xgboost` section) pick fields from its `shape` and put their own
+ * defaults on them.
  */
 export const xgbRegressorParamsSchema = z
   .object({
-    nEstimators: z.number().int().min(1).max(1_000_000).default(100),
-    maxDepth: z.number().int().min(0).max(1000).default(6),
-    learningRate: nonNegative.default(0.3),
-    subsample: fraction.default(1),
-    colsampleBytree: fraction.default(1),
-    regLambda: nonNegative.default(1),
-    regAlpha: nonNegative.default(0),
-    minChildWeight: nonNegative.default(1),
-    gamma: nonNegative.default(0),
-    maxBin: z.number().int().min(2).max(1 << 20).default(256),
-    treeMethod: z.enum(TREE_METHODS).default('hist'),
-    nThread: z.number().int().min(1).max(4096).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-    objective: z.enum(OBJECTIVES).default('reg:squarederror'),
-    evalMetric: z.enum(EVAL_METRICS).default('rmse'),
-    verbosity: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(1),
+    nEstimators: z.number().int().min(1).max(1_000_000).describe('number of boosting rounds (trees)').default(100),
+    maxDepth: z.number().int().min(0).max(1000).describe('maximum tree depth').default(6),
+    learningRate: nonNegative.describe('shrinkage η of each tree (xgboost: eta)').default(0.3),
+    subsample: fraction.describe('fraction of the rows sampled for each tree').default(1),
+    colsampleBytree: fraction.describe('fraction of the columns sampled for each tree').default(1),
+    regLambda: nonNegative.describe('L2 regularisation of the leaf weights (xgboost: lambda)').default(1),
+    regAlpha: nonNegative.describe('L1 regularisation of the leaf weights (xgboost: alpha)').default(0),
+    minChildWeight: nonNegative.describe('minimum hessian sum in a child').default(1),
+    gamma: nonNegative.describe('minimum loss reduction to split (xgboost: min_split_loss)').default(0),
+    maxBin: z.number().int().min(2).max(1 << 20).describe('histogram bins per feature of hist and approx').default(256),
+    treeMethod: z.enum(TREE_METHODS).describe('tree construction algorithm').default('hist'),
+    nThread: z.number().int().min(1).max(4096).describe('native threads for training, DMatrix construction and prediction (unset: os.availableParallelism())').optional(),
+    seed: seedSchema.describe("seed of xgboost's random generator (row and column sampling)").default(0),
+    objective: z.enum(OBJECTIVES).describe('learning objective').default('reg:squarederror'),
+    evalMetric: z.enum(EVAL_METRICS).describe('metric reported to onIteration and used for early stopping').default('rmse'),
+    verbosity: z
+      .union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)])
+      .describe("xgboost's own logging to stderr: 0 silent, 1 warnings (xgboost's default), 2 info, 3 debug")
+      .default(1),
   })
   .strict();
+
+/**
+ * Constructor parameters of {@link XGBRegressor}, every field optional. Names and meanings follow xgboost's
+ * scikit-learn `XGBRegressor` (`n_estimators` → `nEstimators`, `n_jobs` → `nThread`, `random_state` → `seed`); each
+ * field's description, range and default are in {@link xgbRegressorParamsSchema}.
+ */
+export type XGBRegressorParams = z.input<typeof xgbRegressorParamsSchema>;
+
+/** Parameters with every default filled in. */
+export type ResolvedXGBRegressorParams = Readonly<Required<z.output<typeof xgbRegressorParamsSchema>>>;
 
 /** Every valid parameter name, for error messages. */
 export const PARAM_NAMES: readonly string[] = Object.keys(xgbRegressorParamsSchema.shape);

@@ -111,7 +111,7 @@ export class XGBRegressor {
   private history: EvalsResult = { train: [], eval: [] };
 
   /**
-   * @param params xgboost scikit-learn parameters in camelCase (see {@link XGBRegressorParams} for defaults)
+   * @param params xgboost scikit-learn parameters in camelCase (their ranges and defaults: `xgbRegressorParamsSchema`)
    * @throws InputError for unknown parameters (the message lists the valid ones) or invalid values
    */
   constructor(params: XGBRegressorParams = {}) {

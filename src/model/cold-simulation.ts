@@ -6,6 +6,7 @@
  * entity gets the embedding it would have had with no ratings, among a population that has them.
  */
 import { createRng } from '../core/rng.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { Float32Matrix, Ratings } from '../core/types.js';
 import type { XGBRegressor } from '../gbdt/index.js';
 import type { TrainedAutoencoder } from '../nn/index.js';
@@ -60,8 +61,8 @@ export function coldBoosterPredictions(
   validation: Ratings,
   seed: number,
 ): ColdBoosterPredictions {
-  const coldUsers = coldEmbeddingBlock(sides.users, sides.eUsers, heldOut.userFeatures, mode, seed ^ 0xc01d);
-  const coldItems = coldEmbeddingBlock(sides.items, sides.eItems, heldOut.itemFeatures, mode, seed ^ 0xc01e);
+  const coldUsers = coldEmbeddingBlock(sides.users, sides.eUsers, heldOut.userFeatures, mode, deriveSeed(seed, 'coldUsers'));
+  const coldItems = coldEmbeddingBlock(sides.items, sides.eItems, heldOut.itemFeatures, mode, deriveSeed(seed, 'coldItems'));
   const predict = (blocks: RowBlocks): Float32Array => xgb.predict(pairRowSource(validation.user, validation.item, blocks));
   return {
     user: predict({ ...heldOut, userEmbeddings: coldUsers }),

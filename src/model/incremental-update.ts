@@ -5,20 +5,20 @@
  * trained again. The result is a new model; the old one is left as it was.
  */
 
-import { errorMetrics } from '../core/error-metrics.js';
 import { InputError } from '../core/errors.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { FeatureMatrix, Ratings } from '../core/types.js';
 import { ratingsToCsr } from '../data/csr.js';
 import { type FeatureTable, IdMap } from '../data/dataset.js';
 import type { TableEncoder } from '../data/encoding.js';
 import { encodeRecord } from '../data/encoding.js';
 import { concatRatings, holdout, selectRatings } from '../data/split.js';
-import { XGBRegressor } from '../gbdt/index.js';
 import { extendParams } from '../nn/index.js';
 import { boosterEmbeddingBlock } from './booster-embeddings.js';
-import { boosterRows, clipTo, type RowBlocks } from './booster-rows.js';
+import type { RowBlocks } from './booster-rows.js';
 import type { FitProgress, FitReport, UpdateRecord } from './model-types.js';
-import { RSAttAE, summary } from './rsattae.js';
+import { fitRowBooster, RSAttAE, summary } from './rsattae.js';
+import type { RSAttAEConfig } from './rsattae-config.js';
 import { refitBlend } from './stack.js';
 import { trainSides } from './train-sides.js';
 
@@ -91,9 +91,6 @@ export interface UpdateReport {
   readonly rounds: number;
 }
 
-/** Seed offset of the new ratings' validation hold-out, distinct from the fit's hold-out stream. */
-const UPDATE_HOLDOUT_STREAM = 0x0bda7e;
-
 /**
  * `previous` with `added` (in the same indices) joined: `added` is split into train and validation like the fit's
  * data (share `valFraction`, seeded), and an earlier rating of a pair that `added` rates again is dropped (the new
@@ -120,7 +117,8 @@ export function mergeRatings(
   };
   const train = keep(previous.train);
   const validation = keep(previous.validation);
-  const split = holdout(added, valFraction, seed ^ UPDATE_HOLDOUT_STREAM);
+  // a stream distinct from the fit's hold-out
+  const split = holdout(added, valFraction, deriveSeed(seed, 'updateHoldout'));
   return { train: concatRatings(train, split.train), validation: concatRatings(validation, split.validation), replaced, added: split };
 }
 
@@ -221,9 +219,9 @@ export async function updateModel(
   } = await trainSides(data, { ...oldUsers.config, epochs }, {
     parallel: cfg.autoencoder.parallel,
     seed: cfg.seed,
-    initialParams: (side) => {
+    initialParams: (side, seed) => {
       const old = side === 'users' ? oldUsers : oldMovies;
-      return extendParams(old.toState().params, old.shape, { ...old.shape, m: side === 'users' ? nItems : nUsers }, side === 'users' ? cfg.seed : cfg.seed + 1);
+      return extendParams(old.toState().params, old.shape, { ...old.shape, m: side === 'users' ? nItems : nUsers }, seed);
     },
     onStage: opts.onStage,
     onProgress: opts.onProgress,
@@ -238,24 +236,19 @@ export async function updateModel(
     itemFeatures: itf.matrix,
   };
   const fitOn = booster === 'continue' && opts.continueOn === 'new' ? merged.added.train : merged.train;
-  const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, fitOn.rating.length);
-  const xVal = rowsOf(merged.validation);
-  const { earlyStoppingRounds: _, ...params } = cfg.xgboost; // update boosts a fixed number of rounds
-  const xgb = new XGBRegressor({ ...params, seed: cfg.seed, ...(booster === 'continue' ? { nEstimators: rounds } : {}) });
-  try {
-    await xgb.fitAsync(rowsOf(fitOn), fitOn.rating, {
-      evalSet: [xVal, merged.validation.rating],
-      initModel: booster === 'continue' ? p.xgb : undefined,
-      onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
-    });
-  } catch (err) {
-    xgb.dispose();
-    throw err;
-  }
+  // fit's booster stage, boosting a fixed number of rounds: the configuration's trees when retrained, `rounds` more
+  // on the saved trees when continued
+  const boosterConfig: RSAttAEConfig = {
+    ...cfg,
+    xgboost: { ...cfg.xgboost, earlyStoppingRounds: undefined, ...(booster === 'continue' ? { nEstimators: rounds } : {}) },
+  };
+  const { xgb, validation } = await fitRowBooster({ ...data, train: fitOn, validation: merged.validation, scale: p.scale }, blocks, boosterConfig, {
+    initModel: booster === 'continue' ? p.xgb : undefined,
+    onProgress: opts.onProgress,
+  });
   // the stack's members learn the new ratings and entities; its weights and cold rules stay those validation chose
   const blend = p.blend ? refitBlend(p.blend, { nUsers, nItems, train: concatRatings(merged.train, merged.validation), scale: p.scale }, cfg.seed) : undefined;
   const xgbSeconds = (performance.now() - tx) / 1000;
-  const validation = errorMetrics(clipTo(xgb.predict(xVal), p.scale), merged.validation.rating);
   const report: FitReport = {
     defaults: 'inherited',
     validation,

@@ -5,6 +5,7 @@
  */
 
 import { InputError } from '../core/errors.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { Ratings } from '../core/types.js';
 import type { IdMap, RatingsDataset } from '../data/dataset.js';
 import { type DatasetDescriptor, descriptorSplit, type LoadDatasetOptions, loadDataset, parseDescriptor } from '../data/descriptor.js';
@@ -12,6 +13,7 @@ import { encodeTable, fitTableEncoder } from '../data/encoding.js';
 import { type AlignedRatings, alignRatings, holdout, parseSplitSpec, splitRatings } from '../data/split.js';
 import type { BundleManifest } from '../store/model-bundle.js';
 import type { RecommenderData } from './model-types.js';
+import { checkConfigInput } from './rsattae-config.js';
 
 /** Options of {@link prepareData}. */
 export interface PrepareOptions {
@@ -21,9 +23,9 @@ export interface PrepareOptions {
    * `u1`; default `test-file`).
    */
   readonly split?: string;
-  /** Share of the training part held out for validation, in (0, 1). Default 0.1. */
+  /** Share of the training part held out for validation: the configuration's `valFraction` (range and default). */
   readonly valFraction?: number;
-  /** Seed of the split and the validation hold-out. Default 42. */
+  /** Seed of the split and the validation hold-out: the configuration's `seed` (range and default). */
   readonly seed?: number;
 }
 
@@ -95,8 +97,8 @@ export function coldCounts(known: readonly Ratings[], test: Ratings, nUsers: num
  * @throws InputError for a bad split spec or fraction, or a split that leaves a part empty
  */
 export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}): PreparedData {
-  const seed = opts.seed ?? 42;
-  const valFraction = opts.valFraction ?? 0.1;
+  // the configuration's fields, so data prepared here is what a model of that configuration trains on
+  const { seed, valFraction } = checkConfigInput({ seed: opts.seed, valFraction: opts.valFraction });
   let base: Ratings;
   let test: Ratings;
   let split: string;
@@ -107,9 +109,9 @@ export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}): Prep
   } else {
     split = opts.split ?? 'random:0.1';
     // a distinct stream from the validation hold-out's, which shuffles the training part with `seed`
-    ({ train: base, test } = splitRatings(ds.ratings, parseSplitSpec(split), seed ^ 0x7e57, ds.hasTimestamps));
+    ({ train: base, test } = splitRatings(ds.ratings, parseSplitSpec(split), deriveSeed(seed, 'testSplit'), ds.hasTimestamps));
   }
-  const { train, validation } = holdout(base, valFraction, seed);
+  const { train, validation } = holdout(base, valFraction, deriveSeed(seed, 'holdout'));
   if (train.rating.length === 0 || validation.rating.length === 0) {
     throw new InputError(`${base.rating.length} training ratings are too few to hold out ${valFraction} for validation`);
   }
@@ -142,9 +144,9 @@ export function prepareData(ds: RatingsDataset, opts: PrepareOptions = {}): Prep
 export interface LoadDataOptions extends LoadDatasetOptions {
   /** Overrides the descriptor's split. */
   readonly split?: string;
-  /** Overrides the descriptor's validation share (default 0.1). */
+  /** Overrides the descriptor's validation share (default: the configuration's). */
   readonly valFraction?: number;
-  /** Overrides the descriptor's seed (default 42). */
+  /** Overrides the descriptor's seed (default: the configuration's). */
   readonly seed?: number;
 }
 

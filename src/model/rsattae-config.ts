@@ -1,43 +1,49 @@
 /**
- * The end-to-end configuration, validated with zod. It composes the components' own schemas: the autoencoder's
- * (src/nn/autoencoder-config.ts) and XGBRegressor's (src/gbdt/regressor-params.ts) hold the ranges; this file adds what only the pipeline
- * knows: the seed, the validation share, the embedding mode and the paper's defaults (Table II setup 4, d = 64,
- * 10 % validation) where they differ from the components' own.
+ * The end-to-end configuration, validated with zod: the one place each setting's type, range, default and
+ * description live (the CLI's `train` flags, their help and their validation are generated from it). It composes the
+ * components' own schemas: the autoencoder's (src/nn/autoencoder-config.ts) and XGBRegressor's
+ * (src/gbdt/regressor-params.ts) hold their ranges and descriptions; this file adds what only the pipeline knows: the
+ * seed (its range from src/core/seeds.ts), the validation share, the embedding mode, the paper's defaults where they
+ * differ from the components' own, the presets and the large-data defaults.
  */
+import { channel } from 'node:diagnostics_channel';
 import { z } from 'zod';
 import { InputError, parseInput } from '../core/errors.js';
+import { seedSchema } from '../core/seeds.js';
 import { xgbRegressorParamsSchema } from '../gbdt/regressor-params.js';
 import { autoencoderSettingsSchema } from '../nn/autoencoder-config.js';
 
 const autoencoderSchema = autoencoderSettingsSchema.extend({
-  /**
-   * Train the user and movie modules at the same time in two worker threads (when the machine has 2+ cores;
-   * 'always' uses the threads on one core too, so tests can check the worker path anywhere).
-   * Results are identical either way; only the wall time differs.
-   */
-  parallel: z.union([z.boolean(), z.literal('always')]).default(true),
+  // 'always' uses the threads on one core too, so tests can check the worker path anywhere
+  parallel: z
+    .union([z.boolean(), z.literal('always')])
+    .describe("train the user and movie modules at once in two worker threads on 2+ cores ('always': on one core too); the results are identical either way")
+    .default(true),
 });
 
 const xgb = xgbRegressorParamsSchema.shape;
 /** XGBRegressor's ranges with the paper's Table II setup 4 as defaults (tree method hist, as the reference). */
 const xgboostSchema = z
   .object({
-    nEstimators: xgb.nEstimators.unwrap().default(1900),
+    nEstimators: xgb.nEstimators.unwrap().describe("XGBoost trees, by default the paper's (Table II setup 4)").default(1900),
     maxDepth: xgb.maxDepth.unwrap().default(9),
-    learningRate: xgb.learningRate.unwrap().default(0.01),
+    learningRate: xgb.learningRate.unwrap().describe("XGBoost learning rate η, by default the paper's (Table II setup 4)").default(0.01),
     subsample: xgb.subsample.unwrap().default(1),
     colsampleBytree: xgb.colsampleBytree.unwrap().default(0.2),
     regLambda: xgb.regLambda.unwrap().default(1),
     regAlpha: xgb.regAlpha.unwrap().default(3),
     minChildWeight: xgb.minChildWeight.unwrap().default(1),
     treeMethod: xgb.treeMethod.unwrap().default('hist'),
-    /** Threads; all cores when omitted. */
     nThread: xgb.nThread,
-    /**
-     * Stop boosting when the validation RMSE has not improved for this many rounds and predict with the trees up to
-     * the best round; unset = always `nEstimators` trees (the paper). Honest only with `validationRows: 'held-out'`.
-     */
-    earlyStoppingRounds: z.number().int().min(1).max(1_000_000).optional(),
+    earlyStoppingRounds: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .describe(
+        "stop XGBoost after this many rounds without a better validation RMSE and predict with the best round's trees (unset: every tree, as the paper; honest only with held-out validation rows)",
+      )
+      .optional(),
   })
   .strict();
 
@@ -49,44 +55,40 @@ export type BlendAlgorithm = (typeof BLEND_ALGORITHMS)[number];
 /** Schema of {@link RSAttAEConfig}; `parse` fills every default. */
 export const configSchema = z
   .object({
-    /** Seed of the validation holdout, initialisation, dropout, folds and XGBoost. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
-    /** Fraction of the base split held out for validation (paper: 0.1; reference code: 0.15). */
-    valFraction: z.number().gt(0).lt(1).default(0.1),
-    /**
-     * How the XGBoost training rows get their embeddings. 'in-sample' (paper and reference): from the encoders on
-     * all train + validation ratings, so each row's own rating is in the encoders' input, as no test pair's is.
-     * 'leave-one-out': each pair's embeddings come from the encoders with that one rating removed from the input,
-     * as a test pair stands (but it leaks the other way and scores worst; see BENCHMARKS.md). 'out-of-fold': the
-     * pairs are dealt into `folds` folds and a pair's embeddings come from the encoders with its whole fold removed.
-     */
-    embeddings: z.enum(['in-sample', 'leave-one-out', 'out-of-fold']).default('in-sample'),
-    /** Number of folds for 'out-of-fold' embeddings. */
-    folds: z.number().int().min(2).max(50).default(5),
-    /**
-     * The booster's validation rows. 'in-sample' (paper): embeddings from the encoders on train + validation
-     * ratings, so each validation rating is in the input that predicts it and the validation RMSE is optimistic.
-     * 'held-out': from the encoders on the train ratings only, as a test rating stands; the honest figure that
-     * early stopping and blend weights are chosen on.
-     */
-    validationRows: z.enum(['in-sample', 'held-out']).default('in-sample'),
-    /**
-     * The embedding each side gives XGBoost. 'encoder' (paper and reference): E, the encoder's output. 'attended': Ê =
-     * LayerNorm(α·A·E + (1−α)·E), the attention module's output that the decoder reads. 'both': E and Ê side by side
-     * (2d columns per side). 'attended' and 'both' need the attention model and in-sample embeddings.
-     * {@link resolveConfig} leaves it unset to 'attended' where that applies (see {@link defaultBoosterEmbeddings});
-     * the schema's own default stays 'encoder' because a stored configuration without the field predates it.
-     */
-    boosterEmbeddings: z.enum(['encoder', 'attended', 'both']).default('encoder'),
-    /**
-     * Baselines blended with the booster: each is fitted on the train ratings, the weights of
-     * w₀·booster + Σ wₖ·baselineₖ + c are least squares on the held-out validation rows, then the baselines are
-     * refitted on train + validation (as the embeddings are) for prediction. Empty = the booster alone (paper).
-     */
+    seed: seedSchema
+      .describe('seed of the split, the validation hold-out, the initialisation, dropout, folds, XGBoost and the stack (each stream is derived from it)')
+      .default(42),
+    valFraction: z.number().gt(0).lt(1).describe('share of the training part held out for validation (paper: 0.1; reference code: 0.15)').default(0.1),
+    // in-sample puts each row's own rating in the encoders' input, as no test pair's is; leave-one-out stands as a
+    // test pair does but leaks the other way and scores worst (BENCHMARKS.md)
+    embeddings: z
+      .enum(['in-sample', 'leave-one-out', 'out-of-fold'])
+      .describe("XGBoost training rows' embeddings: in-sample (paper), leave-one-out (each pair's own rating left out of the encoders' input) or out-of-fold (its whole fold left out)")
+      .default('in-sample'),
+    folds: z.number().int().min(2).max(50).describe('folds of out-of-fold embeddings').default(5),
+    // held-out gives the honest figure that early stopping and the stack are chosen on
+    validationRows: z
+      .enum(['in-sample', 'held-out'])
+      .describe(
+        "XGBoost validation rows' embeddings: held-out (from the train ratings only, as a test rating stands) or in-sample (paper: the validation ratings in the encoders' input, so the validation figures are optimistic)",
+      )
+      .default('in-sample'),
+    // Ê = LayerNorm(α·A·E + (1−α)·E) is what the decoder reads; 'both' gives 2d columns per side. resolveConfig turns
+    // an unset field into 'attended' where that applies (defaultBoosterEmbeddings); the schema's own default stays
+    // 'encoder' because a stored configuration without the field predates it
+    boosterEmbeddings: z
+      .enum(['encoder', 'attended', 'both'])
+      .describe(
+        "the embedding XGBoost reads per side: encoder (E, paper), attended (Ê, the attention module's output) or both (E and Ê); attended and both need the attention model and in-sample embeddings",
+      )
+      .default('encoder'),
+    // each baseline is fitted on the train ratings, the stacker (w₀·booster + Σ wₖ·baselineₖ + c, or count-gated)
+    // on the held-out validation rows, then the baselines are refitted on train + validation as the embeddings are
     blend: z
       .array(z.enum(BLEND_ALGORITHMS))
       .max(BLEND_ALGORITHMS.length)
-      .refine((a) => new Set(a).size === a.length, 'each algorithm once')
+      .refine((a) => new Set(a).size === a.length, 'name each algorithm once')
+      .describe('the baselines stacked with the booster, the stacker and weights chosen on held-out validation (none: the booster alone)')
       .default([]),
     autoencoder: autoencoderSchema.default(autoencoderSchema.parse({})),
     xgboost: xgboostSchema.default(xgboostSchema.parse({})),
@@ -149,8 +151,8 @@ export const LARGE_DATA_FROM = 5_000_000;
 
 /**
  * Defaults that take the place of the paper's on {@link LARGE_DATA_FROM} training ratings or more, for fields the
- * caller leaves unset: 300 autoencoder epochs instead of 1000, and 300 trees at η = 0.05 instead of 1900 at 0.01
- * (fewer, larger steps; the tree is what costs time, not η). Chosen by measurement: BENCHMARKS.md "Scale defaults".
+ * caller leaves unset: fewer autoencoder epochs, and fewer trees at a larger η (fewer, larger steps; the tree is what
+ * costs time, not η). Chosen by measurement: BENCHMARKS.md "Scale defaults".
  */
 export const LARGE_DATA_DEFAULTS = {
   autoencoder: { epochs: 300 },
@@ -200,16 +202,25 @@ function definedNested(base: Partial<RSAttAEConfigInput>, over: Omit<RSAttAEConf
 }
 
 /**
- * Validates a partial configuration and fills the defaults: first the `preset`'s fields, or without one
- * {@link DEFAULT_PIPELINE}'s (its blend {@link LARGE_DATA_BLEND} on large data), then the paper's, or with `data` of
- * {@link LARGE_DATA_FROM} training ratings or more, {@link LARGE_DATA_DEFAULTS} where the input leaves a field unset.
- * An unset `boosterEmbeddings` is {@link defaultBoosterEmbeddings}' choice ('attended' below LARGE_DATA_FROM with the
- * attention model); `preset: 'paper'` gives the paper's pipeline exactly. A configuration with every field set (one
- * resolved before) is validated as it is.
- * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`,
- *   with the issues as data (`code`, `path`)
+ * Whether `x` holds every field that has a default, nested sections included: a configuration resolved before (e.g.
+ * read back from a bundle's manifest), whose unset optional fields (patience, early stopping) mean "never" and must
+ * not take the default pipeline's. An input that only sets every top-level field is not one.
  */
-export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly trainingRatings: number }): RSAttAEConfig {
+function isComplete(x: Record<string, unknown>): boolean {
+  const sections: Record<string, z.ZodObject> = { autoencoder: autoencoderSchema, xgboost: xgboostSchema };
+  const filled = (shape: Record<string, z.ZodType>, o: Record<string, unknown>): boolean =>
+    Object.entries(shape).every(([k, field]) => field instanceof z.ZodOptional || o[k] !== undefined);
+  return (
+    filled(configSchema.shape, x) &&
+    Object.entries(sections).every(([k, section]) => {
+      const o = x[k];
+      return o !== null && typeof o === 'object' && filled(section.shape, o as Record<string, unknown>);
+    })
+  );
+}
+
+/** The configuration `input` resolves to with the defaults of `profile` (see {@link resolveConfig}), not yet frozen. */
+function resolveWith(input: RSAttAEConfigInput, profile: DefaultsProfile): RSAttAEConfig {
   // not an object (from untyped callers): the schema says so with its path
   if (input === null || typeof input !== 'object') return parseInput(configSchema, input, 'invalid configuration', '(config)');
   const { preset, ...rest } = input;
@@ -217,10 +228,8 @@ export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly 
     const message = `unknown preset ${JSON.stringify(preset)}; the presets are ${CONFIG_PRESET_NAMES.join(', ')}`;
     throw new InputError(`invalid configuration: ${message}`, { issues: [{ code: 'invalid_value', path: ['preset'], message }] });
   }
-  const profile: DefaultsProfile = data === undefined ? 'paper' : defaultsProfile(data.trainingRatings);
-  // a configuration resolved before (every field set, e.g. the CLI's, handed on to fit) is taken as it is
-  const resolved = preset === undefined && Object.keys(configSchema.shape).every((k) => (rest as Record<string, unknown>)[k] !== undefined);
-  const base: Partial<RSAttAEConfigInput> = resolved
+  const complete = preset === undefined && isComplete(rest);
+  const base: Partial<RSAttAEConfigInput> = complete
     ? {}
     : preset !== undefined && preset !== 'accurate'
       ? CONFIG_PRESETS[preset]
@@ -245,4 +254,65 @@ export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly 
     }
   }
   return cfg;
+}
+
+/** The configurations {@link resolveConfig} returned: taken as they are wherever a configuration is resolved again. */
+const resolvedConfigs = new WeakSet<object>();
+
+/**
+ * Name of the diagnostics channel on which {@link resolveConfig} publishes each call, as
+ * `{ input, trainingRatings, config }` (subscribe with `node:diagnostics_channel`; nothing is built without a
+ * subscriber). It lets a caller or a test see how often, and from what, the configuration of a run was resolved.
+ */
+export const RESOLVE_CONFIG_CHANNEL = 'rsattae:resolve-config';
+const resolutions = channel(RESOLVE_CONFIG_CHANNEL);
+
+/**
+ * Validates a partial configuration and fills the defaults: first the `preset`'s fields, or without one
+ * {@link DEFAULT_PIPELINE}'s (its blend {@link LARGE_DATA_BLEND} on large data), then the paper's, or with `data` of
+ * {@link LARGE_DATA_FROM} training ratings or more, {@link LARGE_DATA_DEFAULTS} where the input leaves a field unset.
+ * An unset `boosterEmbeddings` is {@link defaultBoosterEmbeddings}' choice ('attended' below LARGE_DATA_FROM with the
+ * attention model); `preset: 'paper'` gives the paper's pipeline exactly. A configuration with every field set (one
+ * resolved before, e.g. read back from a bundle) is validated as it is.
+ *
+ * The result is frozen, and recognised ({@link isResolvedConfig}): passed to `RSAttAE.fit` or to resolveConfig again
+ * it is used as it is, so a run resolves its configuration once. For a variant, spread it into a new input.
+ * @throws InputError naming each offending field, e.g. `autoencoder.dim: Too small: expected number to be >=1`,
+ *   with the issues as data (`code`, `path`)
+ */
+export function resolveConfig(input: RSAttAEConfigInput = {}, data?: { readonly trainingRatings: number }): RSAttAEConfig {
+  let config: RSAttAEConfig;
+  if (isResolvedConfig(input)) config = input;
+  else {
+    config = resolveWith(input, data === undefined ? 'paper' : defaultsProfile(data.trainingRatings));
+    Object.freeze(config.blend);
+    Object.freeze(config.autoencoder);
+    Object.freeze(config.xgboost);
+    resolvedConfigs.add(Object.freeze(config));
+  }
+  if (resolutions.hasSubscribers) resolutions.publish({ input, trainingRatings: data?.trainingRatings, config });
+  return config;
+}
+
+/** Whether `x` is a configuration {@link resolveConfig} returned (frozen, every default filled). */
+export function isResolvedConfig(x: unknown): x is RSAttAEConfig {
+  return x !== null && typeof x === 'object' && resolvedConfigs.has(x);
+}
+
+/** What preparing the data needs of a configuration: the seed of the split and hold-out, and the validation share. */
+export interface DataPreparation {
+  readonly seed: number;
+  readonly valFraction: number;
+}
+
+/**
+ * Checks `input` as {@link resolveConfig} will once the data is read, and returns the seed and validation share the
+ * data is prepared with. The data's size only picks defaults for the fields left unset, so an input valid here is
+ * valid for any data, and these two fields have no size-dependent default: a caller can refuse a bad configuration,
+ * and split the data, before reading it, then resolve the configuration once with the data's size.
+ * @throws InputError as resolveConfig does
+ */
+export function checkConfigInput(input: RSAttAEConfigInput = {}): DataPreparation {
+  const { seed, valFraction } = isResolvedConfig(input) ? input : resolveWith(input, 'paper');
+  return { seed, valFraction };
 }

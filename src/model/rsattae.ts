@@ -5,6 +5,7 @@
 
 import { errorMetrics } from '../core/error-metrics.js';
 import { InputError, UNKNOWN_ID } from '../core/errors.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { CsrMatrix, Float32Matrix, Ratings } from '../core/types.js';
 import { ratingsToCsr } from '../data/csr.js';
 import { IdMap, type RatingScale } from '../data/dataset.js';
@@ -19,7 +20,7 @@ import { coldBoosterPredictions } from './cold-simulation.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
 import type { AutoencoderSummary, FitChoices, FitProgress, FitReport, ModelParts, RecommenderData } from './model-types.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './out-of-sample.js';
-import { defaultsProfile, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
+import { defaultsProfile, isResolvedConfig, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
 import { applyBlend, applyBlendFoldIn, applyColdRule, fitBlendCandidates, fitStack, foldInBias, scaleOf } from './stack.js';
 import { trainSides } from './train-sides.js';
 
@@ -151,29 +152,46 @@ export function autoencoderSettings(cfg: RSAttAEConfig): Partial<AutoencoderConf
   };
 }
 
+/** Options of {@link fitRowBooster}. */
+export interface RowBoosterOptions extends Pick<RSAttAEFitOptions, 'batchedRowsFrom' | 'onProgress'> {
+  /** Embeddings per training pair instead of per entity (out-of-sample embeddings). */
+  readonly perPair?: PairEmbeddings;
+  /** The validation rows' blocks, when they differ from the training rows' (held-out embeddings). */
+  readonly validationBlocks?: RowBlocks;
+  /** Boost on from this booster's trees instead of from scratch (an update's continued booster). */
+  readonly initModel?: XGBRegressor;
+}
+
 /**
- * @internal XGBoost (with `cfg.xgboost` and `cfg.seed`) on the rows of `blocks` for the training pairs, its
- * validation predictions and metrics on the validation pairs (rows from `validationBlocks` when given, e.g. held-out
- * embeddings): fit's second stage, also used by the experiments to put several boosters on one pair of trained
- * modules (or on the features alone, with zero-width embedding blocks).
+ * @internal XGBoost (with `cfg.xgboost` and the seed's xgboost stream) on the rows of `blocks` for the training pairs,
+ * its validation predictions and metrics on the validation pairs (rows from `validationBlocks` when given, e.g.
+ * held-out embeddings), clipped to the data's scale: fit's second stage, also the booster stage of an update, and
+ * used by the experiments to put several boosters on one pair of trained modules (or on the features alone, with
+ * zero-width embedding blocks).
  */
 export async function fitRowBooster(
   data: RecommenderData,
   blocks: RowBlocks,
   cfg: RSAttAEConfig,
-  opts: Pick<RSAttAEFitOptions, 'batchedRowsFrom' | 'onProgress'> & { readonly perPair?: PairEmbeddings; readonly validationBlocks?: RowBlocks } = {},
+  opts: RowBoosterOptions = {},
 ): Promise<{ xgb: XGBRegressor; validationPredictions: Float32Array; validation: { rmse: number; mae: number }; seconds: number }> {
   const tx = performance.now();
   const rowsOf = boosterRows(blocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom);
   const xFit = rowsOf(data.train, opts.perPair);
   const xVal = opts.validationBlocks ? boosterRows(opts.validationBlocks, cfg.xgboost.treeMethod, data.train.rating.length, opts.batchedRowsFrom)(data.validation) : rowsOf(data.validation);
   const { earlyStoppingRounds, ...params } = cfg.xgboost;
-  const xgb = new XGBRegressor({ ...params, seed: cfg.seed });
-  await xgb.fitAsync(xFit, data.train.rating, {
-    evalSet: [xVal, data.validation.rating],
-    earlyStoppingRounds,
-    onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
-  });
+  const xgb = new XGBRegressor({ ...params, seed: deriveSeed(cfg.seed, 'xgboost') });
+  try {
+    await xgb.fitAsync(xFit, data.train.rating, {
+      evalSet: [xVal, data.validation.rating],
+      earlyStoppingRounds,
+      initModel: opts.initModel,
+      onIteration: (it) => opts.onProgress?.({ stage: 'xgboost', ...it }),
+    });
+  } catch (err) {
+    xgb.dispose();
+    throw err;
+  }
   // every prediction is clipped to the rating scale, the booster's too
   const validationPredictions = clipTo(xgb.predict(xVal), scaleOf(data));
   const validation = errorMetrics(validationPredictions, data.validation.rating);
@@ -232,11 +250,13 @@ export class RSAttAE {
 
   /**
    * Trains both autoencoders, then XGBoost on [E_u, F_u, E_m, F_m] of the training pairs (E or Ê or both, by
-   * `boosterEmbeddings`).
+   * `boosterEmbeddings`). `config` is resolved here with the training set's size ({@link resolveConfig}), unless it
+   * is a configuration resolveConfig returned, which is used as it is (so a caller that resolved it, e.g. to show
+   * its defaults before training, trains with that very configuration).
    * @throws InputError for an invalid configuration or inconsistent data
    */
-  static async fit(data: RecommenderData, config: RSAttAEConfigInput = {}, opts: RSAttAEFitOptions = {}): Promise<RSAttAE> {
-    const cfg = resolveConfig(config, { trainingRatings: data.train.rating.length });
+  static async fit(data: RecommenderData, config: RSAttAEConfigInput | RSAttAEConfig = {}, opts: RSAttAEFitOptions = {}): Promise<RSAttAE> {
+    const cfg = isResolvedConfig(config) ? config : resolveConfig(config, { trainingRatings: data.train.rating.length });
     checkData(data);
     const t0 = performance.now();
     const sides = await trainSides(data, autoencoderSettings(cfg), { parallel: cfg.autoencoder.parallel, seed: cfg.seed, onStage: opts.onStage, onProgress: opts.onProgress });
@@ -277,7 +297,7 @@ export class RSAttAE {
               users,
               movies,
             )
-          : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, cfg.seed ^ 0x5eed), nTrain);
+          : sliceRows(kFoldEmbeddings(all, data.nUsers, data.nItems, users, movies, cfg.folds, deriveSeed(cfg.seed, 'outOfFold')), nTrain);
     }
     // held-out validation rows: embeddings of the train ratings alone, so no validation rating is in its own input
     const heldOut = cfg.validationRows === 'held-out' || cfg.blend.length > 0 ? heldOutSides(blocks, data, users, movies, cfg.boosterEmbeddings) : undefined;

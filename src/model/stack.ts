@@ -19,6 +19,7 @@ import { buildTrainSet, clip } from '../baselines/trainset.js';
 import { errorMetrics } from '../core/error-metrics.js';
 import { InputError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
+import { deriveSeed, type SeedStream } from '../core/seeds.js';
 import type { Ratings } from '../core/types.js';
 import type { RatingScale } from '../data/dataset.js';
 import { concatRatings } from '../data/split.js';
@@ -171,7 +172,7 @@ export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAl
   const v = data.validation;
   const all = concatRatings(data.train, data.validation);
   const fit = (train: Ratings, algorithm: BlendAlgorithm): BaselineModel =>
-    fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train, scale: data.scale }, { algorithm, seed });
+    fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train, scale: data.scale }, { algorithm, seed: deriveSeed(seed, 'baselines') });
   const validation: Float32Array[] = [];
   let bias: BaselineModel | undefined;
   for (const a of algorithms) {
@@ -229,6 +230,9 @@ function predictRows(beta: readonly number[], columns: readonly ArrayLike<number
     out[k] = clip(s, scale);
   }
 }
+
+/** The seed stream of each cold case's mix. */
+const COLD_MIX_STREAM = { user: 'coldMixUser', item: 'coldMixItem', both: 'coldMixBoth' } as const satisfies Record<keyof ColdRules, SeedStream>;
 
 /** Folds of cross-fitting: each row's fold, seeded. */
 const CROSS_FIT_FOLDS = 5;
@@ -304,7 +308,7 @@ export function fitStack(
   const tries = (['linear', 'count-gated'] as const).map((kind) => {
     const columns = stackColumns(kind, members, gu, gi);
     const out = new Float64Array(n);
-    const beta = crossFit(columns, y, warmRows, kind === 'linear' ? 1e-9 : GATED_RIDGE, seed ^ 0x57ac, scale, out);
+    const beta = crossFit(columns, y, warmRows, kind === 'linear' ? 1e-9 : GATED_RIDGE, deriveSeed(seed, 'stacker'), scale, out);
     if (beta) return { kind, beta, out, rmse: rmseOf(out, y, warmRows) };
     // too few validation rows to judge a stacker: the booster alone
     const alone = [1, ...new Array<number>(columns.length - 1).fill(0)];
@@ -339,7 +343,7 @@ export function fitStack(
     const outBias = Float64Array.from(bias, (x) => clip(x, scale));
     const outMix = new Float64Array(n);
     // too few validation rows to cross-fit a mix: it is not a candidate
-    const mix = crossFit([b, bias, one], y, all, 1e-9, seed ^ (0xc01d + w), scale, outMix);
+    const mix = crossFit([b, bias, one], y, all, 1e-9, deriveSeed(seed, COLD_MIX_STREAM[which]), scale, outMix);
     const figures = { booster: rmseOf(outBooster, y, all), bias: rmseOf(outBias, y, all), mix: mix ? rmseOf(outMix, y, all) : Number.POSITIVE_INFINITY };
     const chosen = (['mix', 'bias', 'booster'] as const).reduce((a, k) => (figures[k] < figures[a] ? k : a), 'mix' as ColdRule['chosen']);
     cold[which] =
@@ -602,7 +606,7 @@ export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number,
     const stored = json.arrays[j];
     if (stored.algorithm !== algorithm) throw new InputError(`blend.json lists ${stored.algorithm} where the configuration blends ${algorithm}`);
     const arrays: BaselineArrays = Object.fromEntries(stored.names.map((name) => [name, copy(`blend/${algorithm}.${name}.f64`, (n) => new Float64Array(n))]));
-    return restoreBaseline(resolveBaselineConfig({ algorithm, seed: cfg.seed }), ts, train, arrays);
+    return restoreBaseline(resolveBaselineConfig({ algorithm, seed: deriveSeed(cfg.seed, 'baselines') }), ts, train, arrays);
   });
   return {
     models,
@@ -616,6 +620,6 @@ export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number,
 
 /** The same blend with its members refitted on `train` (e.g. after an update added ratings and entities); weights kept. */
 export function refitBlend(blend: Blend, data: { readonly nUsers: number; readonly nItems: number; readonly train: Ratings; readonly scale?: RatingScale }, seed: number): Blend {
-  const models = blend.models.map((m) => fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: data.train, scale: data.scale }, { algorithm: m.algorithm as BlendAlgorithm, seed }));
+  const models = blend.models.map((m) => fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: data.train, scale: data.scale }, { algorithm: m.algorithm as BlendAlgorithm, seed: deriveSeed(seed, 'baselines') }));
   return { ...blend, models };
 }

@@ -1,5 +1,5 @@
 /**
- * The autoencoder's hyper-parameters as one zod schema: the single source of their ranges and defaults.
+ * The autoencoder's hyper-parameters as one zod schema: the single source of their ranges, defaults and descriptions.
  * {@link trainAutoencoder} validates with it, and the pipeline's configuration composes it.
  */
 import { z } from 'zod';
@@ -9,42 +9,44 @@ import { parseInput } from '../core/errors.js';
 export type BackendName = 'wasm' | 'cpu';
 
 /**
- * The hyper-parameters the pipeline exposes (everything but the seed, which the pipeline sets per module). Defaults
- * are the reference code's: d = 64, 1000 epochs, dropout 0.5, ADOPT lr 1e-3 and weight decay 1e-5.
+ * The hyper-parameters the pipeline exposes (everything but the seed, which the pipeline sets per module), with their
+ * descriptions; the defaults are the reference code's.
  */
 export const autoencoderSettingsSchema = z
   .object({
-    /** `attention` = RSAttAE; `vanilla` = the same encoder/decoder without attention and LayerNorm (paper Fig. 4B). */
-    model: z.enum(['attention', 'vanilla']).default('attention'),
-    /** Embedding size d (hidden layers are 2d wide; paper Fig. 4A: 64 is best). */
-    dim: z.number().int().min(1).max(4096).default(64),
-    /** Maximum number of epochs (one full-batch step + one validation pass each). */
-    epochs: z.number().int().min(1).default(1000),
-    /** Stop after this many epochs without a new best validation RMSE (unset or 0 = never, as the reference). */
-    patience: z.number().int().min(0).optional(),
-    /** Input dropout probability. */
-    dropout: z.number().min(0).lt(1).default(0.5),
-    /** ADOPT learning rate. */
-    learningRate: z.number().positive().default(1e-3),
-    /** ADOPT weight decay (added to the gradient). */
-    weightDecay: z.number().min(0).default(1e-5),
-    /** Weights kept at the end: the best validation epoch's (default), or the last (the reference). */
-    restore: z.enum(['best', 'last']).default('best'),
-    /** Kernels: `wasm` (WebAssembly SIMD, default) or `cpu` (plain TypeScript). Same seed + backend → same result. */
-    backend: z.enum(['wasm', 'cpu']).default('wasm'),
+    model: z
+      .enum(['attention', 'vanilla'])
+      .describe('attention (RSAttAE) or vanilla autoencoders (the same encoder and decoder without attention and LayerNorm, paper Fig. 4B)')
+      .default('attention'),
+    dim: z.number().int().min(1).max(4096).describe('embedding dimension d; hidden layers are 2d wide (paper Fig. 4A: 64 is best)').default(64),
+    epochs: z.number().int().min(1).describe('autoencoder epochs at most (one full-batch step and one validation pass each)').default(1000),
+    patience: z
+      .number()
+      .int()
+      .min(0)
+      .describe('stop an autoencoder after this many epochs without a better validation RMSE, keeping the best weights (unset or 0: never, as the reference)')
+      .optional(),
+    dropout: z.number().min(0).lt(1).describe('input dropout probability').default(0.5),
+    learningRate: z.number().positive().describe('ADOPT learning rate').default(1e-3),
+    weightDecay: z.number().min(0).describe('ADOPT weight decay (added to the gradient)').default(1e-5),
+    restore: z.enum(['best', 'last']).describe("autoencoder weights kept: best (the best validation epoch's) or last (the reference's)").default('best'),
+    backend: z
+      .enum(['wasm', 'cpu'])
+      .describe('autoencoder kernels: wasm (WebAssembly SIMD) or cpu (plain TypeScript); the same seed and backend give the same result')
+      .default('wasm'),
   })
   .strict();
 
 /** Everything {@link trainAutoencoder} takes: the settings plus the seed of the initialisation and dropout masks. */
 export const autoencoderConfigSchema = autoencoderSettingsSchema.extend({
-  /** Seed of the weight initialisation and the dropout masks (any safe integer). */
-  seed: z.number().int().default(42),
+  // any safe integer: the pipeline hands each module a seed derived from its own (see src/core/seeds.ts)
+  seed: z.number().int().describe('seed of the weight initialisation and the dropout masks').default(42),
 });
 
 /** Hyper-parameters of {@link trainAutoencoder}, every default filled. */
 export type AutoencoderConfig = z.output<typeof autoencoderConfigSchema>;
 
-/** The reference's settings: d = 64, 1000 epochs, dropout 0.5, ADOPT lr 1e-3, weight decay 1e-5; best weights restored. */
+/** The reference's settings: every default of {@link autoencoderConfigSchema}. */
 export const defaultAutoencoderConfig: Readonly<AutoencoderConfig> = Object.freeze(autoencoderConfigSchema.parse({}));
 
 /**
@@ -64,5 +66,11 @@ export interface AdoptConfig {
   weightDecay: number;
 }
 
-/** Defaults of the reference implementation, with the reference run's weight decay. */
-export const defaultAdoptConfig: Readonly<AdoptConfig> = { learningRate: 1e-3, beta1: 0.9, beta2: 0.9999, epsilon: 1e-6, weightDecay: 1e-5 };
+/** Defaults of the reference implementation, with the reference run's weight decay (learning rate and weight decay: the schema's). */
+export const defaultAdoptConfig: Readonly<AdoptConfig> = {
+  learningRate: defaultAutoencoderConfig.learningRate,
+  beta1: 0.9,
+  beta2: 0.9999,
+  epsilon: 1e-6,
+  weightDecay: defaultAutoencoderConfig.weightDecay,
+};

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-fs.js';
 import { InputError, parseInput } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
+import { deriveSeed } from '../core/seeds.js';
 import type { CsrMatrix, FeatureMatrix, Float32Matrix } from '../core/types.js';
 import { type AutoencoderConfig, autoencoderConfigSchema, defaultAdoptConfig, resolveAutoencoderConfig } from './autoencoder-config.js';
 import { createContext } from './backend.js';
@@ -298,9 +299,6 @@ function isLittleEndian(): boolean {
   return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 }
 
-/** Seed offset of the dropout stream, so it differs from the initialisation stream of the same seed. */
-const DROPOUT_STREAM = 0x9e3779b9;
-
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -334,7 +332,7 @@ export async function trainAutoencoder(data: SideData, config: Partial<Autoencod
     }
     net.params.set(opts.initialParams);
   } else initParams(net.params, net.specs, cfg.seed);
-  const rng = createRng(cfg.seed + DROPOUT_STREAM);
+  const rng = createRng(deriveSeed(cfg.seed, 'dropout'));
   const step = {
     learningRate: cfg.learningRate,
     beta1: defaultAdoptConfig.beta1,

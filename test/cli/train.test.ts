@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadMovieLensSplit, RSAttAE } from 'rsattae';
-import { needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
+import { pathToFileURL } from 'node:url';
+import { loadMovieLensSplit, RSAttAE, resolveConfig } from 'rsattae';
+import { LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, RESOLVE_CONFIG_CHANNEL } from 'rsattae/model';
+import { makeSample, needsRealData, REPO_ROOT, realDataDir, tempDir } from '../data/helpers.js';
 
 const bin = join(REPO_ROOT, 'bin', 'rsattae');
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -38,15 +40,91 @@ test('train exits 2 on a bad option, before reading any data', () => {
   assert.match(neg.stderr, /patience/);
   for (const [flag, value, says] of [
     ['--blend', 'svdpp,svdpp', /name each algorithm once/],
-    ['--blend', 'knn', /expected one of baseline-only, svd, svdpp, knn-baseline/],
+    ['--blend', 'knn', /expected a comma-separated list of baseline-only, svd, svdpp, knn-baseline, or none/],
     ['--validation-rows', 'out-of-fold', /in-sample, held-out/],
-    ['--early-stopping', '0', /whole number >= 1/],
+    ['--early-stopping', '0', /whole number from 1 to 1000000/],
+    ['--folds', '1', /--folds .*whole number from 2 to 50/],
+    ['--val-fraction', '1', /--val-fraction .*number > 0 and < 1/],
     ['--booster-embeddings', 'ehat', /encoder, attended, both/],
     ['--preset', 'best', /paper, accurate/],
   ] as const) {
     const bad = run('train', flag, value, '--data-dir', '/nonexistent');
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, says);
+  }
+});
+
+test('a --seed out of range exits 2 naming --seed and its range, before the ratings file is opened', () => {
+  const missing = join(REPO_ROOT, 'no-such-dir', 'ratings.csv');
+  for (const seed of ['-1', '2147483648', '1e20', '4.2']) {
+    const r = run('train', '--seed', seed, '--ratings', missing);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`option '--seed <n>' argument '${seed.replace('.', '\\.')}' is invalid\\. expected a whole number from 0 to 2147483647`));
+    assert.doesNotMatch(r.stderr, /no-such-dir/, 'the seed is refused before the data is read');
+  }
+  // the same command with a valid seed gets as far as the missing file: the refusal above was the seed's
+  const ok = run('train', '--seed', '2147483647', '--ratings', missing);
+  assert.equal(ok.status, 2, ok.stderr);
+  assert.match(ok.stderr, /no-such-dir/);
+  // embed and data info take the same seed
+  for (const cmd of [['embed'], ['data', 'info']]) {
+    const r = run(...cmd, '--seed', '-1', '--ratings', missing);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--seed .*from 0 to 2147483647/);
+  }
+});
+
+test('train --help shows every default from the schema, the large-data ones from LARGE_DATA_DEFAULTS', () => {
+  const r = run('train', '--help');
+  assert.equal(r.status, 0, r.stderr);
+  // each option's entry, its wrapped lines joined
+  const entries = new Map<string, string>();
+  let current = '';
+  for (const line of r.stdout.split('\n')) {
+    const start = /^ {2}(--?[\w-]+)/.exec(line);
+    if (start) current = start[1];
+    if (current && (start || line.startsWith('   '))) entries.set(current, `${entries.get(current) ?? ''} ${line.trim()}`);
+  }
+  const large = `from ${LARGE_DATA_FROM.toLocaleString('en')} training ratings`;
+  const paper = resolveConfig({ preset: 'paper' });
+  for (const [flag, shown] of [
+    ['--seed', `default: ${paper.seed})`],
+    ['--epochs', `default: ${paper.autoencoder.epochs}; ${LARGE_DATA_DEFAULTS.autoencoder.epochs} ${large})`],
+    ['--n-estimators', `default: ${paper.xgboost.nEstimators}; ${LARGE_DATA_DEFAULTS.xgboost.nEstimators} ${large})`],
+    ['--learning-rate', `default: ${paper.xgboost.learningRate}; ${LARGE_DATA_DEFAULTS.xgboost.learningRate} ${large})`],
+    ['--patience', 'default: 100; unset with --preset paper)'],
+    ['--early-stopping', 'default: 100; unset with --preset paper)'],
+    ['--folds', `default: ${paper.folds})`],
+  ] as const) {
+    const entry = entries.get(flag);
+    assert.ok(entry?.includes(shown), `${flag}: ${entry}`);
+  }
+});
+
+test('train resolves its configuration once, with the training set’s size, and trains with it', async () => {
+  const tmp = await tempDir();
+  try {
+    const sample = join(tmp.path, 'sample');
+    makeSample(sample);
+    // counts the configuration's resolutions in the CLI's process through resolveConfig's diagnostics channel
+    const hook = join(tmp.path, 'count.mjs');
+    await writeFile(
+      hook,
+      `import { subscribe } from 'node:diagnostics_channel';\nconst calls = [];\nsubscribe(${JSON.stringify(RESOLVE_CONFIG_CHANNEL)}, (m) => calls.push(m.trainingRatings ?? null));\nprocess.on('exit', () => process.stderr.write('resolutions ' + JSON.stringify(calls) + '\\n'));\n`,
+    );
+    const out = join(tmp.path, 'model');
+    const r = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(hook).href, bin, 'train', '--ratings', join(sample, 'ratings.csv'), '--split', 'temporal:0.1', '--epochs', '2', '--dim', '4', '--n-estimators', '3', '--out', out, '--json'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const calls = JSON.parse(/resolutions (.*)/.exec(r.stderr)?.[1] ?? 'null') as (number | null)[];
+    const trained = JSON.parse(r.stdout) as { data: { train: number }; config: { epochs: number; trees: number } };
+    assert.deepEqual(calls, [trained.data.train], 'one resolution, with the training set’s size');
+    assert.deepEqual([trained.config.epochs, trained.config.trees], [2, 3]);
+  } finally {
+    await tmp.cleanup();
   }
 });
 

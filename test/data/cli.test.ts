@@ -55,7 +55,7 @@ describe('rsattae data (no data needed)', () => {
 
   test('invalid option values: exit 2 with the reason', async () => {
     const cases: [string[], RegExp][] = [
-      [['--val-fraction', '1.5'], /--val-fraction .*'1\.5' is invalid\. expected a number strictly between 0 and 1/],
+      [['--val-fraction', '1.5'], /--val-fraction .*'1\.5' is invalid\. expected a number > 0 and < 1/],
       [['--seed', '4.2'], /--seed .*'4\.2' is invalid\. expected a whole number/],
       [['--split', 'u9'], /split: expected KIND:F with KIND one of random, temporal, user .* or an ML-100K split \(u1, u2, u3, u4, u5, ua, ub\)/],
       [['--timeout', '0'], /--timeout .*'0' is invalid/],

@@ -228,7 +228,7 @@ describe('accuracy options on one pair of autoencoders', () => {
   });
 
   test('the configuration checks its new fields', () => {
-    assert.throws(() => resolveConfig({ blend: ['svdpp', 'svdpp'] }), /blend: each algorithm once/);
+    assert.throws(() => resolveConfig({ blend: ['svdpp', 'svdpp'] }), /blend: name each algorithm once/);
     assert.throws(() => resolveConfig({ blend: ['knn' as 'svdpp'] }), /blend\.0/);
     assert.throws(() => resolveConfig({ xgboost: { earlyStoppingRounds: 0 } }), /earlyStoppingRounds/);
     assert.throws(() => resolveConfig({ validationRows: 'out-of-fold' as 'held-out' }), /validationRows/);

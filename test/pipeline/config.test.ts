@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
 import { xgbRegressorParamsSchema } from '../../src/gbdt/index.js';
-import { CONFIG_PRESET_NAMES, CONFIG_PRESETS, configSchema, defaultBoosterEmbeddings, defaultsProfile, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, resolveConfig } from '../../src/model/rsattae-config.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { RSAttAE } from 'rsattae';
+import { deriveSeed, SEED_STREAMS, type SeedStream, seedSchema } from '../../src/core/seeds.js';
+import { parseDescriptor } from '../../src/data/descriptor.js';
+import { CONFIG_PRESET_NAMES, CONFIG_PRESETS, checkConfigInput, configSchema, defaultBoosterEmbeddings, defaultsProfile, isResolvedConfig, LARGE_DATA_BLEND, LARGE_DATA_DEFAULTS, LARGE_DATA_FROM, RESOLVE_CONFIG_CHANNEL, type RSAttAEConfigInput, resolveConfig } from '../../src/model/rsattae-config.js';
 import { autoencoderSettingsSchema, defaultAutoencoderConfig } from '../../src/nn/index.js';
+import { synthetic } from './synthetic.js';
 
 /** The code and path of every issue resolveConfig reports for `input`. */
 function issues(input: unknown): [string, readonly PropertyKey[]][] {
@@ -153,5 +158,100 @@ describe('resolveConfig', () => {
     const c = configSchema.parse({ xgboost: { nThread: 2 } });
     assert.equal(c.xgboost.nThread, 2);
     assert.equal(c.xgboost.nEstimators, 1900);
+  });
+});
+
+describe('a configuration is resolved once', () => {
+  test('resolveConfig returns a frozen configuration that it, checkConfigInput and fit take as it is', async () => {
+    const c = resolveConfig({ seed: 7, autoencoder: { dim: 4, epochs: 2, parallel: false }, xgboost: { nEstimators: 3, nThread: 1 } });
+    assert.ok(isResolvedConfig(c) && Object.isFrozen(c) && Object.isFrozen(c.autoencoder) && Object.isFrozen(c.xgboost) && Object.isFrozen(c.blend));
+    assert.throws(() => {
+      (c as { seed: number }).seed = 8;
+    }, TypeError);
+    assert.equal(resolveConfig(c, { trainingRatings: LARGE_DATA_FROM }), c, 'the same object, not resolved again for large data');
+    assert.ok(!isResolvedConfig({ ...c }), 'a spread is an input, resolved anew');
+    assert.deepEqual(checkConfigInput(c), { seed: 7, valFraction: 0.1 });
+    // fit trains with that very object, and resolves nothing
+    const seen: unknown[] = [];
+    const count = (m: unknown): number => seen.push(m);
+    subscribe(RESOLVE_CONFIG_CHANNEL, count);
+    try {
+      const model = await RSAttAE.fit(synthetic(20, 25, 3).data, c);
+      assert.equal(model.config, c);
+      model.dispose();
+    } finally {
+      unsubscribe(RESOLVE_CONFIG_CHANNEL, count);
+    }
+    assert.equal(seen.length, 0);
+  });
+
+  test('checkConfigInput refuses what resolveConfig refuses, before any data, and gives the seed and share the data is split with', () => {
+    assert.deepEqual(checkConfigInput(), { seed: 42, valFraction: 0.1 });
+    assert.deepEqual(checkConfigInput({ preset: 'paper', seed: 3, valFraction: 0.2 }), { seed: 3, valFraction: 0.2 });
+    for (const bad of [{ seed: -1 }, { seed: 2 ** 31 }, { seed: 1.5 }, { valFraction: 1 }, { autoencoder: { model: 'vanilla' }, boosterEmbeddings: 'attended' }] as const) {
+      assert.throws(() => checkConfigInput(bad), InputError, JSON.stringify(bad));
+      assert.throws(() => resolveConfig(bad), InputError, JSON.stringify(bad));
+    }
+  });
+
+  test('an input setting every top-level field is not taken for a resolved one: the default pipeline still fills its sections', () => {
+    const input: RSAttAEConfigInput = {
+      seed: 1,
+      valFraction: 0.1,
+      embeddings: 'in-sample',
+      folds: 5,
+      validationRows: 'held-out',
+      boosterEmbeddings: 'attended',
+      blend: ['svd'],
+      autoencoder: { epochs: 5 },
+      xgboost: { nEstimators: 9 },
+    };
+    const c = resolveConfig(input);
+    assert.deepEqual([c.autoencoder.patience, c.xgboost.earlyStoppingRounds], [100, 100]);
+    // a stored configuration (every field with a default set, e.g. read back from a manifest) keeps its unset ones unset
+    const paper = JSON.parse(JSON.stringify(resolveConfig({ preset: 'paper' })));
+    assert.deepEqual(resolveConfig(paper), resolveConfig({ preset: 'paper' }));
+  });
+});
+
+describe('seed streams', () => {
+  test('every stream is derived as it was first written, so results and bundles reproduce', () => {
+    const seed = 42;
+    const expected: Record<SeedStream, number> = {
+      holdout: seed,
+      testSplit: seed ^ 0x7e57,
+      usersModule: seed,
+      moviesModule: seed + 1,
+      dropout: seed + 0x9e3779b9,
+      outOfFold: seed ^ 0x5eed,
+      xgboost: seed,
+      baselines: seed,
+      coldUsers: seed ^ 0xc01d,
+      coldItems: seed ^ 0xc01e,
+      stacker: seed ^ 0x57ac,
+      coldMixUser: seed ^ 0xc01d,
+      coldMixItem: seed ^ 0xc01e,
+      coldMixBoth: seed ^ 0xc01f,
+      updateHoldout: seed ^ 0x0bda7e,
+    };
+    assert.deepEqual(Object.keys(SEED_STREAMS).sort(), Object.keys(expected).sort());
+    for (const [stream, v] of Object.entries(expected)) assert.equal(deriveSeed(seed, stream as SeedStream), v, stream);
+    // a stream taken as it is keeps a seed beyond 32 bits whole (createRng folds it), as the seed was always passed on
+    assert.equal(deriveSeed(2 ** 40 + 1, 'holdout'), 2 ** 40 + 1);
+  });
+
+  test("one seed range, the configuration's, XGBoost's and a dataset descriptor's", () => {
+    const seeds = [-1, 0, 2 ** 31 - 1, 2 ** 31];
+    const want = [false, true, true, false];
+    for (const schema of [seedSchema, configSchema.shape.seed, xgbRegressorParamsSchema.shape.seed]) assert.deepEqual(seeds.map((v) => schema.safeParse(v).success), want);
+    const descriptorTakes = (seed: number): boolean => {
+      try {
+        parseDescriptor({ preset: 'ml-100k', seed }, 'test');
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    assert.deepEqual(seeds.map(descriptorTakes), want);
   });
 });
