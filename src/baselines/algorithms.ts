@@ -624,7 +624,7 @@ function neighbourhood(sims: Float64Array, resid: Float64Array, c: KnnConfig, so
   return sumSim === 0 ? 0 : sumRatings / sumSim;
 }
 
-/** Builds the model of `config` from a train set and learned arrays (a saved bundle's). @internal */
+/** Builds the model of `config` from a train set and learned arrays (a saved bundle's). Not in the public entries: the stack and the baseline bundles use it. */
 export function restoreBaseline(config: BaselineConfig, ts: TrainSet, train: Ratings, arrays: BaselineArrays): BaselineModel {
   const need = (name: string, length: number): Float64Array => {
     const a = arrays[name];

@@ -136,7 +136,7 @@ function sliceRows(p: PairEmbeddings, n: number): PairEmbeddings {
   return { userEmbeddings: cut(p.userEmbeddings), itemEmbeddings: cut(p.itemEmbeddings) };
 }
 
-/** @internal The autoencoder settings of a resolved configuration, as {@link trainSides} takes them. */
+/** The autoencoder settings of a resolved configuration, as {@link trainSides} takes them. */
 export function autoencoderSettings(cfg: RSAttAEConfig): Partial<AutoencoderConfig> {
   const ae = cfg.autoencoder;
   return {

@@ -16,7 +16,7 @@ export interface TrainSidesOptions {
   readonly onProgress?: (p: FitProgress) => void;
 }
 
-/** @internal Both modules trained on `data` with `config`, each with its wall time in seconds. */
+/** Both modules trained on `data` with `config`, each with its wall time in seconds. */
 export async function trainSides(
   data: SplitData,
   config: Partial<AutoencoderConfig>,

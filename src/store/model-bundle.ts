@@ -232,7 +232,7 @@ export async function readManifest(dir: string): Promise<BundleManifest> {
   return { ...(m as BundleManifest), config };
 }
 
-/** Reads every file the manifest lists, checking its size and SHA-256. @internal */
+/** Reads every file the manifest lists, checking its size and SHA-256. Not in the public entries: the model bundle and the report use it. */
 export async function readVerified(dir: string, m: Pick<BundleManifest, 'files'>): Promise<Map<string, Buffer>> {
   const contents = new Map<string, Buffer>();
   for (const [name, expect] of Object.entries(m.files)) {
