@@ -479,7 +479,7 @@ export function registerModelCommands(program: Command): void {
   // the configuration's flags: description, default and validation from the configuration's schema
   addDatasetOptions(addSchemaOptions(trainCmd, TRAIN_CONFIG_OPTIONS))
     .option('--algorithm <name>', `what to train: rsattae, or a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}; fitted on train + validation)`, parseChoice(ALGORITHMS), 'rsattae')
-    .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see the README)`, parseChoice(CONFIG_PRESET_NAMES))
+    .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see docs/configuration-and-accuracy.md)`, parseChoice(CONFIG_PRESET_NAMES))
     .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')
     .action((opts: TrainOptions, cmd: Command) => train(opts, cmd));

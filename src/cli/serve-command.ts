@@ -84,7 +84,7 @@ async function serve(opts: ServeCliOptions): Promise<void> {
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('serve a model bundle over HTTP: predictions, recommendations, similar items, metrics (see README "Serving")')
+    .description('serve a model bundle over HTTP: predictions, recommendations, similar items, metrics (see docs/serving.md)')
     .requiredOption('--model <dir>', 'model bundle directory (reloads read it again)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 8080)
