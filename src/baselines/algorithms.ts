@@ -11,7 +11,7 @@ import type { Ratings } from '../core/types.js';
 import type { RatingScale } from '../data/dataset.js';
 import { type BaselineAlgorithm, type BaselineConfig, type BaselineConfigInput, resolveBaselineConfig } from './baseline-config.js';
 import { foldInSimilarities, type NeighbourLists, neighbourLists, type SimilarityOptions, similarityMatrix } from './similarity.js';
-import { baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';
+import { alsBiasStep, baselineAls, buildTrainSet, clip, type Grouped, knows, type TrainSet } from './trainset.js';
 
 /** What a baseline fits on: 0-based training ratings and the index space they live in. */
 export interface BaselineData {
@@ -155,14 +155,9 @@ abstract class Base implements BaselineModel {
   /** The estimator of a fold-in with at least one rating, every one of a known entity. */
   protected abstract foldInEstimator(kind: 'user' | 'item', profile: FoldInProfile): FoldInEstimator;
 
-  /**
-   * A new entity's bias by one step of {@link baselineAls} with the other side's biases `theirs` fixed:
-   * Σ (r − μ − b_j) / (reg + n), reg of its own side.
-   */
+  /** A new entity's bias by {@link alsBiasStep}, with the regularisation of its side. */
   protected foldInBias(kind: 'user' | 'item', profile: FoldInProfile, theirs: Float64Array, als: { readonly regU: number; readonly regI: number }): number {
-    let dev = 0;
-    for (let k = 0; k < profile.others.length; k++) dev += profile.ratings[k] - this.globalMean - theirs[profile.others[k]];
-    return dev / ((kind === 'user' ? als.regU : als.regI) + profile.others.length);
+    return alsBiasStep(this.globalMean, theirs, profile.others, profile.ratings, kind === 'user' ? als.regU : als.regI);
   }
 }
 
@@ -539,10 +534,12 @@ class KnnBaseline extends Base {
       const resid = new Float64Array(len);
       for (let p = 0; p < len; p++) resid[p] = profile.ratings[p] - (mu + theirs[profile.others[p]] + bNew);
       const sims = new Float64Array(len);
+      // each candidate's position, built once: with the lists, a partner's neighbours are looked up in it
+      const at = new Map(Array.from(profile.others, (x, p) => [x, p]));
       return (x, kx) => {
         const est = mu + bNew + (kx ? theirs[x] : 0);
         if (!kx) return est;
-        this.similaritiesTo(x, profile.others, sims);
+        this.similaritiesTo(x, profile.others, sims, at);
         return est + neighbourhood(sims, resid, c, sorted);
       };
     }
@@ -556,27 +553,26 @@ class KnnBaseline extends Base {
       if (!ky) return est;
       const from = yr.ptr[y];
       const n = yr.ptr[y + 1] - from;
-      const sims = new Float64Array(n);
-      const resid = new Float64Array(n);
+      // the partner's ratings are one of the lists the prediction scratch space was sized for
+      const sims = this.buffer.subarray(0, n);
+      const resid = this.resid.subarray(0, n);
       for (let p = 0; p < n; p++) {
         const x = yr.other[from + p];
         sims[p] = row[x];
         resid[p] = yr.rating[from + p] - (mu + bx[x] + by[y]);
       }
-      return est + neighbourhood(sims, resid, c, new Float64Array(n));
+      return est + neighbourhood(sims, resid, c, this.sorted);
     };
   }
 
-  /** The model's similarities of x to each of `xs`, into `out`. */
-  private similaritiesTo(x: number, xs: Int32Array, out: Float64Array): void {
+  /** The model's similarities of x to each of `xs`, into `out`; with the lists, `at` maps each of `xs` to its position. */
+  private similaritiesTo(x: number, xs: Int32Array, out: Float64Array, at: ReadonlyMap<number, number>): void {
     if (this.dense) {
       for (let p = 0; p < xs.length; p++) out[p] = this.dense[x * this.n + xs[p]];
       return;
     }
     const { ptr, idx, sim } = this.lists as NeighbourLists;
     out.fill(0);
-    const at = new Map<number, number>();
-    for (let p = 0; p < xs.length; p++) at.set(xs[p], p);
     for (let q = ptr[x]; q < ptr[x + 1]; q++) {
       const p = at.get(idx[q]);
       if (p !== undefined) out[p] = sim[q];

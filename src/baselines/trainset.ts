@@ -103,6 +103,16 @@ export function clip(x: number, scale: TrainSet['scale']): number {
 }
 
 /**
+ * The bias of an entity outside the ratings by one step of {@link baselineAls}, the other side's biases `theirs`
+ * fixed: Σ (r − μ − b_j) / (reg + n) over its `ratings` of the entities `others`, `reg` that of its own side.
+ */
+export function alsBiasStep(mu: number, theirs: ArrayLike<number>, others: ArrayLike<number>, ratings: ArrayLike<number>, reg: number): number {
+  let dev = 0;
+  for (let k = 0; k < ratings.length; k++) dev += ratings[k] - mu - theirs[others[k]];
+  return dev / (reg + ratings.length);
+}
+
+/**
  * Baseline estimates b_u, b_i by alternating least squares, exactly as Surprise's `baseline_als` (its defaults:
  * 10 epochs, reg_u 15, reg_i 10): each epoch sets every b_i = Σ_u (r_ui − μ − b_u) / (reg_i + |U_i|), then every
  * b_u = Σ_i (r_ui − μ − b_i) / (reg_u + |I_u|). Entities without ratings keep 0.

@@ -6,6 +6,7 @@
 import type { Float32Matrix } from '../core/types.js';
 import { attendedEmbeddings, layerNormRows } from '../nn/attend.js';
 import type { TrainedAutoencoder } from '../nn/index.js';
+import type { RowBlocks } from './booster-rows.js';
 import type { RSAttAEConfig } from './rsattae-config.js';
 
 /** One of `encoder`, `attended`, `both`; see {@link RSAttAEConfig.boosterEmbeddings}. */
@@ -31,6 +32,19 @@ export function boosterEmbeddingBlock(ae: TrainedAutoencoder, e: Float32Matrix, 
   if (mode === 'encoder') return e;
   const ehat = e === ae.embeddings && ae.attended ? ae.attended : attendedEmbeddings(ae, e, features);
   return mode === 'attended' ? ehat : concatColumns(e, ehat);
+}
+
+/**
+ * The booster's row blocks of both sides from the modules' own training embeddings and the feature matrices: the rows
+ * fit trains on, and update retrains on.
+ */
+export function trainedRowBlocks(users: TrainedAutoencoder, movies: TrainedAutoencoder, userFeatures: Float32Matrix, itemFeatures: Float32Matrix, mode: BoosterEmbeddings): RowBlocks {
+  return {
+    userEmbeddings: boosterEmbeddingBlock(users, users.embeddings, userFeatures, mode),
+    userFeatures,
+    itemEmbeddings: boosterEmbeddingBlock(movies, movies.embeddings, itemFeatures, mode),
+    itemFeatures,
+  };
 }
 
 /** The booster's embedding of one folded-in entity from its E-like vector (α·A + (1−α)·E of the fold-in). */

@@ -14,8 +14,7 @@ import type { TableEncoder } from '../data/encoding.js';
 import { encodeRecord } from '../data/encoding.js';
 import { concatRatings, holdout, selectRatings } from '../data/split.js';
 import { extendParams } from '../nn/index.js';
-import { boosterEmbeddingBlock } from './booster-embeddings.js';
-import type { RowBlocks } from './booster-rows.js';
+import { trainedRowBlocks } from './booster-embeddings.js';
 import type { FitProgress, FitReport, UpdateRecord } from './model-types.js';
 import { fitRowBooster, RSAttAE, summary } from './rsattae.js';
 import type { RSAttAEConfig } from './rsattae-config.js';
@@ -229,12 +228,7 @@ export async function updateModel(
 
   opts.onStage?.('xgboost');
   const tx = performance.now();
-  const blocks: RowBlocks = {
-    userEmbeddings: boosterEmbeddingBlock(usersAe, usersAe.embeddings, uf.matrix, cfg.boosterEmbeddings),
-    userFeatures: uf.matrix,
-    itemEmbeddings: boosterEmbeddingBlock(moviesAe, moviesAe.embeddings, itf.matrix, cfg.boosterEmbeddings),
-    itemFeatures: itf.matrix,
-  };
+  const blocks = trainedRowBlocks(usersAe, moviesAe, uf.matrix, itf.matrix, cfg.boosterEmbeddings);
   const fitOn = booster === 'continue' && opts.continueOn === 'new' ? merged.added.train : merged.train;
   // fit's booster stage, boosting a fixed number of rounds: the configuration's trees when retrained, `rounds` more
   // on the saved trees when continued

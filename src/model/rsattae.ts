@@ -14,7 +14,7 @@ import { XGBRegressor } from '../gbdt/index.js';
 import { type AttentionPopulation, attentionPopulation } from '../nn/attend.js';
 import type { AutoencoderConfig, TrainedAutoencoder } from '../nn/index.js';
 import { type LoadOptions, loadBundleParts, type SaveOptions, saveBundle } from '../store/model-bundle.js';
-import { type BoosterEmbeddings, boosterEmbeddingBlock } from './booster-embeddings.js';
+import { type BoosterEmbeddings, boosterEmbeddingBlock, trainedRowBlocks } from './booster-embeddings.js';
 import { boosterRows, clipTo, type PairEmbeddings, pairRowSource, type RowBlocks } from './booster-rows.js';
 import { coldBoosterPredictions } from './cold-simulation.js';
 import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, foldIn } from './foldin.js';
@@ -276,12 +276,7 @@ export class RSAttAE {
     } = sides;
     opts.onStage?.('xgboost');
     const tx = performance.now();
-    const blocks: RowBlocks = {
-      userEmbeddings: boosterEmbeddingBlock(users, users.embeddings, data.userFeatures, cfg.boosterEmbeddings),
-      userFeatures: data.userFeatures,
-      itemEmbeddings: boosterEmbeddingBlock(movies, movies.embeddings, data.itemFeatures, cfg.boosterEmbeddings),
-      itemFeatures: data.itemFeatures,
-    };
+    const blocks = trainedRowBlocks(users, movies, data.userFeatures, data.itemFeatures, cfg.boosterEmbeddings);
     let perPair: PairEmbeddings | undefined;
     if (cfg.embeddings !== 'in-sample') {
       // pairs are train + validation: both sit in the encoders' input, unlike test pairs

@@ -15,7 +15,7 @@
 
 import { type BaselineArrays, type BaselineModel, type FoldInProfile, fitBaseline, restoreBaseline } from '../baselines/algorithms.js';
 import { resolveBaselineConfig } from '../baselines/baseline-config.js';
-import { buildTrainSet, clip } from '../baselines/trainset.js';
+import { alsBiasStep, buildTrainSet, clip } from '../baselines/trainset.js';
 import { errorMetrics } from '../core/error-metrics.js';
 import { InputError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
@@ -543,10 +543,7 @@ export function foldInBias(blend: Blend, kind: 'user' | 'item', others: Int32Arr
   let bNew = 0;
   if (ratings && ratings.length > 0 && theirs) {
     const cfg = m.config as { baseline?: { regU: number; regI: number } };
-    const reg = kind === 'user' ? (cfg.baseline?.regU ?? 15) : (cfg.baseline?.regI ?? 10);
-    let dev = 0;
-    for (let k = 0; k < ratings.length; k++) dev += ratings[k] - mu - theirs[others[k]];
-    bNew = dev / (reg + ratings.length);
+    bNew = alsBiasStep(mu, theirs, others, ratings, kind === 'user' ? (cfg.baseline?.regU ?? 15) : (cfg.baseline?.regI ?? 10));
   }
   return mu + bOther + bNew;
 }
