@@ -1,0 +1,353 @@
+/**
+ * A Bayesian factorization machine (Rendle, "Factorization Machines with libFM", 2012) over relational blocks: Gibbs
+ * sampling of every parameter and hyper-parameter (gibbs.ts), predictions averaged over the kept samples. Its shape is
+ * the baselines' (`predictIndices`, `predictFoldIn`, `arrays`), so the stack takes it as a member.
+ */
+import { errorMetrics } from '../core/error-metrics.js';
+import { InputError } from '../core/errors.js';
+import { createRng, type Rng } from '../core/rng.js';
+import type { Ratings } from '../core/types.js';
+import { type BfmConfig, type BfmConfigInput, resolveBfmConfig } from './bfm-config.js';
+import { type BfmData, type BfmLayout, buildLayout, rowEntities } from './blocks.js';
+import { blockOffsets, type EntityTerms, entityTerms, type FmSample, GibbsSampler, normalCdf, sampleNormal, scoreRows, truncatedNormal } from './gibbs.js';
+
+/** Progress of a fit: iterations done of all. */
+export type BfmProgress = (done: number, total: number) => void;
+
+/** What is known of a fold-in: the other side's entities it rated (0-based) and the ratings, in the same order. */
+export interface BfmFoldInProfile {
+  readonly others: Int32Array;
+  readonly ratings: ArrayLike<number>;
+}
+
+/** The most grades the ordinal output takes (a rating grid finer than this is a regression problem). */
+export const MAX_ORDINAL_GRADES = 20;
+
+/** Conditional Gibbs sweeps of a fold-in's own parameters per kept sample. */
+const FOLD_IN_SWEEPS = 8;
+
+/** The distinct ratings of the training set, ascending: the ordinal output's grades. */
+function gradesOf(r: Float32Array): Float64Array {
+  return Float64Array.from(new Set(r)).sort();
+}
+
+/** Iterations whose samples are kept: `samples` evenly spaced over those after the burn-in, the last one included. */
+export function keptIterations(c: Pick<BfmConfig, 'iterations' | 'burnIn' | 'samples'>): Set<number> {
+  const span = c.iterations - c.burnIn;
+  const n = Math.min(c.samples, span);
+  const kept = new Set<number>();
+  for (let j = 0; j < n; j++) kept.add(c.iterations - 1 - Math.floor((j * span) / n));
+  return kept;
+}
+
+function copySample(s: FmSample): FmSample {
+  return {
+    w0: s.w0,
+    w: s.w.slice(),
+    v: s.v.slice(),
+    alpha: s.alpha,
+    muW: s.muW.slice(),
+    lamW: s.lamW.slice(),
+    muV: s.muV.slice(),
+    lamV: s.lamV.slice(),
+    cuts: s.cuts.slice(),
+  };
+}
+
+/** A fitted Bayesian FM. {@link fitBfm} makes one; {@link restoreBfm} rebuilds a saved one. */
+export class BayesianFM {
+  readonly algorithm = 'bfm';
+  readonly config: BfmConfig;
+  readonly nUsers: number;
+  readonly nItems: number;
+  readonly train: Ratings;
+  readonly globalMean: number;
+  readonly scale: { readonly min: number; readonly max: number };
+  readonly layout: BfmLayout;
+  /** The kept samples, oldest first. */
+  readonly samples: readonly FmSample[];
+  /** The ordinal output's grades (the rating of each grade); empty for regression. */
+  readonly grades: Float64Array;
+  private readonly columns: number;
+  private readonly offsets: Int32Array;
+  private terms?: EntityTerms[][];
+
+  constructor(config: BfmConfig, data: BfmData, layout: BfmLayout, samples: readonly FmSample[], grades: Float64Array) {
+    this.config = config;
+    this.nUsers = data.nUsers;
+    this.nItems = data.nItems;
+    this.train = data.train;
+    this.layout = layout;
+    this.samples = samples;
+    this.grades = grades;
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const r of data.train.rating) {
+      sum += r;
+      if (r < min) min = r;
+      if (r > max) max = r;
+    }
+    this.globalMean = sum / Math.max(1, data.train.rating.length);
+    this.scale = data.scale ? { min: data.scale.min, max: data.scale.max } : { min, max };
+    const { offsets, columns } = blockOffsets(layout.blocks);
+    this.offsets = offsets;
+    this.columns = columns;
+  }
+
+  /** The parameters of every kept sample, by name (what a bundle stores). */
+  get arrays(): Readonly<Record<string, Float64Array>> {
+    const s = this.samples;
+    const cat = (pick: (x: FmSample) => Float64Array): Float64Array => {
+      const n = pick(s[0]).length;
+      const out = new Float64Array(n * s.length);
+      s.forEach((x, i) => out.set(pick(x), i * n));
+      return out;
+    };
+    return {
+      w0: Float64Array.from(s, (x) => x.w0),
+      alpha: Float64Array.from(s, (x) => x.alpha),
+      w: cat((x) => x.w),
+      v: cat((x) => x.v),
+      muW: cat((x) => x.muW),
+      lamW: cat((x) => x.lamW),
+      muV: cat((x) => x.muV),
+      lamV: cat((x) => x.lamV),
+      cuts: cat((x) => x.cuts),
+    };
+  }
+
+  /** Per kept sample, each block's entity terms (computed once, on first use). */
+  private entityTerms(): EntityTerms[][] {
+    this.terms ??= this.samples.map((s) => this.layout.blocks.map((b, i) => entityTerms(b, this.offsets[i], this.columns, s.w, s.v, this.config.rank)));
+    return this.terms;
+  }
+
+  /** The prediction from one sample's score: the score itself, or the ordinal output's expected rating. */
+  private rating(score: number, cuts: Float64Array): number {
+    if (this.grades.length === 0) return score;
+    let expected = 0;
+    let below = 0;
+    for (let g = 0; g < this.grades.length; g++) {
+      const upTo = g < cuts.length ? normalCdf(cuts[g] - score) : 1;
+      expected += (upTo - below) * this.grades[g];
+      below = upTo;
+    }
+    return expected;
+  }
+
+  /**
+   * Predicted ratings of pairs (0-based indices; one outside the model adds nothing of its block), averaged over the
+   * kept samples and clipped to the scale. `timestamps` place each pair on its day when the model has a day block
+   * (without them, or on a day not seen in training, the day adds nothing).
+   * @throws InputError when the arrays differ in length
+   */
+  predict(users: Int32Array, items: Int32Array, timestamps?: Int32Array): Float32Array {
+    if (users.length !== items.length || (timestamps && timestamps.length !== users.length)) {
+      throw new InputError(`bfm: ${users.length} users, ${items.length} items${timestamps ? ` and ${timestamps.length} timestamps` : ''} to pair`);
+    }
+    const rows = rowEntities(this.layout, users, items, timestamps);
+    const n = users.length;
+    const acc = new Float64Array(n);
+    const one = new Float64Array(n);
+    const terms = this.entityTerms();
+    const k = this.config.rank;
+    this.samples.forEach((s, j) => {
+      if (this.grades.length === 0) {
+        scoreRows(s.w0, terms[j], rows, k, acc, 1 / this.samples.length);
+        return;
+      }
+      one.fill(0);
+      scoreRows(s.w0, terms[j], rows, k, one);
+      for (let i = 0; i < n; i++) acc[i] += this.rating(one[i], s.cuts) / this.samples.length;
+    });
+    return Float32Array.from(acc, (x) => Math.min(this.scale.max, Math.max(this.scale.min, x)));
+  }
+
+  /** {@link BayesianFM.predict} without timestamps: the shape the stack's members share. */
+  predictIndices(users: Int32Array, items: Int32Array): Float32Array {
+    return this.predict(users, items);
+  }
+
+  /** RMSE and MAE on ratings given as 0-based indices (with their timestamps). @throws InputError for no ratings */
+  evaluate(ratings: Ratings): { rmse: number; mae: number; count: number } {
+    if (ratings.rating.length === 0) throw new InputError('bfm: no ratings to evaluate');
+    return { ...errorMetrics(this.predict(ratings.user, ratings.item, ratings.timestamp), ratings.rating), count: ratings.rating.length };
+  }
+
+  /**
+   * Predicted ratings of a new `kind` entity placed by its ratings, paired with each of `partners`, clipped. Every
+   * learned parameter is held at each kept sample's value; the new entity's block row is its implicit set (the
+   * entities it rated, 1/√count) and an id column of its own, whose weight and factors are drawn by a few conditional
+   * Gibbs sweeps over its ratings (prior: the sample's μ and λ of the id group), predictions averaged over the sweeps
+   * and the samples. Seeded by the configuration's seed, so the same fold-in gets the same predictions. Ratings of
+   * entities outside the model are ignored.
+   * @throws InputError when the profile's arrays differ in length or an index is outside the model
+   */
+  predictFoldIn(kind: 'user' | 'item', profile: BfmFoldInProfile, partners: Int32Array): Float32Array {
+    if (profile.others.length !== profile.ratings.length) throw new InputError(`bfm: a fold-in with ${profile.others.length} entities and ${profile.ratings.length} ratings`);
+    const nOther = kind === 'user' ? this.nItems : this.nUsers;
+    for (const p of partners) if (!(p >= 0 && p < nOther)) throw new InputError(`bfm: partner ${p} is outside the model's ${nOther} ${kind === 'user' ? 'items' : 'users'}`);
+    const pairs: number[] = [];
+    for (let r = 0; r < profile.others.length; r++) {
+      const o = profile.others[r];
+      if (!(Number.isInteger(o) && o >= 0)) throw new InputError(`bfm: a fold-in rated entity ${o}`);
+      if (o < nOther) pairs.push(r);
+    }
+    const own = kind === 'user' ? 0 : 1;
+    const otherBlock = 1 - own;
+    const block = this.layout.blocks[own];
+    const idGroup = block.groups[0];
+    const ratedFrom = kind === 'user' ? this.layout.userRatedFrom : this.layout.itemRatedFrom;
+    const rated = Int32Array.from(new Set(pairs.map((r) => profile.others[r])));
+    const others = Int32Array.from(pairs, (r) => profile.others[r]);
+    const y = Float64Array.from(pairs, (r) => profile.ratings[r]);
+    const k = this.config.rank;
+    const cols = this.columns;
+    const off = this.offsets[own];
+    const terms = this.entityTerms();
+    const rng = createRng(this.config.seed);
+    const acc = new Float64Array(partners.length);
+    const ordinal = this.grades.length > 0;
+    const gradeOf = ordinal ? Int32Array.from(y, (r) => this.grades.indexOf(r)) : undefined;
+    const q0 = new Float64Array(k);
+    const qs0 = new Float64Array(k);
+    const vNew = new Float64Array(k);
+    const z = Float64Array.from(y);
+    const score = new Float64Array(others.length);
+    this.samples.forEach((s, j) => {
+      const t = terms[j][otherBlock];
+      // the fixed part of the new entity's row: its implicit set
+      let lin0 = 0;
+      q0.fill(0);
+      qs0.fill(0);
+      if (ratedFrom >= 0 && rated.length > 0) {
+        const x = 1 / Math.sqrt(rated.length);
+        for (const o of rated) {
+          const c = off + ratedFrom + o;
+          lin0 += x * s.w[c];
+          for (let f = 0; f < k; f++) {
+            const vv = s.v[f * cols + c];
+            q0[f] += x * vv;
+            qs0[f] += x * x * vv * vv;
+          }
+        }
+      }
+      let wNew = s.muW[idGroup];
+      for (let f = 0; f < k; f++) vNew[f] = s.muV[f * this.layout.groupNames.length + idGroup];
+      const alpha = ordinal ? 1 : s.alpha;
+      const scoreOf = (other: number): number => {
+        let v = s.w0 + t.constant[other] + lin0 + wNew;
+        for (let f = 0; f < k; f++) {
+          const total = q0[f] + vNew[f] + t.q[other * k + f];
+          v += -0.5 * (qs0[f] + vNew[f] * vNew[f]) + 0.5 * total * total;
+        }
+        return v;
+      };
+      for (let sweep = 0; sweep < FOLD_IN_SWEEPS; sweep++) {
+        for (let r = 0; r < others.length; r++) score[r] = scoreOf(others[r]);
+        if (ordinal && gradeOf) {
+          const cuts = s.cuts;
+          for (let r = 0; r < others.length; r++) {
+            const g = gradeOf[r];
+            z[r] = truncatedNormal(rng, score[r], g === 0 ? Number.NEGATIVE_INFINITY : cuts[g - 1], g === cuts.length ? Number.POSITIVE_INFINITY : cuts[g]);
+          }
+        }
+        const lw = s.lamW[idGroup];
+        let lin = 0;
+        for (let r = 0; r < others.length; r++) lin += wNew - (score[r] - z[r]);
+        const next = sampleNormal(rng, alpha * others.length + lw, alpha * lin + lw * s.muW[idGroup]);
+        for (let r = 0; r < others.length; r++) score[r] += next - wNew;
+        wNew = next;
+        for (let f = 0; f < k; f++) {
+          const gi = f * this.layout.groupNames.length + idGroup;
+          let sq = 0;
+          let ln = 0;
+          for (let r = 0; r < others.length; r++) {
+            // ŷ is linear in the id's factor f with slope h = (the rest of the row's q_f) = q0 + partner's q
+            const h = q0[f] + t.q[others[r] * k + f];
+            sq += h * h;
+            ln -= h * (score[r] - z[r] - vNew[f] * h);
+          }
+          const nv = sampleNormal(rng, alpha * sq + s.lamV[gi], alpha * ln + s.lamV[gi] * s.muV[gi]);
+          for (let r = 0; r < others.length; r++) score[r] += (nv - vNew[f]) * (q0[f] + t.q[others[r] * k + f]);
+          vNew[f] = nv;
+        }
+        for (let p = 0; p < partners.length; p++) acc[p] += this.rating(scoreOf(partners[p]), s.cuts);
+      }
+    });
+    const n = this.samples.length * FOLD_IN_SWEEPS;
+    return Float32Array.from(acc, (x) => Math.min(this.scale.max, Math.max(this.scale.min, x / n)));
+  }
+}
+
+/**
+ * Fits a Bayesian FM by Gibbs sampling. Deterministic: the same data, configuration and seed give the same samples.
+ * @throws InputError for a bad configuration, no training ratings, an index outside nUsers × nItems, or an ordinal
+ * output over more than {@link MAX_ORDINAL_GRADES} distinct ratings
+ */
+export function fitBfm(data: BfmData, config: BfmConfigInput = {}, onProgress?: BfmProgress): BayesianFM {
+  const c = resolveBfmConfig(config);
+  if (data.train.rating.length === 0) throw new InputError('bfm: no training ratings');
+  const layout = buildLayout(data, c);
+  const grades = c.output === 'ordinal' ? gradesOf(data.train.rating) : new Float64Array(0);
+  if (grades.length > MAX_ORDINAL_GRADES) {
+    throw new InputError(`bfm: the ordinal output takes at most ${MAX_ORDINAL_GRADES} distinct ratings; these ratings have ${grades.length} (use the regression output)`);
+  }
+  const rows = rowEntities(layout, data.train.user, data.train.item, data.train.timestamp);
+  const target = Float64Array.from(data.train.rating);
+  const rng: Rng = createRng(c.seed);
+  const ordinal = grades.length > 0 ? { grade: Int32Array.from(data.train.rating, (r) => grades.indexOf(r)), grades: grades.length } : undefined;
+  const sampler = new GibbsSampler({ blocks: layout.blocks, rowEntity: rows, target, groups: layout.groupNames.length }, c.rank, rng, c.initStd, undefined, ordinal);
+  const kept = keptIterations(c);
+  const samples: FmSample[] = [];
+  for (let t = 0; t < c.iterations; t++) {
+    sampler.step();
+    if (kept.has(t)) samples.push(copySample(sampler.sample));
+    onProgress?.(t + 1, c.iterations);
+  }
+  return new BayesianFM(c, data, layout, samples, grades);
+}
+
+/**
+ * Rebuilds a saved Bayesian FM from its configuration, its training data (the blocks are rebuilt from it) and the
+ * kept samples' arrays ({@link BayesianFM.arrays}).
+ * @throws InputError when an array is missing or does not fit the layout
+ */
+export function restoreBfm(config: BfmConfigInput, data: BfmData, arrays: Readonly<Record<string, Float64Array>>): BayesianFM {
+  const c = resolveBfmConfig(config);
+  const layout = buildLayout(data, c);
+  const grades = c.output === 'ordinal' ? gradesOf(data.train.rating) : new Float64Array(0);
+  const { columns } = blockOffsets(layout.blocks);
+  const w0 = arrays.w0;
+  if (!w0 || w0.length === 0) throw new InputError('bfm: the parameters lack w0');
+  const n = w0.length;
+  const groups = layout.groupNames.length;
+  const need = (name: string, per: number): Float64Array => {
+    const a = arrays[name];
+    if (!a) throw new InputError(`bfm: the parameters lack ${name}`);
+    if (a.length !== per * n) throw new InputError(`bfm: ${name} holds ${a.length} values, expected ${per * n} (${n} samples × ${per})`);
+    return a;
+  };
+  const alpha = need('alpha', 1);
+  const w = need('w', columns);
+  const v = need('v', columns * c.rank);
+  const muW = need('muW', groups);
+  const lamW = need('lamW', groups);
+  const muV = need('muV', groups * c.rank);
+  const lamV = need('lamV', groups * c.rank);
+  const cuts = need('cuts', Math.max(0, grades.length - 1));
+  const part = (a: Float64Array, per: number, i: number): Float64Array => a.slice(i * per, (i + 1) * per);
+  const samples = Array.from({ length: n }, (_, i) => ({
+    w0: w0[i],
+    alpha: alpha[i],
+    w: part(w, columns, i),
+    v: part(v, columns * c.rank, i),
+    muW: part(muW, groups, i),
+    lamW: part(lamW, groups, i),
+    muV: part(muV, groups * c.rank, i),
+    lamV: part(lamV, groups * c.rank, i),
+    cuts: part(cuts, Math.max(0, grades.length - 1), i),
+  }));
+  return new BayesianFM(c, data, layout, samples, grades);
+}

@@ -1,0 +1,48 @@
+/**
+ * Settings of the Bayesian factorization machine, validated with zod: the one place each one's type, range, default
+ * and description live (the CLI's `--bfm-*` flags are generated from it). The priors are libFM's and myFM's
+ * (α₀ = β₀ = γ₀ = 1, μ₀ = 0, a N(0, 1) prior on w₀); the defaults of rank and iterations are those of the published
+ * ML-100K results (rank 10, 512 sampling iterations).
+ */
+import { z } from 'zod';
+import { parseInput } from '../core/errors.js';
+
+/** The outputs a Bayesian FM can model the ratings with. */
+export const BFM_OUTPUTS = Object.freeze(['regression', 'ordinal'] as const);
+
+/** Schema of {@link BfmConfig}; `parse` fills every default. */
+export const bfmConfigSchema = z
+  .object({
+    seed: z.number().int().refine(Number.isSafeInteger, 'a safe integer').describe('seed of the initialisation and of every draw').default(42),
+    rank: z.number().int().min(1).max(256).describe('factors per feature (k)').default(10),
+    iterations: z.number().int().min(1).max(100_000).describe('Gibbs sampling iterations').default(512),
+    burnIn: z.number().int().min(0).max(100_000).describe('iterations whose samples are not averaged (0: every one, as libFM and myFM)').default(0),
+    // predictions average the kept samples; a bundle keeps their parameters, so the count bounds its size
+    samples: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .describe('samples kept for prediction, evenly spaced over the iterations after the burn-in (all of them when fewer)')
+      .default(64),
+    initStd: z.number().nonnegative().max(10).describe('standard deviation of the factors at the start').default(0.1),
+    output: z.enum(BFM_OUTPUTS).describe('regression on the rating, or an ordered probit over the rating grid (ordinal)').default('regression'),
+    implicit: z.boolean().describe('add the implicit blocks: the items a user rated, the users who rated an item (each 1/√count)').default(true),
+    features: z.boolean().describe("add the dataset's user and item feature columns").default(true),
+    time: z.boolean().describe('add the day of the rating (one column per day seen in training), when the ratings have timestamps').default(true),
+  })
+  .strict()
+  .refine((c) => c.burnIn < c.iterations, { message: 'burnIn must be below iterations', path: ['burnIn'] });
+
+/** A resolved configuration of the Bayesian FM. */
+export type BfmConfig = z.output<typeof bfmConfigSchema>;
+/** What {@link resolveBfmConfig} takes: any of its fields. */
+export type BfmConfigInput = z.input<typeof bfmConfigSchema>;
+
+/**
+ * Fills in the defaults and validates.
+ * @throws InputError naming each bad field
+ */
+export function resolveBfmConfig(input: BfmConfigInput = {}, what = 'Bayesian FM configuration'): BfmConfig {
+  return parseInput(bfmConfigSchema, input, what, '(config)');
+}
