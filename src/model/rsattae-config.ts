@@ -47,8 +47,8 @@ const xgboostSchema = z
   })
   .strict();
 
-/** Baselines `blend` may mix with the booster (src/baselines, with their Surprise defaults). */
-export const BLEND_ALGORITHMS = ['baseline-only', 'svd', 'svdpp', 'knn-baseline'] as const;
+/** Members `blend` may mix with the booster: the baselines (src/baselines, with their Surprise defaults) and the Bayesian FM (src/fm). */
+export const BLEND_ALGORITHMS = ['baseline-only', 'svd', 'svdpp', 'knn-baseline', 'bfm'] as const;
 /** One of {@link BLEND_ALGORITHMS}. */
 export type BlendAlgorithm = (typeof BLEND_ALGORITHMS)[number];
 

@@ -13,17 +13,17 @@
  * side's bias), or their least-squares mix. Every prediction is clipped to the rating scale.
  */
 
-import { type BaselineArrays, type BaselineModel, type FoldInProfile, fitBaseline, restoreBaseline } from '../baselines/algorithms.js';
-import { resolveBaselineConfig } from '../baselines/baseline-config.js';
-import { alsBiasStep, buildTrainSet, clip } from '../baselines/trainset.js';
+import type { BaselineArrays, FoldInProfile } from '../baselines/algorithms.js';
+import { alsBiasStep, clip } from '../baselines/trainset.js';
 import { errorMetrics } from '../core/error-metrics.js';
 import { InputError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { deriveSeed, type SeedStream } from '../core/seeds.js';
-import type { Ratings } from '../core/types.js';
+import type { FeatureMatrix, Ratings } from '../core/types.js';
 import type { RatingScale } from '../data/dataset.js';
 import { concatRatings } from '../data/split.js';
 import type { BlendAlgorithm, RSAttAEConfig } from './rsattae-config.js';
+import { fitMember, type MemberData, restoreMember, type StackMember } from './stack-members.js';
 
 /** The stackers {@link fitStack} chooses from. */
 export type StackerKind = 'linear' | 'count-gated';
@@ -55,7 +55,7 @@ export interface GatedWeights {
 
 /** A fitted stack: the baselines (fitted on train + validation) and the weights. */
 export interface Blend {
-  readonly models: readonly BaselineModel[];
+  readonly models: readonly StackMember[];
   /** Weight of the booster, then of each model in order. */
   readonly weights: readonly number[];
   readonly intercept: number;
@@ -101,6 +101,9 @@ interface BlendData {
   readonly train: Ratings;
   readonly validation: Ratings;
   readonly scale?: RatingScale;
+  /** The feature tables (the Bayesian FM member reads them). */
+  readonly userFeatures?: FeatureMatrix;
+  readonly itemFeatures?: FeatureMatrix;
 }
 
 /**
@@ -159,7 +162,7 @@ export function scaleOf(d: Pick<BlendData, 'train' | 'validation' | 'scale'>): {
 /** Baselines fitted for a blend: their validation predictions (fitted on train) and their refits on train + validation. */
 export interface BlendCandidates {
   readonly validation: readonly Float32Array[];
-  readonly models: readonly BaselineModel[];
+  readonly models: readonly StackMember[];
   /**
    * The bias model's (baseline-only, fitted on train) predictions of the validation pairs with the user unknown, the
    * item unknown and both: what its fallback gives a cold entity.
@@ -171,10 +174,9 @@ export interface BlendCandidates {
 export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAlgorithm[], seed: number): BlendCandidates {
   const v = data.validation;
   const all = concatRatings(data.train, data.validation);
-  const fit = (train: Ratings, algorithm: BlendAlgorithm): BaselineModel =>
-    fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train, scale: data.scale }, { algorithm, seed: deriveSeed(seed, 'baselines') });
+  const fit = (train: Ratings, algorithm: BlendAlgorithm): StackMember => fitMember(algorithm, { ...data, train }, seed);
   const validation: Float32Array[] = [];
-  let bias: BaselineModel | undefined;
+  let bias: StackMember | undefined;
   for (const a of algorithms) {
     const m = fit(data.train, a);
     validation.push(m.predictIndices(v.user, v.item));
@@ -542,8 +544,8 @@ export function foldInBias(blend: Blend, kind: 'user' | 'item', others: Int32Arr
   const bOther = theirs && known ? theirs[other] : 0;
   let bNew = 0;
   if (ratings && ratings.length > 0 && theirs) {
-    const cfg = m.config as { baseline?: { regU: number; regI: number } };
-    bNew = alsBiasStep(mu, theirs, others, ratings, kind === 'user' ? (cfg.baseline?.regU ?? 15) : (cfg.baseline?.regI ?? 10));
+    const reg = 'baseline' in m.config ? m.config.baseline : { regU: 15, regI: 10 };
+    bNew = alsBiasStep(mu, theirs, others, ratings, kind === 'user' ? reg.regU : reg.regI);
   }
   return mu + bOther + bNew;
 }
@@ -577,7 +579,13 @@ export function blendFiles(blend: Blend): { json: StoredBlend; files: [string, U
  * Rebuilds a blend from a bundle's files (already checksum-verified), for the configuration's `blend` list.
  * @throws InputError when the files do not fit the configuration
  */
-export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number, need: (name: string) => Uint8Array): Blend {
+export function restoreBlend(
+  cfg: RSAttAEConfig,
+  nUsers: number,
+  nItems: number,
+  need: (name: string) => Uint8Array,
+  features: Pick<MemberData, 'userFeatures' | 'itemFeatures'> = {},
+): Blend {
   const json = JSON.parse(Buffer.from(need('blend.json')).toString('utf8')) as StoredBlend;
   if (json.weights?.length !== cfg.blend.length + 1 || json.arrays?.length !== cfg.blend.length) {
     throw new InputError(`blend.json holds ${json.weights?.length} weights for the ${cfg.blend.length} blended baselines of the configuration`);
@@ -598,12 +606,11 @@ export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number,
     rating,
     timestamp: new Int32Array(rating.length),
   };
-  const ts = buildTrainSet(train, nUsers, nItems, json.scale);
   const models = cfg.blend.map((algorithm, j) => {
     const stored = json.arrays[j];
     if (stored.algorithm !== algorithm) throw new InputError(`blend.json lists ${stored.algorithm} where the configuration blends ${algorithm}`);
     const arrays: BaselineArrays = Object.fromEntries(stored.names.map((name) => [name, copy(`blend/${algorithm}.${name}.f64`, (n) => new Float64Array(n))]));
-    return restoreBaseline(resolveBaselineConfig({ algorithm, seed: deriveSeed(cfg.seed, 'baselines') }), ts, train, arrays);
+    return restoreMember(algorithm, { nUsers, nItems, train, scale: json.scale, ...features }, arrays, cfg.seed);
   });
   return {
     models,
@@ -616,7 +623,7 @@ export function restoreBlend(cfg: RSAttAEConfig, nUsers: number, nItems: number,
 }
 
 /** The same blend with its members refitted on `train` (e.g. after an update added ratings and entities); weights kept. */
-export function refitBlend(blend: Blend, data: { readonly nUsers: number; readonly nItems: number; readonly train: Ratings; readonly scale?: RatingScale }, seed: number): Blend {
-  const models = blend.models.map((m) => fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: data.train, scale: data.scale }, { algorithm: m.algorithm as BlendAlgorithm, seed: deriveSeed(seed, 'baselines') }));
+export function refitBlend(blend: Blend, data: MemberData, seed: number): Blend {
+  const models = blend.models.map((m) => fitMember(m.algorithm as BlendAlgorithm, data, seed));
   return { ...blend, models };
 }

@@ -296,7 +296,7 @@ export async function loadBundleParts(dir: string, opts: LoadOptions = {}): Prom
     userAutoencoder = await loadAutoencoder(join(dir, 'autoencoders', 'users'));
     itemAutoencoder = await loadAutoencoder(join(dir, 'autoencoders', 'movies'));
   }
-  const blend = m.config.blend.length > 0 ? restoreBlend(m.config, s.nUsers, s.nItems, need) : undefined;
+  const blend = m.config.blend.length > 0 ? restoreBlend(m.config, s.nUsers, s.nItems, need, { userFeatures: blocks.userFeatures, itemFeatures: blocks.itemFeatures }) : undefined;
   const xgb = XGBRegressor.loadModelFromBuffer(need('xgboost.ubj'));
   return {
     config: m.config,
