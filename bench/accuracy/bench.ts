@@ -147,7 +147,7 @@ for (const split of SPLITS) {
     const candidates: Record<string, BlendCandidates> = {};
     for (const a of BLENDED) {
       const tb = performance.now();
-      candidates[a] = fitBlendCandidates(data, [a], seed);
+      candidates[a] = fitBlendCandidates(data, [a], seed, base.bfm);
       baselineSeconds[a] = (performance.now() - tb) / 1000;
     }
     const boosters = new Map<string, { model: RSAttAE; validation: Float32Array; test?: Float32Array; seconds: number; trees: number }>();

@@ -4,6 +4,7 @@
  * that is written here; its description, range and default come from the field (see schema-options.ts).
  */
 import { z } from 'zod';
+import { BFM_FIELDS } from '../fm/bfm-config.js';
 import { CONFIG_PRESET_NAMES, configSchema, LARGE_DATA_FROM, type RSAttAEConfig, resolveConfig } from '../model/rsattae-config.js';
 import { autoencoderSettingsSchema } from '../nn/autoencoder-config.js';
 import type { SchemaOption } from './schema-options.js';
@@ -90,4 +91,19 @@ export const EMBED_AUTOENCODER_OPTIONS: readonly SchemaOption[] = [
   autoencoderOption('--patience <n>', 'patience'),
   autoencoderOption('--restore <which>', 'restore'),
   autoencoderOption('--backend <name>', 'backend'),
+];
+
+/** A flag for a field of the Bayesian FM's configuration (`train --algorithm bfm`), with its default. */
+const bfmOption = (flags: string, field: keyof typeof BFM_FIELDS): SchemaOption => ({ flags, path: [field], schema: BFM_FIELDS[field] });
+
+/** The flags of `train --algorithm bfm`, by the FM's setting each sets (the seed is `--seed`). */
+export const BFM_OPTIONS: readonly SchemaOption[] = [
+  bfmOption('--bfm-rank <k>', 'rank'),
+  bfmOption('--bfm-iterations <n>', 'iterations'),
+  bfmOption('--bfm-burn-in <n>', 'burnIn'),
+  bfmOption('--bfm-samples <n>', 'samples'),
+  bfmOption('--bfm-output <kind>', 'output'),
+  bfmOption('--no-bfm-implicit', 'implicit'),
+  bfmOption('--no-bfm-features', 'features'),
+  bfmOption('--no-bfm-time', 'time'),
 ];

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BASELINE_ALGORITHMS, type BaselineAlgorithm, type BaselineModel, fitBaseline } from '../baselines/index.js';
+import { BASELINE_ALGORITHMS, type BaselineAlgorithm, fitBaseline } from '../baselines/index.js';
 import { InputError } from '../core/errors.js';
 import { deriveSeed } from '../core/seeds.js';
 import type { Ratings } from '../core/types.js';
@@ -15,21 +15,23 @@ import { type DatasetDescriptor, ratingsReading } from '../data/descriptor.js';
 import { resolveDataDir } from '../data/location.js';
 import { type AlignedRatings, alignRatings, concatRatings } from '../data/split.js';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking.js';
+import { fitBfm, resolveBfmConfig } from '../fm/index.js';
 import type { FoldIn, FoldInInput, FoldInMethod } from '../model/foldin.js';
 import type { DataSource, FitChoices } from '../model/model-types.js';
 import { loadData, type PreparedData, type PreparedWith, recordedDescriptor, reloadTrainedData } from '../model/prepare-data.js';
 import { RSAttAE } from '../model/rsattae.js';
+import type { StackMember } from '../model/stack-members.js';
 import { CONFIG_PRESET_NAMES, type ConfigPresetName, checkConfigInput, type DataPreparation, LARGE_DATA_FROM, type RSAttAEConfigInput, resolveConfig } from '../model/rsattae-config.js';
 import { isBaselineBundle, loadBaseline, saveBaseline } from '../store/baseline-bundle.js';
 import { readManifest } from '../store/model-bundle.js';
 import { addDataDirOption, createProgress, note, type Progress, parseChoice, parsePositiveInt, parsePositiveNumber, writeJson } from './command-helpers.js';
-import { TRAIN_CONFIG_OPTIONS } from './config-options.js';
+import { BFM_OPTIONS, TRAIN_CONFIG_OPTIONS } from './config-options.js';
 import { addDatasetOptions, addReadingOptions, type DatasetOptions, descriptorFromOptions, readingFields } from './dataset-options.js';
 import { parseFeatureList, parseRatingList } from './foldin-options.js';
 import { addSchemaOptions, givenValues, isGiven } from './schema-options.js';
 
-/** What `train --algorithm` takes: RSAttAE, or one of the baselines. */
-const ALGORITHMS = ['rsattae', ...BASELINE_ALGORITHMS] as const;
+/** What `train --algorithm` takes: RSAttAE, one of the baselines, or the Bayesian FM. */
+const ALGORITHMS = ['rsattae', ...BASELINE_ALGORITHMS, 'bfm'] as const;
 
 /** The options of `train` besides its configuration flags (TRAIN_CONFIG_OPTIONS, read with givenValues). */
 interface TrainOptions extends DatasetOptions {
@@ -70,6 +72,7 @@ async function trainingData(opts: TrainOptions, prep: DataPreparation): Promise<
 
 async function train(opts: TrainOptions, cmd: Command): Promise<void> {
   if (opts.algorithm !== 'rsattae') return trainBaseline(opts, opts.algorithm, cmd);
+  for (const o of BFM_OPTIONS) if (isGiven(cmd, o)) note(`note: ${o.flags.split(' ')[0]} configures --algorithm bfm only; rsattae's stack fits its FM member with the defaults`);
   const t0 = performance.now();
   // each flag's value was checked by its field's schema as commander parsed it
   const input: RSAttAEConfigInput = { preset: opts.preset, ...givenValues(cmd, TRAIN_CONFIG_OPTIONS) };
@@ -226,17 +229,30 @@ function validationLabel(c: FitChoices | undefined): string {
  * `train --algorithm <baseline>`: fits on all of the split's training part (train + validation: a baseline has no
  * use for a hold-out), reports test RMSE/MAE, saves a baseline bundle that `evaluate` reads.
  */
-async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm, cmd: Command): Promise<void> {
+async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm | 'bfm', cmd: Command): Promise<void> {
   const t0 = performance.now();
   // of the configuration, a baseline takes the split's seed and validation share; the rest is RSAttAE's
   const preparation = TRAIN_CONFIG_OPTIONS.filter((o) => o.path[0] === 'seed' || o.path[0] === 'valFraction');
   for (const o of TRAIN_CONFIG_OPTIONS) if (isGiven(cmd, o) && !preparation.includes(o)) note(`note: ${o.flags.split(' ')[0]} configures rsattae only; ${algorithm} ignores it`);
   if (opts.preset !== undefined) note(`note: --preset configures rsattae only; ${algorithm} ignores it`);
+  if (algorithm !== 'bfm') for (const o of BFM_OPTIONS) if (isGiven(cmd, o)) note(`note: ${o.flags.split(' ')[0]} configures bfm only; ${algorithm} ignores it`);
   const prep = checkConfigInput(givenValues(cmd, preparation));
   const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts, prep);
   const trainRatings = concatRatings(data.train, data.validation);
   const t1 = performance.now();
-  const model = fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale }, { algorithm, seed: deriveSeed(prep.seed, 'baselines') });
+  let model: StackMember;
+  if (algorithm === 'bfm') {
+    const bfm = givenValues(cmd, BFM_OPTIONS);
+    const bar = createProgress(`bfm (${resolveBfmConfig(bfm).iterations} Gibbs iterations)`);
+    model = fitBfm(
+      { nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale, userFeatures: data.userFeatures, itemFeatures: data.itemFeatures },
+      { ...bfm, seed: deriveSeed(prep.seed, 'baselines') },
+      (done, total) => bar.update(done, total),
+    );
+    bar.stop();
+  } else {
+    model = fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale }, { algorithm, seed: deriveSeed(prep.seed, 'baselines') });
+  }
   const fit = (performance.now() - t1) / 1000;
   const m = model.evaluate(test);
   const metrics = { test: { rmse: m.rmse, mae: m.mae } };
@@ -398,14 +414,14 @@ async function testRatingsFor(opts: EvaluateOptions, target: EvalTarget): Promis
 interface EvaluateResult {
   readonly dataset: string;
   readonly split: string;
-  readonly algorithm?: BaselineAlgorithm;
+  readonly algorithm?: BaselineAlgorithm | 'bfm';
   readonly test: { readonly rmse: number; readonly mae: number; readonly count: number };
   readonly ranking?: RankingReport;
   readonly unknown: AlignedRatings['unknown'];
 }
 
 /** The ranking report `evaluate` prints, or undefined (with a note) when it is off or nothing is relevant. */
-function rankingFor(model: RSAttAE | BaselineModel, ratings: Ratings, opts: EvaluateOptions): RankingReport | undefined {
+function rankingFor(model: RSAttAE | StackMember, ratings: Ratings, opts: EvaluateOptions): RankingReport | undefined {
   if (!opts.ranking) return undefined;
   if (!ratings.rating.some((r) => r >= opts.relevance)) {
     note(`no ranking metrics: no test rating reaches the relevance threshold ${opts.relevance} (--relevance)`);
@@ -477,8 +493,8 @@ export function registerModelCommands(program: Command): void {
     .command('train')
     .description('train RSAttAE (both autoencoders + XGBoost), or a baseline (--algorithm), on a split, report test RMSE/MAE, save the model');
   // the configuration's flags: description, default and validation from the configuration's schema
-  addDatasetOptions(addSchemaOptions(trainCmd, TRAIN_CONFIG_OPTIONS))
-    .option('--algorithm <name>', `what to train: rsattae, or a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}; fitted on train + validation)`, parseChoice(ALGORITHMS), 'rsattae')
+  addDatasetOptions(addSchemaOptions(addSchemaOptions(trainCmd, TRAIN_CONFIG_OPTIONS), BFM_OPTIONS))
+    .option('--algorithm <name>', `what to train: rsattae; a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}); or bfm, a Bayesian factorization machine (--bfm-* flags); each but rsattae fitted on train + validation`, parseChoice(ALGORITHMS), 'rsattae')
     .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see docs/configuration-and-accuracy.md)`, parseChoice(CONFIG_PRESET_NAMES))
     .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')

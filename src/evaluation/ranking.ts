@@ -3,10 +3,10 @@
  * coverage, plus the protocol that scores a trained model with them. The metric functions are pure: a ranked list
  * (best first) and the set of relevant items in, a number out.
  */
-import type { BaselineModel } from '../baselines/algorithms.js';
 import { InputError } from '../core/errors.js';
 import type { CsrMatrix, Ratings } from '../core/types.js';
 import { ratingsToCsr } from '../data/csr.js';
+import type { StackMember } from '../model/stack-members.js';
 import type { RSAttAE } from '../model/rsattae.js';
 
 /** One user's ranked list (item indices, best first, at least the top k) and the items relevant to that user. */
@@ -166,7 +166,7 @@ export interface RankingReport extends RankingMetrics {
  * count as misses. Coverage is over the catalogue of all the model's items.
  * @throws InputError for a bad k or threshold, an index outside the model, or no user with a relevant item
  */
-export function evaluateRanking(model: RSAttAE | BaselineModel, test: Ratings, opts: RankingOptions = {}): RankingReport {
+export function evaluateRanking(model: RSAttAE | StackMember, test: Ratings, opts: RankingOptions = {}): RankingReport {
   const k = opts.k ?? 10;
   const relevance = opts.relevance ?? 4;
   checkK(k);

@@ -6,9 +6,9 @@
 import { errorMetrics } from '../core/error-metrics.js';
 import { InputError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
-import type { Ratings } from '../core/types.js';
+import type { FeatureMatrix, Ratings } from '../core/types.js';
 import { type BfmConfig, type BfmConfigInput, resolveBfmConfig } from './bfm-config.js';
-import { type BfmData, type BfmLayout, buildLayout, rowEntities } from './blocks.js';
+import { type BfmData, type BfmLayout, buildLayout, rowEntities, UNKNOWN_DAY } from './blocks.js';
 import { blockOffsets, type EntityTerms, entityTerms, type FmSample, GibbsSampler, normalCdf, sampleNormal, scoreRows, truncatedNormal } from './gibbs.js';
 
 /** Progress of a fit: iterations done of all. */
@@ -22,6 +22,9 @@ export interface BfmFoldInProfile {
 
 /** The most grades the ordinal output takes (a rating grid finer than this is a regression problem). */
 export const MAX_ORDINAL_GRADES = 20;
+
+/** Index of the day block among the blocks (after the user's and the item's). */
+const DAY_BLOCK = 2;
 
 /** Conditional Gibbs sweeps of a fold-in's own parameters per kept sample. */
 const FOLD_IN_SWEEPS = 8;
@@ -61,6 +64,9 @@ export class BayesianFM {
   readonly nUsers: number;
   readonly nItems: number;
   readonly train: Ratings;
+  /** The feature tables it was fitted with (a saved model rebuilds its blocks from them). */
+  readonly userFeatures?: FeatureMatrix;
+  readonly itemFeatures?: FeatureMatrix;
   readonly globalMean: number;
   readonly scale: { readonly min: number; readonly max: number };
   readonly layout: BfmLayout;
@@ -77,6 +83,8 @@ export class BayesianFM {
     this.nUsers = data.nUsers;
     this.nItems = data.nItems;
     this.train = data.train;
+    if (data.userFeatures) this.userFeatures = data.userFeatures;
+    if (data.itemFeatures) this.itemFeatures = data.itemFeatures;
     this.layout = layout;
     this.samples = samples;
     this.grades = grades;
@@ -117,10 +125,53 @@ export class BayesianFM {
     };
   }
 
-  /** Per kept sample, each block's entity terms (computed once, on first use). */
+  /**
+   * Per kept sample, each block's entity terms (computed once, on first use). The day block gets one more entity, the
+   * typical day, whose terms make its score the average of the scores over the training days weighted by their
+   * ratings (a day's score is linear in its weight and factors).
+   */
   private entityTerms(): EntityTerms[][] {
-    this.terms ??= this.samples.map((s) => this.layout.blocks.map((b, i) => entityTerms(b, this.offsets[i], this.columns, s.w, s.v, this.config.rank)));
+    const k = this.config.rank;
+    this.terms ??= this.samples.map((s) =>
+      this.layout.blocks.map((b, i) => {
+        const t = entityTerms(b, this.offsets[i], this.columns, s.w, s.v, k);
+        const weights = this.layout.dayRatings;
+        if (i !== DAY_BLOCK || !weights) return t;
+        const constant = new Float64Array(b.entities + 1);
+        const q = new Float64Array((b.entities + 1) * k);
+        constant.set(t.constant);
+        q.set(t.q);
+        let total = 0;
+        for (const x of weights) total += x;
+        // the average of the scores: the day's own square ½q² moves from the squared sum into the constant
+        let c = 0;
+        for (let e = 0; e < b.entities; e++) {
+          const p = weights[e] / total;
+          let own = t.constant[e];
+          for (let f = 0; f < k; f++) {
+            const x = t.q[e * k + f];
+            own += 0.5 * x * x;
+            q[b.entities * k + f] += p * x;
+          }
+          c += p * own;
+        }
+        for (let f = 0; f < k; f++) c -= 0.5 * q[b.entities * k + f] ** 2;
+        constant[b.entities] = c;
+        return { constant, q };
+      }),
+    );
     return this.terms;
+  }
+
+  /** {@link rowEntities} with an unknown day placed on the typical day. */
+  private rowsOf(users: Int32Array, items: Int32Array, timestamps?: Int32Array): Int32Array[] {
+    const rows = rowEntities(this.layout, users, items, timestamps);
+    if (rows.length > DAY_BLOCK) {
+      const typical = this.layout.blocks[DAY_BLOCK].entities;
+      const d = rows[DAY_BLOCK];
+      for (let j = 0; j < d.length; j++) if (d[j] === UNKNOWN_DAY) d[j] = typical;
+    }
+    return rows;
   }
 
   /** The prediction from one sample's score: the score itself, or the ordinal output's expected rating. */
@@ -138,15 +189,16 @@ export class BayesianFM {
 
   /**
    * Predicted ratings of pairs (0-based indices; one outside the model adds nothing of its block), averaged over the
-   * kept samples and clipped to the scale. `timestamps` place each pair on its day when the model has a day block
-   * (without them, or on a day not seen in training, the day adds nothing).
+   * kept samples and clipped to the scale. `timestamps` place each pair on its day when the model has a day block;
+   * without them, or on a day not seen in training, the pair is scored on the typical training day (the prediction
+   * averaged over the days the training ratings were made).
    * @throws InputError when the arrays differ in length
    */
   predict(users: Int32Array, items: Int32Array, timestamps?: Int32Array): Float32Array {
     if (users.length !== items.length || (timestamps && timestamps.length !== users.length)) {
       throw new InputError(`bfm: ${users.length} users, ${items.length} items${timestamps ? ` and ${timestamps.length} timestamps` : ''} to pair`);
     }
-    const rows = rowEntities(this.layout, users, items, timestamps);
+    const rows = this.rowsOf(users, items, timestamps);
     const n = users.length;
     const acc = new Float64Array(n);
     const one = new Float64Array(n);
@@ -215,8 +267,18 @@ export class BayesianFM {
     const vNew = new Float64Array(k);
     const z = Float64Array.from(y);
     const score = new Float64Array(others.length);
+    const dq = new Float64Array(k);
     this.samples.forEach((s, j) => {
       const t = terms[j][otherBlock];
+      // a fold-in's ratings and predictions have no day: the typical day's terms join the partner's
+      let dc = 0;
+      dq.fill(0);
+      const day = terms[j][DAY_BLOCK];
+      if (day) {
+        const typical = this.layout.blocks[DAY_BLOCK].entities;
+        dc = day.constant[typical];
+        for (let f = 0; f < k; f++) dq[f] = day.q[typical * k + f];
+      }
       // the fixed part of the new entity's row: its implicit set
       let lin0 = 0;
       q0.fill(0);
@@ -237,9 +299,9 @@ export class BayesianFM {
       for (let f = 0; f < k; f++) vNew[f] = s.muV[f * this.layout.groupNames.length + idGroup];
       const alpha = ordinal ? 1 : s.alpha;
       const scoreOf = (other: number): number => {
-        let v = s.w0 + t.constant[other] + lin0 + wNew;
+        let v = s.w0 + t.constant[other] + dc + lin0 + wNew;
         for (let f = 0; f < k; f++) {
-          const total = q0[f] + vNew[f] + t.q[other * k + f];
+          const total = q0[f] + vNew[f] + t.q[other * k + f] + dq[f];
           v += -0.5 * (qs0[f] + vNew[f] * vNew[f]) + 0.5 * total * total;
         }
         return v;
@@ -265,12 +327,12 @@ export class BayesianFM {
           let ln = 0;
           for (let r = 0; r < others.length; r++) {
             // ŷ is linear in the id's factor f with slope h = (the rest of the row's q_f) = q0 + partner's q
-            const h = q0[f] + t.q[others[r] * k + f];
+            const h = q0[f] + t.q[others[r] * k + f] + dq[f];
             sq += h * h;
             ln -= h * (score[r] - z[r] - vNew[f] * h);
           }
           const nv = sampleNormal(rng, alpha * sq + s.lamV[gi], alpha * ln + s.lamV[gi] * s.muV[gi]);
-          for (let r = 0; r < others.length; r++) score[r] += (nv - vNew[f]) * (q0[f] + t.q[others[r] * k + f]);
+          for (let r = 0; r < others.length; r++) score[r] += (nv - vNew[f]) * (q0[f] + t.q[others[r] * k + f] + dq[f]);
           vNew[f] = nv;
         }
         for (let p = 0; p < partners.length; p++) acc[p] += this.rating(scoreOf(partners[p]), s.cuts);

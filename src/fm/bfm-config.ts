@@ -10,8 +10,8 @@ import { parseInput } from '../core/errors.js';
 /** The outputs a Bayesian FM can model the ratings with. */
 export const BFM_OUTPUTS = Object.freeze(['regression', 'ordinal'] as const);
 
-/** Schema of {@link BfmConfig}; `parse` fills every default. */
-export const bfmConfigSchema = z
+/** The fields of {@link BfmConfig}, each with its range, default and description (the CLI's flags read them). */
+const fields = z
   .object({
     seed: z.number().int().refine(Number.isSafeInteger, 'a safe integer').describe('seed of the initialisation and of every draw').default(42),
     rank: z.number().int().min(1).max(256).describe('factors per feature (k)').default(10),
@@ -27,12 +27,17 @@ export const bfmConfigSchema = z
       .default(64),
     initStd: z.number().nonnegative().max(10).describe('standard deviation of the factors at the start').default(0.1),
     output: z.enum(BFM_OUTPUTS).describe('regression on the rating, or an ordered probit over the rating grid (ordinal)').default('regression'),
-    implicit: z.boolean().describe('add the implicit blocks: the items a user rated, the users who rated an item (each 1/√count)').default(true),
-    features: z.boolean().describe("add the dataset's user and item feature columns").default(true),
-    time: z.boolean().describe('add the day of the rating (one column per day seen in training), when the ratings have timestamps').default(true),
+    implicit: z.boolean().describe('the implicit blocks: the items a user rated, the users who rated an item (each 1/√count)').default(true),
+    features: z.boolean().describe("the dataset's user and item feature columns").default(true),
+    time: z.boolean().describe('the day of the rating (one column per day seen in training), when the ratings have timestamps').default(true),
   })
-  .strict()
-  .refine((c) => c.burnIn < c.iterations, { message: 'burnIn must be below iterations', path: ['burnIn'] });
+  .strict();
+
+/** Each field of {@link bfmConfigSchema} by name. */
+export const BFM_FIELDS = fields.shape;
+
+/** Schema of {@link BfmConfig}; `parse` fills every default. */
+export const bfmConfigSchema = fields.refine((c) => c.burnIn < c.iterations, { message: 'burnIn must be below iterations', path: ['burnIn'] });
 
 /** A resolved configuration of the Bayesian FM. */
 export type BfmConfig = z.output<typeof bfmConfigSchema>;

@@ -30,12 +30,20 @@ export interface BfmLayout {
   readonly groupNames: readonly string[];
   /** Day (whole days since the epoch) → entity of the day block; absent without the day block. */
   readonly days?: ReadonlyMap<number, number>;
+  /** Training ratings of each day entity: the weights of the typical day a pair without a known day is scored on. */
+  readonly dayRatings?: Float64Array;
   /** Column of the implicit set in the user block (-1: none); the item block's likewise. */
   readonly userRatedFrom: number;
   readonly itemRatedFrom: number;
 }
 
 const DAY = 86_400;
+
+/**
+ * The day entity of a pair without a day the model knows: {@link BayesianFM.predict} scores it on the typical day, the
+ * training days' terms averaged by their ratings, which is the prediction averaged over the day the rating was made.
+ */
+export const UNKNOWN_DAY = -2;
 
 /** The source column of a feature column's name: `age=(18,30]` → `age`. */
 function sourceOf(name: string): string {
@@ -144,21 +152,24 @@ export function buildLayout(data: BfmData, config: Pick<BfmConfig, 'implicit' | 
   const item = side('item', nItems, data.itemFeatures, ratedBy(train.item, train.user, nItems), nUsers);
   const blocks = [user.block, item.block];
   let days: Map<number, number> | undefined;
+  let dayRatings: Float64Array | undefined;
   if (config.time && hasTimestamps(train)) {
     days = new Map();
     const sorted = Array.from(new Set(Array.from(train.timestamp, (t) => Math.floor(t / DAY)))).sort((a, b) => a - b);
     sorted.forEach((d, i) => days?.set(d, i));
+    dayRatings = new Float64Array(sorted.length);
+    for (const t of train.timestamp) dayRatings[days.get(Math.floor(t / DAY)) as number]++;
     const b = new BlockBuilder('day', groupNames);
     b.columns(sorted.length, 'day');
     for (let d = 0; d < sorted.length; d++) b.push([[d, 1]]);
     blocks.push(b.build());
   }
-  return { blocks, groupNames, ...(days ? { days } : {}), userRatedFrom: user.ratedFrom, itemRatedFrom: item.ratedFrom };
+  return { blocks, groupNames, ...(days && dayRatings ? { days, dayRatings } : {}), userRatedFrom: user.ratedFrom, itemRatedFrom: item.ratedFrom };
 }
 
 /**
  * Each row's entity in each block of `layout`: the user (-1 outside the model), the item, and the day when the layout
- * has a day block and `timestamps` are given (-1 for a day not seen in training, or without timestamps).
+ * has a day block: {@link UNKNOWN_DAY} for a day not seen in training, or without timestamps.
  */
 export function rowEntities(layout: BfmLayout, users: Int32Array, items: Int32Array, timestamps?: Int32Array): Int32Array[] {
   const [ub, ib] = layout.blocks;
@@ -166,7 +177,7 @@ export function rowEntities(layout: BfmLayout, users: Int32Array, items: Int32Ar
   const out = [inside(users, ub.entities), inside(items, ib.entities)];
   if (layout.days) {
     const days = layout.days;
-    out.push(timestamps ? Int32Array.from(timestamps, (t) => days.get(Math.floor(t / DAY)) ?? -1) : new Int32Array(users.length).fill(-1));
+    out.push(timestamps ? Int32Array.from(timestamps, (t) => days.get(Math.floor(t / DAY)) ?? UNKNOWN_DAY) : new Int32Array(users.length).fill(UNKNOWN_DAY));
   }
   return out;
 }

@@ -241,7 +241,7 @@ export async function updateModel(
     onProgress: opts.onProgress,
   });
   // the stack's members learn the new ratings and entities; its weights and cold rules stay those validation chose
-  const blend = p.blend ? refitBlend(p.blend, { nUsers, nItems, train: concatRatings(merged.train, merged.validation), scale: p.scale, userFeatures: uf.matrix, itemFeatures: itf.matrix }, cfg.seed) : undefined;
+  const blend = p.blend ? refitBlend(p.blend, { nUsers, nItems, train: concatRatings(merged.train, merged.validation), scale: p.scale, userFeatures: uf.matrix, itemFeatures: itf.matrix }, cfg.seed, cfg.bfm) : undefined;
   const xgbSeconds = (performance.now() - tx) / 1000;
   const report: FitReport = {
     defaults: 'inherited',

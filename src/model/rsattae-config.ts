@@ -10,6 +10,7 @@ import { channel } from 'node:diagnostics_channel';
 import { z } from 'zod';
 import { InputError, parseInput } from '../core/errors.js';
 import { seedSchema } from '../core/seeds.js';
+import { BFM_FIELDS } from '../fm/bfm-config.js';
 import { xgbRegressorParamsSchema } from '../gbdt/regressor-params.js';
 import { autoencoderSettingsSchema } from '../nn/autoencoder-config.js';
 
@@ -52,6 +53,22 @@ export const BLEND_ALGORITHMS = ['baseline-only', 'svd', 'svdpp', 'knn-baseline'
 /** One of {@link BLEND_ALGORITHMS}. */
 export type BlendAlgorithm = (typeof BLEND_ALGORITHMS)[number];
 
+/** The Bayesian FM member's settings (src/fm/bfm-config.ts, their ranges and defaults); its seed is derived from the pipeline's. */
+const bfmMemberSchema = z
+  .object({
+    rank: BFM_FIELDS.rank,
+    iterations: BFM_FIELDS.iterations,
+    burnIn: BFM_FIELDS.burnIn,
+    samples: BFM_FIELDS.samples,
+    initStd: BFM_FIELDS.initStd,
+    output: BFM_FIELDS.output,
+    implicit: BFM_FIELDS.implicit,
+    features: BFM_FIELDS.features,
+    time: BFM_FIELDS.time,
+  })
+  .strict()
+  .refine((c) => c.burnIn < c.iterations, { message: 'burnIn must be below iterations', path: ['burnIn'] });
+
 /** Schema of {@link RSAttAEConfig}; `parse` fills every default. */
 export const configSchema = z
   .object({
@@ -92,6 +109,7 @@ export const configSchema = z
       .default([]),
     autoencoder: autoencoderSchema.default(autoencoderSchema.parse({})),
     xgboost: xgboostSchema.default(xgboostSchema.parse({})),
+    bfm: bfmMemberSchema.default(bfmMemberSchema.parse({})),
   })
   .strict();
 
@@ -140,6 +158,8 @@ export type RSAttAEConfigInput = {
   blend?: RSAttAEConfig['blend'];
   autoencoder?: Partial<RSAttAEConfig['autoencoder']>;
   xgboost?: Partial<RSAttAEConfig['xgboost']>;
+  /** The Bayesian FM member of the stack (when `blend` names `bfm`). */
+  bfm?: Partial<RSAttAEConfig['bfm']>;
 };
 
 /**
@@ -201,6 +221,9 @@ function definedNested(base: Partial<RSAttAEConfigInput>, over: Omit<RSAttAEConf
   return out;
 }
 
+/** Sections added after configurations were first stored: a stored configuration without one is still complete. */
+const ADDED_LATER: readonly string[] = ['bfm'];
+
 /**
  * Whether `x` holds every field that has a default, nested sections included: a configuration resolved before (e.g.
  * read back from a bundle's manifest), whose unset optional fields (patience, early stopping) mean "never" and must
@@ -209,7 +232,7 @@ function definedNested(base: Partial<RSAttAEConfigInput>, over: Omit<RSAttAEConf
 function isComplete(x: Record<string, unknown>): boolean {
   const sections: Record<string, z.ZodObject> = { autoencoder: autoencoderSchema, xgboost: xgboostSchema };
   const filled = (shape: Record<string, z.ZodType>, o: Record<string, unknown>): boolean =>
-    Object.entries(shape).every(([k, field]) => field instanceof z.ZodOptional || o[k] !== undefined);
+    Object.entries(shape).every(([k, field]) => field instanceof z.ZodOptional || ADDED_LATER.includes(k) || o[k] !== undefined);
   return (
     filled(configSchema.shape, x) &&
     Object.entries(sections).every(([k, section]) => {

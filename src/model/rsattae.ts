@@ -304,7 +304,7 @@ export class RSAttAE {
     const scale = scaleOf(data);
     let stack: ReturnType<typeof fitStack> | undefined;
     if (cfg.blend.length > 0 && heldOut) {
-      const candidates = fitBlendCandidates(data, cfg.blend, cfg.seed);
+      const candidates = fitBlendCandidates(data, cfg.blend, cfg.seed, cfg.bfm);
       const sidesE = { users, items: movies, eUsers: heldOut.eUsers, eItems: heldOut.eItems };
       const cold = coldBoosterPredictions(xgb, heldOut.blocks, sidesE, cfg.boosterEmbeddings, data.validation, cfg.seed);
       stack = fitStack(data, ['booster', ...cfg.blend], boosterVal, candidates, cold, cfg.seed);
@@ -461,8 +461,8 @@ export class RSAttAE {
   }
 
   /** Final predictions of known pairs from the booster's: the stack when there is one; clipped to the scale. */
-  private stacked(booster: Float32Array, users: Int32Array, items: Int32Array): Float32Array {
-    return this.parts.blend ? applyBlend(this.parts.blend, booster, users, items) : clipTo(booster, this.parts.scale);
+  private stacked(booster: Float32Array, users: Int32Array, items: Int32Array, timestamps?: Int32Array): Float32Array {
+    return this.parts.blend ? applyBlend(this.parts.blend, booster, users, items, timestamps) : clipTo(booster, this.parts.scale);
   }
 
   /**
@@ -489,12 +489,15 @@ export class RSAttAE {
   /**
    * Predicted ratings of many pairs given as 0-based indices (the batch path behind predict and evaluate). Rows are
    * assembled and predicted in batches, so memory stays bounded for any number of pairs; each row's prediction is
-   * independent of its batch, so results equal a one-matrix prediction.
+   * independent of its batch, so results equal a one-matrix prediction. `timestamps` (seconds since the epoch, one per
+   * pair) place each pair on its day for the stack's members that use the time; without them such a member scores a
+   * pair on a typical training day.
    */
-  predictIndices(users: Int32Array, items: Int32Array): Float32Array {
+  predictIndices(users: Int32Array, items: Int32Array, timestamps?: Int32Array): Float32Array {
     if (users.length !== items.length) throw new InputError(`${users.length} users for ${items.length} items`);
+    if (timestamps && timestamps.length !== users.length) throw new InputError(`${timestamps.length} timestamps for ${users.length} pairs`);
     if (users.length === 0) return new Float32Array(0);
-    return this.stacked(this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks)), users, items);
+    return this.stacked(this.parts.xgb.predict(pairRowSource(users, items, this.parts.blocks)), users, items, timestamps);
   }
 
   /**
@@ -527,14 +530,14 @@ export class RSAttAE {
     }));
   }
 
-  /** RMSE and MAE on ratings given as 0-based indices (e.g. a split's test set). */
+  /** RMSE and MAE on ratings given as 0-based indices (e.g. a split's test set), each pair on its day (see {@link RSAttAE.predictIndices}). */
   evaluate(ratings: Ratings): { rmse: number; mae: number; count: number } {
     for (let k = 0; k < ratings.user.length; k++) {
       if (ratings.user[k] < 0 || ratings.user[k] >= this.nUsers || ratings.item[k] < 0 || ratings.item[k] >= this.nItems) {
         throw new InputError(`rating ${k + 1} names user index ${ratings.user[k]} / item index ${ratings.item[k]}, outside the model's ${this.nUsers} users and ${this.nItems} items`);
       }
     }
-    const m = errorMetrics(this.predictIndices(ratings.user, ratings.item), ratings.rating);
+    const m = errorMetrics(this.predictIndices(ratings.user, ratings.item, ratings.timestamp), ratings.rating);
     return { ...m, count: ratings.rating.length };
   }
 

@@ -9,9 +9,9 @@ import { buildTrainSet } from '../baselines/trainset.js';
 import { deriveSeed } from '../core/seeds.js';
 import type { FeatureMatrix, Ratings } from '../core/types.js';
 import type { RatingScale } from '../data/dataset.js';
-import { type BayesianFM, fitBfm, restoreBfm } from '../fm/bayesian-fm.js';
+import { BayesianFM, fitBfm, restoreBfm } from '../fm/bayesian-fm.js';
 import type { BfmConfigInput } from '../fm/bfm-config.js';
-import type { BlendAlgorithm } from './rsattae-config.js';
+import type { BlendAlgorithm, RSAttAEConfig } from './rsattae-config.js';
 
 /** A fitted member of the stack. */
 export type StackMember = BaselineModel | BayesianFM;
@@ -26,17 +26,17 @@ export interface MemberData {
   readonly itemFeatures?: FeatureMatrix;
 }
 
-/**
- * The Bayesian FM as a stack member: every block but the day's. The stack predicts pairs without a time (a served
- * recommendation has none), so the member is fitted as it will be asked.
- */
-export function memberBfmConfig(seed: number): BfmConfigInput {
-  return { seed: deriveSeed(seed, 'baselines'), time: false };
+/** The Bayesian FM member's configuration: the pipeline's `bfm` settings and a seed derived from the pipeline's. */
+export function memberBfmConfig(seed: number, settings: RSAttAEConfig['bfm']): BfmConfigInput {
+  return { ...settings, seed: deriveSeed(seed, 'baselines') };
 }
 
-/** Fits the member `algorithm` on `data` (the seed is the user's; each member derives its own stream). */
-export function fitMember(algorithm: BlendAlgorithm, data: MemberData, seed: number): StackMember {
-  if (algorithm === 'bfm') return fitBfm(data, memberBfmConfig(seed));
+/**
+ * Fits the member `algorithm` on `data` (the seed is the user's; each member derives its own stream; `bfm` configures
+ * the Bayesian FM).
+ */
+export function fitMember(algorithm: BlendAlgorithm, data: MemberData, seed: number, bfm: RSAttAEConfig['bfm']): StackMember {
+  if (algorithm === 'bfm') return fitBfm(data, memberBfmConfig(seed, bfm));
   return fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: data.train, scale: data.scale }, { algorithm, seed: deriveSeed(seed, 'baselines') });
 }
 
@@ -44,8 +44,16 @@ export function fitMember(algorithm: BlendAlgorithm, data: MemberData, seed: num
  * Rebuilds the member `algorithm` from its training data and learned arrays (a bundle's).
  * @throws InputError when the arrays do not fit
  */
-export function restoreMember(algorithm: BlendAlgorithm, data: MemberData, arrays: BaselineArrays, seed: number): StackMember {
-  if (algorithm === 'bfm') return restoreBfm(memberBfmConfig(seed), data, arrays);
+export function restoreMember(algorithm: BlendAlgorithm, data: MemberData, arrays: BaselineArrays, seed: number, bfm: RSAttAEConfig['bfm']): StackMember {
+  if (algorithm === 'bfm') return restoreBfm(memberBfmConfig(seed, bfm), data, arrays);
   const ts = buildTrainSet(data.train, data.nUsers, data.nItems, data.scale);
   return restoreBaseline(resolveBaselineConfig({ algorithm, seed: deriveSeed(seed, 'baselines') }), ts, data.train, arrays);
+}
+
+/**
+ * A member's predictions of pairs (0-based indices): the Bayesian FM places each on its day when `timestamps` are given
+ * (and on its typical training day without them); the baselines have no use for the time.
+ */
+export function memberPredict(m: StackMember, users: Int32Array, items: Int32Array, timestamps?: Int32Array): Float32Array {
+  return m instanceof BayesianFM ? m.predict(users, items, timestamps) : m.predictIndices(users, items);
 }

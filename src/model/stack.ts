@@ -23,7 +23,7 @@ import type { FeatureMatrix, Ratings } from '../core/types.js';
 import type { RatingScale } from '../data/dataset.js';
 import { concatRatings } from '../data/split.js';
 import type { BlendAlgorithm, RSAttAEConfig } from './rsattae-config.js';
-import { fitMember, type MemberData, restoreMember, type StackMember } from './stack-members.js';
+import { fitMember, type MemberData, memberPredict, restoreMember, type StackMember } from './stack-members.js';
 
 /** The stackers {@link fitStack} chooses from. */
 export type StackerKind = 'linear' | 'count-gated';
@@ -171,15 +171,15 @@ export interface BlendCandidates {
 }
 
 /** Fits each of `algorithms` on the train ratings (predicting validation), then again on train + validation. */
-export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAlgorithm[], seed: number): BlendCandidates {
+export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAlgorithm[], seed: number, bfm: RSAttAEConfig['bfm']): BlendCandidates {
   const v = data.validation;
   const all = concatRatings(data.train, data.validation);
-  const fit = (train: Ratings, algorithm: BlendAlgorithm): StackMember => fitMember(algorithm, { ...data, train }, seed);
+  const fit = (train: Ratings, algorithm: BlendAlgorithm): StackMember => fitMember(algorithm, { ...data, train }, seed, bfm);
   const validation: Float32Array[] = [];
   let bias: StackMember | undefined;
   for (const a of algorithms) {
     const m = fit(data.train, a);
-    validation.push(m.predictIndices(v.user, v.item));
+    validation.push(memberPredict(m, v.user, v.item, v.timestamp));
     if (a === 'baseline-only') bias = m;
   }
   bias ??= fit(data.train, 'baseline-only');
@@ -437,10 +437,11 @@ export function applyColdRule(blend: Blend, which: keyof ColdRules, booster: num
 
 /**
  * Stacked predictions of pairs (0-based indices of the model's entities) from the booster's: the warm stacker, or the
- * cold rule of a pair whose user or item has no training rating.
+ * cold rule of a pair whose user or item has no training rating. `timestamps`, when the pairs have them, place each
+ * on its day for the members that use the time.
  */
-export function applyBlend(blend: Blend, booster: Float32Array, users: Int32Array, items: Int32Array): Float32Array {
-  const parts = blend.models.map((m) => m.predictIndices(users, items));
+export function applyBlend(blend: Blend, booster: Float32Array, users: Int32Array, items: Int32Array, timestamps?: Int32Array): Float32Array {
+  const parts = blend.models.map((m) => memberPredict(m, users, items, timestamps));
   const out = new Float32Array(booster.length);
   const c = blend.cold ? memberCounts(blend) : undefined;
   const g = blend.gated;
@@ -559,6 +560,8 @@ export function blendFiles(blend: Blend): { json: StoredBlend; files: [string, U
     ['blend/train-item.i32', bytes(train.item)],
     ['blend/train-rating.f32', bytes(train.rating)],
   ];
+  // the Bayesian FM's day block is rebuilt from the ratings' days
+  if (blend.models.some((m) => m.algorithm === 'bfm')) files.push(['blend/train-timestamp.i32', bytes(train.timestamp)]);
   const arrays = blend.models.map((m) => {
     const names = Object.keys(m.arrays).sort();
     for (const name of names) files.push([`blend/${m.algorithm}.${name}.f64`, bytes(m.arrays[name])]);
@@ -604,13 +607,14 @@ export function restoreBlend(
     user: copy('blend/train-user.i32', (n) => new Int32Array(n)),
     item: copy('blend/train-item.i32', (n) => new Int32Array(n)),
     rating,
-    timestamp: new Int32Array(rating.length),
+    timestamp: cfg.blend.includes('bfm') ? copy('blend/train-timestamp.i32', (n) => new Int32Array(n)) : new Int32Array(rating.length),
   };
+  if (train.timestamp.length !== rating.length) throw new InputError(`blend/train-timestamp.i32 holds ${train.timestamp.length} values for ${rating.length} ratings`);
   const models = cfg.blend.map((algorithm, j) => {
     const stored = json.arrays[j];
     if (stored.algorithm !== algorithm) throw new InputError(`blend.json lists ${stored.algorithm} where the configuration blends ${algorithm}`);
     const arrays: BaselineArrays = Object.fromEntries(stored.names.map((name) => [name, copy(`blend/${algorithm}.${name}.f64`, (n) => new Float64Array(n))]));
-    return restoreMember(algorithm, { nUsers, nItems, train, scale: json.scale, ...features }, arrays, cfg.seed);
+    return restoreMember(algorithm, { nUsers, nItems, train, scale: json.scale, ...features }, arrays, cfg.seed, cfg.bfm);
   });
   return {
     models,
@@ -623,7 +627,7 @@ export function restoreBlend(
 }
 
 /** The same blend with its members refitted on `train` (e.g. after an update added ratings and entities); weights kept. */
-export function refitBlend(blend: Blend, data: MemberData, seed: number): Blend {
-  const models = blend.models.map((m) => fitMember(m.algorithm as BlendAlgorithm, data, seed));
+export function refitBlend(blend: Blend, data: MemberData, seed: number, bfm: RSAttAEConfig['bfm']): Blend {
+  const models = blend.models.map((m) => fitMember(m.algorithm as BlendAlgorithm, data, seed, bfm));
   return { ...blend, models };
 }

@@ -14,9 +14,11 @@ import { type BaselineConfig, baselineConfigSchema } from '../baselines/baseline
 import { buildTrainSet } from '../baselines/trainset.js';
 import { writeDirAtomic } from '../core/atomic-fs.js';
 import { InputError, parseInput } from '../core/errors.js';
-import type { Ratings } from '../core/types.js';
+import type { FeatureMatrix, Ratings } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { IdMap } from '../data/dataset.js';
+import { BayesianFM, restoreBfm } from '../fm/bayesian-fm.js';
+import { type BfmConfig, bfmConfigSchema } from '../fm/bfm-config.js';
 import type { DataSource } from '../model/model-types.js';
 import type { PreparedWith } from '../model/prepare-data.js';
 import { BASELINE_FORMAT, fileChecksums, readManifestJson, readVerified, type StoredMetrics } from './model-bundle.js';
@@ -30,7 +32,9 @@ export interface BaselineManifest {
   readonly formatVersion: number;
   readonly createdAt: string;
   readonly versions: { readonly rsattae: string; readonly node: string };
-  readonly config: BaselineConfig;
+  readonly config: BaselineConfig | ({ readonly algorithm: 'bfm' } & BfmConfig);
+  /** The Bayesian FM's feature columns by name (its feature files hold them); absent for a baseline. */
+  readonly features?: { readonly user: readonly string[]; readonly item: readonly string[] };
   /** How the data was split for it (what `evaluate` needs to rebuild the test set). */
   readonly prepared?: PreparedWith;
   readonly data?: DataSource;
@@ -44,7 +48,7 @@ export interface BaselineManifest {
 
 /** What a saved baseline comes back as: the model and the external ids of its indices. */
 export interface SavedBaseline {
-  readonly model: BaselineModel;
+  readonly model: BaselineModel | BayesianFM;
   readonly users: IdMap;
   readonly items: IdMap;
   readonly manifest: BaselineManifest;
@@ -65,7 +69,7 @@ const bytesOf = (a: Float64Array | Float32Array | Int32Array): Uint8Array => new
 const sequential = (n: number): IdMap => IdMap.fromIds(Array.from({ length: n }, (_, k) => String(k + 1)));
 
 /** Writes `model` to `dir` atomically (an interrupted save leaves any older bundle there intact). */
-export async function saveBaseline(model: BaselineModel, dir: string, opts: SaveBaselineOptions = {}): Promise<void> {
+export async function saveBaseline(model: BaselineModel | BayesianFM, dir: string, opts: SaveBaselineOptions = {}): Promise<void> {
   if (endianness() !== 'LE') throw new Error('baseline bundles are little-endian; this machine is big-endian');
   const users = opts.users ?? sequential(model.nUsers);
   const items = opts.items ?? sequential(model.nItems);
@@ -78,13 +82,25 @@ export async function saveBaseline(model: BaselineModel, dir: string, opts: Save
     await put('train-item.i32', bytesOf(model.train.item));
     await put('train-rating.f32', bytesOf(model.train.rating));
     for (const [name, a] of Object.entries(model.arrays)) await put(`${name}.f64`, bytesOf(a));
+    // the FM rebuilds its blocks from the ratings' days and the feature tables
+    let features: BaselineManifest['features'];
+    if (model instanceof BayesianFM) {
+      await put('train-timestamp.i32', bytesOf(model.train.timestamp));
+      const empty = (rows: number): FeatureMatrix => ({ rows, cols: 0, data: new Float32Array(0), names: [] });
+      const fu = model.userFeatures ?? empty(model.nUsers);
+      const fi = model.itemFeatures ?? empty(model.nItems);
+      await put('user-features.f32', bytesOf(fu.data));
+      await put('item-features.f32', bytesOf(fi.data));
+      features = { user: fu.names, item: fi.names };
+    }
     await put('ids.json', JSON.stringify({ users, items }));
     const manifest: BaselineManifest = {
       format: BASELINE_FORMAT,
       formatVersion: BASELINE_FORMAT_VERSION,
       createdAt: new Date().toISOString(),
       versions: { rsattae: VERSION, node: process.version },
-      config: model.config,
+      config: model instanceof BayesianFM ? { algorithm: 'bfm', ...model.config } : model.config,
+      ...(features ? { features } : {}),
       prepared: opts.prepared,
       data: opts.data,
       shapes: { nUsers: model.nUsers, nItems: model.nItems, trainRatings: model.train.rating.length },
@@ -100,7 +116,8 @@ export async function saveBaseline(model: BaselineModel, dir: string, opts: Save
 const manifestSchema = z.looseObject({
   format: z.literal(BASELINE_FORMAT),
   formatVersion: z.literal(BASELINE_FORMAT_VERSION),
-  config: baselineConfigSchema,
+  config: z.union([baselineConfigSchema, z.object({ algorithm: z.literal('bfm') }).loose()]),
+  features: z.object({ user: z.array(z.string()), item: z.array(z.string()) }).optional(),
   shapes: z.object({ nUsers: z.number().int().nonnegative(), nItems: z.number().int().nonnegative(), trainRatings: z.number().int().positive() }),
   scale: z.object({ min: z.number(), max: z.number() }),
   files: z.record(z.string(), z.object({ sha256: z.string(), bytes: z.number().int().nonnegative() })),
@@ -154,7 +171,25 @@ export async function loadBaseline(dir: string): Promise<SavedBaseline> {
   }
   const ids = JSON.parse(need('ids.json').toString('utf8')) as { users?: string[]; items?: string[] };
   if (ids.users?.length !== nUsers || ids.items?.length !== nItems) throw new InputError(`baseline bundle ${dir}: ids.json does not hold ${nUsers} user and ${nItems} item ids`);
-  const ts = buildTrainSet(train, nUsers, nItems, m.scale);
-  const model = restoreBaseline(m.config, ts, train, arrays);
+  let model: BaselineModel | BayesianFM;
+  if (m.config.algorithm === 'bfm') {
+    const { algorithm: _, ...rest } = m.config;
+    const config = parseInput(bfmConfigSchema, rest, `baseline bundle ${dir}: manifest.json config`);
+    const names = m.features ?? { user: [], item: [] };
+    const table = (name: string, rows: number, cols: readonly string[]): FeatureMatrix => {
+      const data = copy(name, (n) => new Float32Array(n));
+      if (data.length !== rows * cols.length) throw new InputError(`baseline bundle ${dir}: ${name} does not hold ${rows} × ${cols.length} values`);
+      return { rows, cols: cols.length, data, names: cols };
+    };
+    const timestamp = copy('train-timestamp.i32', (n) => new Int32Array(n));
+    if (timestamp.length !== trainRatings) throw new InputError(`baseline bundle ${dir}: train-timestamp.i32 does not hold ${trainRatings} values`);
+    model = restoreBfm(
+      config,
+      { nUsers, nItems, train: { ...train, timestamp }, scale: m.scale, userFeatures: table('user-features.f32', nUsers, names.user), itemFeatures: table('item-features.f32', nItems, names.item) },
+      arrays,
+    );
+  } else {
+    model = restoreBaseline(m.config, buildTrainSet(train, nUsers, nItems, m.scale), train, arrays);
+  }
   return { model, users: IdMap.fromIds(ids.users, 'user id'), items: IdMap.fromIds(ids.items, 'item id'), manifest: m };
 }

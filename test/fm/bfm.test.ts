@@ -73,7 +73,7 @@ describe('Bayesian FM: the relational sampler', () => {
     assert.ok(rel.sample.w.some((x) => Math.abs(x) > 1e-3));
   });
 
-  test('the relational predictions equal the flat FM formula over the kept samples to 1e-6', () => {
+  test('the relational predictions equal the flat FM formula over the kept samples (a pair without a day: averaged over the days)', () => {
     const d = tinyData(2);
     const m = fitBfm(d, { rank: 4, iterations: 30, samples: 10, seed: 3 });
     assert.equal(m.samples.length, 10);
@@ -82,13 +82,22 @@ describe('Bayesian FM: the relational sampler', () => {
     const stamps = Int32Array.from(users, (_, j) => (j % 3 === 0 ? d.train.timestamp[j % d.train.timestamp.length] : 0));
     const got = m.predict(users, items, stamps);
     const rows = rowEntities(m.layout, users, items, stamps);
-    const flat = flatten(m.layout.blocks, rows, users.length);
+    const weights = m.layout.dayRatings as Float64Array;
+    const total = weights.reduce((a, x) => a + x, 0);
+    const scoreOn = (j: number, day: number): number => {
+      const flat = flatten(m.layout.blocks, [Int32Array.of(users[j]), Int32Array.of(items[j]), Int32Array.of(day)], 1);
+      return m.samples.reduce((a, sample) => a + flatScore(sample as FmSample, flat.x[0], 4), 0) / m.samples.length;
+    };
+    let typical = 0;
     for (let j = 0; j < users.length; j++) {
-      let s = 0;
-      for (const sample of m.samples) s += flatScore(sample as FmSample, flat.x[j], 4);
-      const want = Math.min(5, Math.max(1, s / m.samples.length));
-      assert.ok(Math.abs(got[j] - want) < 1e-5, `pair ${j}: ${got[j]} vs ${want}`);
+      const day = rows[2][j];
+      // a pair without a known day: the scores averaged over the training days, by their ratings
+      const score = day >= 0 ? scoreOn(j, day) : Array.from(weights, (w, d) => (w / total) * scoreOn(j, d)).reduce((a, x) => a + x, 0);
+      if (day < 0) typical++;
+      const want = Math.min(5, Math.max(1, score));
+      assert.ok(Math.abs(got[j] - want) < 1e-6, `pair ${j}: ${got[j]} vs ${want}`);
     }
+    assert.ok(typical > 10 && typical < users.length - 10, 'pairs on known days and on the typical day');
   });
 
   test('is seeded: the same seed gives the same predictions, another seed others', () => {
