@@ -386,8 +386,8 @@ export class GibbsSampler {
   }
 
   private updateV(f: number): void {
-    const { v, muV, lamV, alpha } = this.sample;
-    const { blocks, rowEntity, groups } = this.problem;
+    const { v } = this.sample;
+    const { blocks, rowEntity } = this.problem;
     const e = this.e;
     const n = e.length;
     const cols = this.columns;
@@ -405,71 +405,93 @@ export class GibbsSampler {
       for (let i = 0; i < n; i++) if (re[i] >= 0) qt[i] += q[re[i]];
       return q;
     });
-    blocks.forEach((b, bi) => {
-      const off = f * cols + this.offsets[bi];
-      const re = rowEntity[bi];
-      const card = this.card[bi];
-      const t = this.transposed[bi];
-      const q = qb[bi];
-      const E = b.entities;
-      const qs = new Float64Array(E);
-      for (let en = 0; en < E; en++) {
-        let s = 0;
-        for (let p = b.indptr[en]; p < b.indptr[en + 1]; p++) {
-          const x = b.values[p];
-          const vv = v[off + b.indices[p]];
-          s += x * x * vv * vv;
-        }
-        qs[en] = s;
+    for (let bi = 0; bi < blocks.length; bi++) this.updateBlockV(f, bi, qb[bi]);
+  }
+
+  /**
+   * The factors f of block `bi`'s columns, given q (the block's q_f per entity). The rows' sums over the other blocks
+   * are gathered per entity (count, Σo, Σo², Σe, Σe·o, interleaved in `sums`), each column is drawn from them, and the
+   * rows' residuals are brought up to date at the end.
+   */
+  private updateBlockV(f: number, bi: number, q: Float64Array): void {
+    const b = this.problem.blocks[bi];
+    const { v, muV, lamV, alpha } = this.sample;
+    const groups = this.problem.groups;
+    const e = this.e;
+    const n = e.length;
+    const qt = this.qTrain;
+    const off = f * this.columns + this.offsets[bi];
+    const re = this.problem.rowEntity[bi];
+    const card = this.card[bi];
+    const { colptr, entity, value } = this.transposed[bi];
+    const E = b.entities;
+    const { indptr, indices, values } = b;
+    const rng = this.rng;
+    const qs = new Float64Array(E);
+    for (let en = 0; en < E; en++) {
+      let acc = 0;
+      for (let p = indptr[en]; p < indptr[en + 1]; p++) {
+        const xv = values[p] * v[off + indices[p]];
+        acc += xv * xv;
       }
-      const c1 = new Float64Array(E);
-      const c2 = new Float64Array(E);
-      const eb = new Float64Array(E);
-      const eq = new Float64Array(E);
-      for (let i = 0; i < n; i++) {
-        const en = re[i];
-        if (en < 0) continue;
-        const other = qt[i] - q[en];
-        c1[en] += other;
-        c2[en] += other * other;
-        eb[en] += e[i];
-        eq[en] += e[i] * other;
-        qt[i] = other;
-        e[i] -= other * q[en] + 0.5 * q[en] * q[en] - 0.5 * qs[en];
+      qs[en] = acc;
+    }
+    // per entity: Σo, Σo², Σe, Σe·o over its rows (o: the row's q_f of the other blocks)
+    const sums = new Float64Array(4 * E);
+    for (let i = 0; i < n; i++) {
+      const en = re[i];
+      if (en < 0) continue;
+      const qe = q[en];
+      const other = qt[i] - qe;
+      const ei = e[i];
+      const at = 4 * en;
+      sums[at] += other;
+      sums[at + 1] += other * other;
+      sums[at + 2] += ei;
+      sums[at + 3] += ei * other;
+      qt[i] = other;
+      e[i] = ei - (other * qe + 0.5 * qe * qe - 0.5 * qs[en]);
+    }
+    const cols = b.columns;
+    for (let c = 0; c < cols; c++) {
+      const gi = f * groups + b.groups[c];
+      const old = v[off + c];
+      let sq = 0;
+      let lin = 0;
+      const p1 = colptr[c + 1];
+      for (let p = colptr[c]; p < p1; p++) {
+        const en = entity[p];
+        const x = value[p];
+        const h = q[en] - x * old;
+        const at = 4 * en;
+        const c1 = sums[at];
+        sq += x * x * (h * h * card[en] + 2 * c1 * h + sums[at + 1]);
+        lin -= (sums[at + 2] * h + sums[at + 3]) * x;
       }
-      for (let c = 0; c < b.columns; c++) {
-        const gi = f * groups + b.groups[c];
-        const old = v[off + c];
-        let sq = 0;
-        let lin = 0;
-        for (let p = t.colptr[c]; p < t.colptr[c + 1]; p++) {
-          const en = t.entity[p];
-          const x = t.value[p];
-          const h = q[en] - x * old;
-          sq += x * x * (h * h * card[en] + 2 * c1[en] * h + c2[en]);
-          lin -= (eb[en] * h + eq[en]) * x;
-        }
-        lin += sq * old;
-        const next = sampleNormal(this.rng, alpha * sq + lamV[gi], alpha * lin + lamV[gi] * muV[gi]);
-        const d = next - old;
-        v[off + c] = next;
-        for (let p = t.colptr[c]; p < t.colptr[c + 1]; p++) {
-          const en = t.entity[p];
-          const x = t.value[p];
-          const h = q[en] - x * old;
-          q[en] += d * x;
-          qs[en] += d * (next + old) * x * x;
-          eb[en] += x * d * (h * card[en] + c1[en]);
-          eq[en] += x * d * (h * c1[en] + c2[en]);
-        }
+      lin += sq * old;
+      const lam = lamV[gi];
+      const next = sampleNormal(rng, alpha * sq + lam, alpha * lin + lam * muV[gi]);
+      const d = next - old;
+      v[off + c] = next;
+      for (let p = colptr[c]; p < p1; p++) {
+        const en = entity[p];
+        const x = value[p];
+        const h = q[en] - x * old;
+        const at = 4 * en;
+        const c1 = sums[at];
+        q[en] += d * x;
+        qs[en] += d * (next + old) * x * x;
+        sums[at + 2] += x * d * (h * card[en] + c1);
+        sums[at + 3] += x * d * (h * c1 + sums[at + 1]);
       }
-      for (let i = 0; i < n; i++) {
-        const en = re[i];
-        if (en < 0) continue;
-        e[i] += qt[i] * q[en] + 0.5 * q[en] * q[en] - 0.5 * qs[en];
-        qt[i] += q[en];
-      }
-    });
+    }
+    for (let i = 0; i < n; i++) {
+      const en = re[i];
+      if (en < 0) continue;
+      const qe = q[en];
+      e[i] += qt[i] * qe + 0.5 * qe * qe - 0.5 * qs[en];
+      qt[i] += qe;
+    }
   }
 
   /**
