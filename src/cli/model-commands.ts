@@ -247,7 +247,7 @@ async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm | 
     model = fitBfm(
       { nUsers: data.nUsers, nItems: data.nItems, train: trainRatings, scale: data.scale, userFeatures: data.userFeatures, itemFeatures: data.itemFeatures },
       { ...bfm, seed: deriveSeed(prep.seed, 'baselines') },
-      (done, total) => bar.update(done, total),
+      { onProgress: (done, total) => bar.update(done, total) },
     );
     bar.stop();
   } else {

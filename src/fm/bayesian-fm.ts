@@ -9,10 +9,18 @@ import { createRng, type Rng } from '../core/rng.js';
 import type { FeatureMatrix, Ratings } from '../core/types.js';
 import { type BfmConfig, type BfmConfigInput, resolveBfmConfig } from './bfm-config.js';
 import { type BfmData, type BfmLayout, buildLayout, rowEntities, UNKNOWN_DAY } from './blocks.js';
-import { blockOffsets, type EntityTerms, entityTerms, type FmSample, GibbsSampler, normalCdf, sampleNormal, scoreRows, truncatedNormal } from './gibbs.js';
+import { blockOffsets, type EntityTerms, entityTerms, type FmBackend, type FmSample, GibbsSampler, normalCdf, sampleNormal, scoreRows, truncatedNormal } from './gibbs.js';
 
 /** Progress of a fit: iterations done of all. */
 export type BfmProgress = (done: number, total: number) => void;
+
+/** How {@link fitBfm} computes, not what: the same samples either way. */
+export interface FitBfmOptions {
+  /** Called after each sampling iteration. */
+  readonly onProgress?: BfmProgress;
+  /** The sampler's kernels: WebAssembly (the default where the runtime has it) or the TypeScript oracle. */
+  readonly backend?: FmBackend;
+}
 
 /** What is known of a fold-in: the other side's entities it rated (0-based) and the ratings, in the same order. */
 export interface BfmFoldInProfile {
@@ -348,7 +356,7 @@ export class BayesianFM {
  * @throws InputError for a bad configuration, no training ratings, an index outside nUsers × nItems, or an ordinal
  * output over more than {@link MAX_ORDINAL_GRADES} distinct ratings
  */
-export function fitBfm(data: BfmData, config: BfmConfigInput = {}, onProgress?: BfmProgress): BayesianFM {
+export function fitBfm(data: BfmData, config: BfmConfigInput = {}, options: FitBfmOptions = {}): BayesianFM {
   const c = resolveBfmConfig(config);
   if (data.train.rating.length === 0) throw new InputError('bfm: no training ratings');
   const layout = buildLayout(data, c);
@@ -360,13 +368,13 @@ export function fitBfm(data: BfmData, config: BfmConfigInput = {}, onProgress?: 
   const target = Float64Array.from(data.train.rating);
   const rng: Rng = createRng(c.seed);
   const ordinal = grades.length > 0 ? { grade: Int32Array.from(data.train.rating, (r) => grades.indexOf(r)), grades: grades.length } : undefined;
-  const sampler = new GibbsSampler({ blocks: layout.blocks, rowEntity: rows, target, groups: layout.groupNames.length }, c.rank, rng, c.initStd, undefined, ordinal);
+  const sampler = new GibbsSampler({ blocks: layout.blocks, rowEntity: rows, target, groups: layout.groupNames.length }, c.rank, rng, c.initStd, undefined, ordinal, options.backend);
   const kept = keptIterations(c);
   const samples: FmSample[] = [];
   for (let t = 0; t < c.iterations; t++) {
     sampler.step();
     if (kept.has(t)) samples.push(copySample(sampler.sample));
-    onProgress?.(t + 1, c.iterations);
+    options.onProgress?.(t + 1, c.iterations);
   }
   return new BayesianFM(c, data, layout, samples, grades);
 }

@@ -14,6 +14,8 @@
  * cut-points, in place of y (Albert and Chib), with α fixed at 1.
  */
 import type { Rng } from '../core/rng.js';
+import { type FmContext, type FmKernels, jsFmContext, jsFmKernels } from './kernels.js';
+import { createFmWasmContext, fmWasmAvailable } from './wasm-kernels.js';
 
 /** One relational block: a sparse feature row per entity, over the block's own columns. */
 export interface RelationBlock {
@@ -116,49 +118,18 @@ export interface EntityTerms {
 export function entityTerms(b: RelationBlock, offset: number, columns: number, w: Float64Array, v: Float64Array, k: number): EntityTerms {
   const constant = new Float64Array(b.entities);
   const q = new Float64Array(b.entities * k);
-  for (let e = 0; e < b.entities; e++) {
-    let c = 0;
-    for (let p = b.indptr[e]; p < b.indptr[e + 1]; p++) c += b.values[p] * w[offset + b.indices[p]];
-    for (let f = 0; f < k; f++) {
-      const vf = f * columns + offset;
-      let s = 0;
-      let s2 = 0;
-      for (let p = b.indptr[e]; p < b.indptr[e + 1]; p++) {
-        const x = b.values[p];
-        const vv = v[vf + b.indices[p]];
-        s += x * vv;
-        s2 += x * x * vv * vv;
-      }
-      q[e * k + f] = s;
-      c -= 0.5 * s2;
-    }
-    constant[e] = c;
-  }
+  jsFmKernels.entityTerms(b.entities, b.indptr, b.indices, b.values, w, offset, v, offset, columns, k, constant, q);
   return { constant, q };
 }
 
 /**
  * The FM's score of rows given each block's entity terms: w₀ + Σ_b constant_b + ½ Σ_f (Σ_b q_bf)², added into `out`
- * times `weight` (so samples can be averaged in place). An entity of -1 in a block adds nothing.
+ * times `weight` (so samples can be averaged in place). An entity below 0 in a block adds nothing.
  */
 export function scoreRows(w0: number, terms: readonly EntityTerms[], rowEntity: readonly Int32Array[], k: number, out: Float64Array, weight = 1): void {
-  const n = out.length;
-  const nb = terms.length;
-  const t = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    let s = w0;
-    t.fill(0);
-    for (let b = 0; b < nb; b++) {
-      const e = rowEntity[b][i];
-      if (e < 0) continue;
-      s += terms[b].constant[e];
-      const q = terms[b].q;
-      const base = e * k;
-      for (let f = 0; f < k; f++) t[f] += q[base + f];
-    }
-    for (let f = 0; f < k; f++) s += 0.5 * t[f] * t[f];
-    out[i] += weight * s;
-  }
+  const scores = new Float64Array(out.length);
+  jsFmKernels.scoreRows(out.length, k, w0, terms.map((t, b) => ({ re: rowEntity[b], constant: t.constant, q: t.q })), null, scores);
+  for (let i = 0; i < out.length; i++) out[i] += weight * scores[i];
 }
 
 /** The columns of each group, as global column indices. */
@@ -170,14 +141,45 @@ function groupColumns(blocks: readonly RelationBlock[], offsets: Int32Array, gro
   return lists.map((l) => Int32Array.from(l));
 }
 
-/** A block's columns as lists of (entity, value): the transpose of its rows, for the per-column updates. */
-interface Transposed {
+/**
+ * A block as the kernels read it, in the context's memory: its rows (CSR), its columns as lists of (entity, value)
+ * (the transpose, for the per-column updates), each column's group, each entity's training rows (`card`), each
+ * training row's entity (`re`), and the scratch q and qs of the factor being drawn.
+ */
+interface KernelBlock {
+  readonly entities: number;
+  readonly columns: number;
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
   readonly colptr: Int32Array;
   readonly entity: Int32Array;
   readonly value: Float64Array;
+  readonly groups: Int32Array;
+  readonly card: Float64Array;
+  readonly re: Int32Array;
+  readonly q: Float64Array;
+  readonly qs: Float64Array;
+  /** The entities' terms of the current sample ({@link FmKernels.entityTerms}): what the residuals are computed from. */
+  readonly constant: Float64Array;
+  readonly terms: Float64Array;
 }
 
-function transpose(b: RelationBlock): Transposed {
+/** Bytes of the context arrays of {@link kernelBlock} for `b` and `n` rows, 16-byte aligned each. */
+function kernelBlockBytes(b: RelationBlock, n: number, k: number): number {
+  const a = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+  const nnz = b.indices.length;
+  return a(4 * (b.entities + 1)) + 2 * a(4 * nnz) + 2 * a(8 * nnz) + a(4 * (b.columns + 1)) + a(4 * b.columns) + 4 * a(8 * b.entities) + a(8 * k * b.entities) + a(4 * n);
+}
+
+function kernelBlock(ctx: FmContext, b: RelationBlock, rowEntity: Int32Array, k: number): KernelBlock {
+  const copy = <A extends Int32Array | Float64Array>(make: (n: number) => A, from: ArrayLike<number>): A => {
+    const a = make(from.length);
+    a.set(from);
+    return a;
+  };
+  const i32 = (from: ArrayLike<number>): Int32Array => copy((n) => ctx.i32(n), from);
+  const f64 = (from: ArrayLike<number>): Float64Array => copy((n) => ctx.f64(n), from);
   const colptr = new Int32Array(b.columns + 1);
   for (let p = 0; p < b.indices.length; p++) colptr[b.indices[p] + 1]++;
   for (let c = 0; c < b.columns; c++) colptr[c + 1] += colptr[c];
@@ -191,8 +193,29 @@ function transpose(b: RelationBlock): Transposed {
       value[at] = b.values[p];
     }
   }
-  return { colptr, entity, value };
+  const card = new Float64Array(b.entities);
+  for (const e of rowEntity) if (e >= 0) card[e]++;
+  return {
+    entities: b.entities,
+    columns: b.columns,
+    indptr: i32(b.indptr),
+    indices: i32(b.indices),
+    values: f64(b.values),
+    colptr: i32(colptr),
+    entity: i32(entity),
+    value: f64(value),
+    groups: i32(b.groups),
+    card: f64(card),
+    re: i32(rowEntity),
+    q: ctx.f64(b.entities),
+    qs: ctx.f64(b.entities),
+    constant: ctx.f64(b.entities),
+    terms: ctx.f64(b.entities * k),
+  };
 }
+
+/** Which kernels a sampler runs: the WebAssembly ones (the default where the runtime has them) or the TypeScript oracle. */
+export type FmBackend = 'wasm' | 'js';
 
 /** Ordered probit: the grade (0-based) of each row and the number of grades. */
 export interface OrdinalTarget {
@@ -214,8 +237,14 @@ export class GibbsSampler {
   private readonly rng: Rng;
   private readonly priors: Priors;
   private readonly groupCols: Int32Array[];
-  private readonly transposed: Transposed[];
-  private readonly card: Float64Array[];
+  private readonly kernels: FmKernels;
+  private readonly kb: KernelBlock[];
+  /** Per entity of the block being drawn: the four sums of {@link FmKernels.gatherRows}. */
+  private readonly sums: Float64Array;
+  /** The standard normals of the block's columns being drawn. */
+  private readonly normals: Float64Array;
+  /** Which kernels run. */
+  readonly backend: FmBackend;
   /** e = ŷ − target of each row. */
   private readonly e: Float64Array;
   /** What e is taken against: the ratings, or the ordered probit's latent ratings. */
@@ -223,7 +252,15 @@ export class GibbsSampler {
   private readonly ordinal?: OrdinalTarget;
   private readonly qTrain: Float64Array;
 
-  constructor(problem: GibbsProblem, k: number, rng: Rng, initStd: number, priors: Priors = DEFAULT_PRIORS, ordinal?: OrdinalTarget) {
+  constructor(
+    problem: GibbsProblem,
+    k: number,
+    rng: Rng,
+    initStd: number,
+    priors: Priors = DEFAULT_PRIORS,
+    ordinal?: OrdinalTarget,
+    backend: FmBackend = fmWasmAvailable() ? 'wasm' : 'js',
+  ) {
     this.problem = problem;
     this.k = k;
     this.rng = rng;
@@ -232,46 +269,46 @@ export class GibbsSampler {
     this.offsets = offsets;
     this.columns = columns;
     this.groupCols = groupColumns(problem.blocks, offsets, problem.groups);
-    this.transposed = problem.blocks.map(transpose);
     const n = problem.target.length;
-    this.card = problem.blocks.map((b, bi) => {
-      const c = new Float64Array(b.entities);
-      const re = problem.rowEntity[bi];
-      for (let i = 0; i < n; i++) if (re[i] >= 0) c[re[i]]++;
-      return c;
-    });
-    const v = new Float64Array(k * columns);
-    for (let i = 0; i < v.length; i++) v[i] = initStd * rng.nextNormal();
     const g = problem.groups;
+    const maxEntities = Math.max(...problem.blocks.map((b) => b.entities));
+    const maxColumns = Math.max(...problem.blocks.map((b) => b.columns));
+    const a = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+    const bytes =
+      problem.blocks.reduce((t, b) => t + kernelBlockBytes(b, n, k), 0) + 3 * a(8 * n) + a(8 * columns) + a(8 * k * columns) + 2 * a(8 * g * k) + a(32 * maxEntities) + a(8 * maxColumns);
+    const ctx = backend === 'wasm' ? createFmWasmContext(bytes) : jsFmContext();
+    this.backend = backend;
+    this.kernels = ctx.kernels;
+    if (problem.blocks.length < 1 || problem.blocks.length > 3) throw new Error(`the sampler takes one to three blocks, not ${problem.blocks.length}`);
+    this.kb = problem.blocks.map((b, bi) => kernelBlock(ctx, b, problem.rowEntity[bi], k));
+    this.sums = ctx.f64(4 * maxEntities);
+    this.normals = ctx.f64(maxColumns);
+    const v = ctx.f64(k * columns);
+    for (let i = 0; i < v.length; i++) v[i] = initStd * rng.nextNormal();
+    const lamV = ctx.f64(g * k);
+    lamV.fill(1e-5);
     this.sample = {
       w0: 0,
-      w: new Float64Array(columns),
+      w: ctx.f64(columns),
       v,
       alpha: 1,
       muW: new Float64Array(g),
       lamW: new Float64Array(g).fill(1e-5),
-      muV: new Float64Array(g * k),
-      lamV: new Float64Array(g * k).fill(1e-5),
+      muV: ctx.f64(g * k),
+      lamV,
       cuts: new Float64Array(ordinal ? ordinal.grades - 1 : 0),
     };
-    this.e = new Float64Array(n);
-    this.qTrain = new Float64Array(n);
+    this.e = ctx.f64(n);
+    this.qTrain = ctx.f64(n);
     this.ordinal = ordinal;
-    this.target = Float64Array.from(problem.target);
+    this.target = ctx.f64(n);
+    this.target.set(problem.target);
     if (ordinal) {
       // cut-points half-way between grades, the latent ratings at their grades: a start the sweeps move from
       for (let c = 0; c < this.sample.cuts.length; c++) this.sample.cuts[c] = c + 0.5;
       for (let i = 0; i < n; i++) this.target[i] = ordinal.grade[i];
     }
     this.refreshResiduals();
-  }
-
-  /** The current predictions ŷ of the training rows. */
-  trainScores(): Float64Array {
-    const out = new Float64Array(this.e.length);
-    const terms = this.problem.blocks.map((b, i) => entityTerms(b, this.offsets[i], this.columns, this.sample.w, this.sample.v, this.k));
-    scoreRows(this.sample.w0, terms, this.problem.rowEntity, this.k, out);
-    return out;
   }
 
   /** One sweep over every parameter, in libFM's order. */
@@ -289,8 +326,13 @@ export class GibbsSampler {
   }
 
   private refreshResiduals(): void {
-    const s = this.trainScores();
-    for (let i = 0; i < s.length; i++) this.e[i] = s[i] - this.target[i];
+    const { w, v, w0 } = this.sample;
+    const kern = this.kernels;
+    const scored = this.kb.map((b, bi) => {
+      kern.entityTerms(b.entities, b.indptr, b.indices, b.values, w, this.offsets[bi], v, this.offsets[bi], this.columns, this.k, b.constant, b.terms);
+      return { re: b.re, constant: b.constant, q: b.terms };
+    });
+    kern.scoreRows(this.e.length, this.k, w0, scored, this.target, this.e);
   }
 
   private updateAlpha(): void {
@@ -342,17 +384,15 @@ export class GibbsSampler {
     const { w, muW, lamW, alpha } = this.sample;
     const e = this.e;
     const n = e.length;
-    this.problem.blocks.forEach((b, bi) => {
+    this.kb.forEach((b, bi) => {
       const off = this.offsets[bi];
-      const re = this.problem.rowEntity[bi];
-      const card = this.card[bi];
-      const t = this.transposed[bi];
+      const { re, card, colptr, entity, value, indptr, indices, values } = b;
       const q = new Float64Array(b.entities);
       const eb = new Float64Array(b.entities);
       const linear = (): void => {
         for (let en = 0; en < b.entities; en++) {
           let s = 0;
-          for (let p = b.indptr[en]; p < b.indptr[en + 1]; p++) s += b.values[p] * w[off + b.indices[p]];
+          for (let p = indptr[en]; p < indptr[en + 1]; p++) s += values[p] * w[off + indices[p]];
           q[en] = s;
         }
       };
@@ -368,9 +408,9 @@ export class GibbsSampler {
         const old = w[off + c];
         let sq = 0;
         let lin = 0;
-        for (let p = t.colptr[c]; p < t.colptr[c + 1]; p++) {
-          const x = t.value[p];
-          const en = t.entity[p];
+        for (let p = colptr[c]; p < colptr[c + 1]; p++) {
+          const x = value[p];
+          const en = entity[p];
           sq += x * x * card[en];
           lin -= x * eb[en];
         }
@@ -378,120 +418,36 @@ export class GibbsSampler {
         const next = sampleNormal(this.rng, lamW[g] + alpha * sq, alpha * lin + lamW[g] * muW[g]);
         w[off + c] = next;
         const d = next - old;
-        for (let p = t.colptr[c]; p < t.colptr[c + 1]; p++) eb[t.entity[p]] += t.value[p] * card[t.entity[p]] * d;
+        for (let p = colptr[c]; p < colptr[c + 1]; p++) eb[entity[p]] += value[p] * card[entity[p]] * d;
       }
       linear();
       for (let i = 0; i < n; i++) if (re[i] >= 0) e[i] += q[re[i]];
     });
   }
 
+  /**
+   * The factors f of every block's columns: each block's q_f and qs_f per entity, their sum over the blocks per row,
+   * then block by block the rows' sums over the other blocks gathered per entity (count, Σo, Σo², Σe, Σe·o), each
+   * column drawn from them, and the rows' residuals brought up to date.
+   */
   private updateV(f: number): void {
-    const { v } = this.sample;
-    const { blocks, rowEntity } = this.problem;
-    const e = this.e;
-    const n = e.length;
-    const cols = this.columns;
+    const { v, muV, lamV, alpha } = this.sample;
+    const kern = this.kernels;
+    const n = this.e.length;
     const qt = this.qTrain;
     qt.fill(0);
-    const qb = blocks.map((b, bi) => {
-      const off = f * cols + this.offsets[bi];
-      const q = new Float64Array(b.entities);
-      for (let en = 0; en < b.entities; en++) {
-        let s = 0;
-        for (let p = b.indptr[en]; p < b.indptr[en + 1]; p++) s += b.values[p] * v[off + b.indices[p]];
-        q[en] = s;
-      }
-      const re = rowEntity[bi];
-      for (let i = 0; i < n; i++) if (re[i] >= 0) qt[i] += q[re[i]];
-      return q;
+    this.kb.forEach((b, bi) => {
+      kern.blockQ(b.entities, b.indptr, b.indices, b.values, v, f * this.columns + this.offsets[bi], b.q, b.qs);
+      kern.addRows(n, b.re, b.q, qt);
     });
-    for (let bi = 0; bi < blocks.length; bi++) this.updateBlockV(f, bi, qb[bi]);
-  }
-
-  /**
-   * The factors f of block `bi`'s columns, given q (the block's q_f per entity). The rows' sums over the other blocks
-   * are gathered per entity (count, Σo, Σo², Σe, Σe·o, interleaved in `sums`), each column is drawn from them, and the
-   * rows' residuals are brought up to date at the end.
-   */
-  private updateBlockV(f: number, bi: number, q: Float64Array): void {
-    const b = this.problem.blocks[bi];
-    const { v, muV, lamV, alpha } = this.sample;
-    const groups = this.problem.groups;
-    const e = this.e;
-    const n = e.length;
-    const qt = this.qTrain;
-    const off = f * this.columns + this.offsets[bi];
-    const re = this.problem.rowEntity[bi];
-    const card = this.card[bi];
-    const { colptr, entity, value } = this.transposed[bi];
-    const E = b.entities;
-    const { indptr, indices, values } = b;
-    const rng = this.rng;
-    const qs = new Float64Array(E);
-    for (let en = 0; en < E; en++) {
-      let acc = 0;
-      for (let p = indptr[en]; p < indptr[en + 1]; p++) {
-        const xv = values[p] * v[off + indices[p]];
-        acc += xv * xv;
-      }
-      qs[en] = acc;
-    }
-    // per entity: Σo, Σo², Σe, Σe·o over its rows (o: the row's q_f of the other blocks)
-    const sums = new Float64Array(4 * E);
-    for (let i = 0; i < n; i++) {
-      const en = re[i];
-      if (en < 0) continue;
-      const qe = q[en];
-      const other = qt[i] - qe;
-      const ei = e[i];
-      const at = 4 * en;
-      sums[at] += other;
-      sums[at + 1] += other * other;
-      sums[at + 2] += ei;
-      sums[at + 3] += ei * other;
-      qt[i] = other;
-      e[i] = ei - (other * qe + 0.5 * qe * qe - 0.5 * qs[en]);
-    }
-    const cols = b.columns;
-    for (let c = 0; c < cols; c++) {
-      const gi = f * groups + b.groups[c];
-      const old = v[off + c];
-      let sq = 0;
-      let lin = 0;
-      const p1 = colptr[c + 1];
-      for (let p = colptr[c]; p < p1; p++) {
-        const en = entity[p];
-        const x = value[p];
-        const h = q[en] - x * old;
-        const at = 4 * en;
-        const c1 = sums[at];
-        sq += x * x * (h * h * card[en] + 2 * c1 * h + sums[at + 1]);
-        lin -= (sums[at + 2] * h + sums[at + 3]) * x;
-      }
-      lin += sq * old;
-      const lam = lamV[gi];
-      const next = sampleNormal(rng, alpha * sq + lam, alpha * lin + lam * muV[gi]);
-      const d = next - old;
-      v[off + c] = next;
-      for (let p = colptr[c]; p < p1; p++) {
-        const en = entity[p];
-        const x = value[p];
-        const h = q[en] - x * old;
-        const at = 4 * en;
-        const c1 = sums[at];
-        q[en] += d * x;
-        qs[en] += d * (next + old) * x * x;
-        sums[at + 2] += x * d * (h * card[en] + c1);
-        sums[at + 3] += x * d * (h * c1 + sums[at + 1]);
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const en = re[i];
-      if (en < 0) continue;
-      const qe = q[en];
-      e[i] += qt[i] * qe + 0.5 * qe * qe - 0.5 * qs[en];
-      qt[i] += qe;
-    }
+    this.kb.forEach((b, bi) => {
+      const sums = this.sums.subarray(0, 4 * b.entities);
+      sums.fill(0);
+      kern.gatherRows(n, b.re, b.q, b.qs, qt, this.e, sums);
+      for (let c = 0; c < b.columns; c++) this.normals[c] = this.rng.nextNormal();
+      kern.drawColumns(b.columns, b.colptr, b.entity, b.value, b.card, b.q, b.qs, sums, v, f * this.columns + this.offsets[bi], b.groups, f * this.problem.groups, lamV, muV, alpha, this.normals);
+      kern.scatterRows(n, b.re, b.q, b.qs, qt, this.e);
+    });
   }
 
   /**
