@@ -13,11 +13,13 @@
  * and written to --summary when given.
  *
  *   node dist/bench/real/bench.js --datasets flixster,yahoo-music,coat --seeds 42,1,2 --out bench/real/results-X.jsonl
- *     [--methods rsattae,global-mean,baseline-only,svd,svdpp,knn-baseline] [--config '{"preset":"accurate"}']
- *     [--data-dir DIR] [--summary FILE]
+ *     [--methods rsattae,global-mean,baseline-only,svd,svdpp,knn-baseline,bfm] [--config '{"preset":"accurate"}']
+ *     [--bfm-config '{"output":"ordinal"}'] [--data-dir DIR] [--summary FILE]
  *
  * --config is RSAttAE's configuration (RSAttAEConfigInput) for every run; the seed comes from --seeds, and its
- * valFraction (if any) is used for the hold-out of every method so that all of them share the split.
+ * valFraction (if any) is used for the hold-out of every method so that all of them share the split. --bfm-config is
+ * the Bayesian FM's (BfmConfigInput) for the method `bfm`, fitted as `train --algorithm bfm` fits it (on train +
+ * validation) and evaluated with each test pair on its day.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BASELINE_ALGORITHMS, type BaselineAlgorithm, fitBaseline } from '../../src/baselines/index.js';
 import { writeFileAtomic } from '../../src/core/atomic-fs.js';
+import { type BfmConfigInput, fitBfm } from '../../src/fm/index.js';
 import { errorMetrics } from '../../src/core/error-metrics.js';
 import type { Ratings } from '../../src/core/types.js';
 import { concatRatings } from '../../src/data/split.js';
@@ -40,8 +43,8 @@ import { isSharedDataset, SHARED_DATASETS, type SharedDataset, sharedDescriptor 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 
-/** The methods: RSAttAE and every baseline. */
-const METHODS = ['rsattae', ...BASELINE_ALGORITHMS] as const;
+/** The methods: RSAttAE, every baseline, and the Bayesian FM (configured by --bfm-config). */
+const METHODS = ['rsattae', ...BASELINE_ALGORITHMS, 'bfm'] as const;
 type Method = (typeof METHODS)[number];
 
 const { values: args } = parseArgs({
@@ -50,6 +53,7 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '42,1,2' },
     methods: { type: 'string', default: METHODS.join(',') },
     config: { type: 'string', default: '{}' },
+    'bfm-config': { type: 'string', default: '{}' },
     'data-dir': { type: 'string', default: process.env.RSATTAE_DATA_DIR ?? join(ROOT, '..', 'shared', 'datasets') },
     out: { type: 'string' },
     summary: { type: 'string' },
@@ -200,6 +204,16 @@ async function runOne(dataset: SharedDataset, seed: number, method: Method, inpu
     } finally {
       model.dispose();
     }
+  } else if (method === 'bfm') {
+    // what `rsattae train --algorithm bfm` fits and evaluates: the whole training part; test pairs on their days
+    const bfmInput = JSON.parse(args['bfm-config'] ?? '{}') as BfmConfigInput;
+    const train = concatRatings(data.train, data.validation);
+    const model = fitBfm({ nUsers: data.nUsers, nItems: data.nItems, train, scale: data.scale, userFeatures: data.userFeatures, itemFeatures: data.itemFeatures }, { ...bfmInput, seed });
+    fitSeconds = (performance.now() - t1) / 1000;
+    const t2 = performance.now();
+    predicted = model.predict(test.user, test.item, test.timestamp);
+    predictSeconds = (performance.now() - t2) / 1000;
+    config = { ...model.config, blocks: model.layout.groupNames };
   } else {
     // what `rsattae train --algorithm X` fits: the whole training part, a baseline having no use for a hold-out
     const model = fitBaseline({ nUsers: data.nUsers, nItems: data.nItems, train: concatRatings(data.train, data.validation), scale: data.scale }, { algorithm: method as BaselineAlgorithm, seed });
@@ -343,7 +357,7 @@ async function main(): Promise<void> {
           log(`${dataset} seed ${seed} ${method}: in ${args.out} already`);
           continue;
         }
-        const child = [SELF, '--child', '--datasets', dataset, '--seeds', String(seed), '--methods', method, '--config', JSON.stringify(input), '--data-dir', dataDir];
+        const child = [SELF, '--child', '--datasets', dataset, '--seeds', String(seed), '--methods', method, '--config', JSON.stringify(input), '--bfm-config', args['bfm-config'] ?? '{}', '--data-dir', dataDir];
         const r = spawnSync(process.execPath, child, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
         const last = r.stdout.trimEnd().split('\n').pop() ?? '';
         if (r.status !== 0 || !last.startsWith('{')) {

@@ -64,7 +64,12 @@ const bfmMemberSchema = z
     output: BFM_FIELDS.output,
     implicit: BFM_FIELDS.implicit,
     features: BFM_FIELDS.features,
-    time: BFM_FIELDS.time,
+    // a served prediction has no time, and a member that learned the days scores pairs without one (on a typical
+    // day) worse than one that never saw them; the stacker would weigh it by its day-aware validation figures
+    time: BFM_FIELDS.time
+      .unwrap()
+      .describe('the day of the rating as a block of the FM member (its predictions then need each pair’s time; without one a pair is scored on a typical training day)')
+      .default(false),
   })
   .strict()
   .refine((c) => c.burnIn < c.iterations, { message: 'burnIn must be below iterations', path: ['burnIn'] });
