@@ -21,7 +21,7 @@ import { type FoldIn, type FoldInInput, type FoldInOptions, type FoldInSide, fol
 import type { AutoencoderSummary, FitChoices, FitProgress, FitReport, ModelParts, RecommenderData } from './model-types.js';
 import { kFoldEmbeddings, leaveOneOutEmbeddings } from './out-of-sample.js';
 import { defaultsProfile, isResolvedConfig, type RSAttAEConfig, type RSAttAEConfigInput, resolveConfig } from './rsattae-config.js';
-import { applyBlend, applyBlendFoldIn, applyColdRule, fitBlendCandidates, fitStack, foldInBias, scaleOf } from './stack.js';
+import { applyBlend, applyBlendFoldIn, applyColdRule, biasMean, fitBlendCandidates, fitStack, foldInBias, scaleOf } from './stack.js';
 import { trainSides } from './train-sides.js';
 
 /** Options of {@link RSAttAE.fit}. */
@@ -478,7 +478,7 @@ export class RSAttAE {
       if (typeof what === 'number' || what instanceof Int32Array) {
         return applyBlendFoldIn(blend, 'user', profile(who), booster, typeof what === 'number' ? Int32Array.of(what) : what);
       }
-      const mu = blend.models[0].globalMean;
+      const mu = biasMean(blend);
       const bias = foldInBias(blend, 'user', who.rated, who.ratings, -1) + foldInBias(blend, 'item', what.rated, what.ratings, -1) - mu;
       return Float32Array.of(applyColdRule(blend, 'both', booster[0], bias));
     }
