@@ -72,10 +72,11 @@ async function trainingData(opts: TrainOptions, prep: DataPreparation): Promise<
 
 async function train(opts: TrainOptions, cmd: Command): Promise<void> {
   if (opts.algorithm !== 'rsattae') return trainBaseline(opts, opts.algorithm, cmd);
-  for (const o of BFM_OPTIONS) if (isGiven(cmd, o)) note(`note: ${o.flags.split(' ')[0]} configures --algorithm bfm only; rsattae's stack fits its FM member with the defaults`);
   const t0 = performance.now();
   // each flag's value was checked by its field's schema as commander parsed it
-  const input: RSAttAEConfigInput = { preset: opts.preset, ...givenValues(cmd, TRAIN_CONFIG_OPTIONS) };
+  // the --bfm-* flags configure the stack's FM member (its own defaults: output auto, no day block)
+  const member = givenValues(cmd, BFM_OPTIONS);
+  const input: RSAttAEConfigInput = { preset: opts.preset, ...givenValues(cmd, TRAIN_CONFIG_OPTIONS), ...(Object.keys(member).length > 0 ? { bfm: member } : {}) };
   // a bad combination is refused before any data is read (the data's size only picks defaults)
   const prep = checkConfigInput(input);
   const { data, test, split, coldTest, datasetName: dataset } = await trainingData(opts, prep);
@@ -494,7 +495,7 @@ export function registerModelCommands(program: Command): void {
     .description('train RSAttAE (both autoencoders + XGBoost), or a baseline (--algorithm), on a split, report test RMSE/MAE, save the model');
   // the configuration's flags: description, default and validation from the configuration's schema
   addDatasetOptions(addSchemaOptions(addSchemaOptions(trainCmd, TRAIN_CONFIG_OPTIONS), BFM_OPTIONS))
-    .option('--algorithm <name>', `what to train: rsattae; a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}); or bfm, a Bayesian factorization machine (--bfm-* flags); each but rsattae fitted on train + validation`, parseChoice(ALGORITHMS), 'rsattae')
+    .option('--algorithm <name>', `what to train: rsattae; a standard baseline as Surprise implements it (${BASELINE_ALGORITHMS.join(', ')}); or bfm, a Bayesian factorization machine; each but rsattae fitted on train + validation. The --bfm-* flags configure bfm, and rsattae's FM member`, parseChoice(ALGORITHMS), 'rsattae')
     .option('--preset <name>', `a named configuration that the other options override: ${CONFIG_PRESET_NAMES.join(', ')} (see docs/configuration-and-accuracy.md)`, parseChoice(CONFIG_PRESET_NAMES))
     .option('--out <dir>', 'where to save the model bundle (default: models/<algorithm>-<dataset>-<split>)')
     .option('--json', 'print one JSON object on stdout')

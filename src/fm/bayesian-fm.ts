@@ -20,6 +20,12 @@ export interface FitBfmOptions {
   readonly onProgress?: BfmProgress;
   /** The sampler's kernels: WebAssembly (the default where the runtime has it) or the TypeScript oracle. */
   readonly backend?: FmBackend;
+  /**
+   * Continue the chain of another fit on the same entities and configuration (its last sample, e.g. a fit on fewer
+   * ratings) instead of starting from the prior: fewer iterations then reach its posterior.
+   * @throws Error when the sample's shape differs
+   */
+  readonly start?: FmSample;
 }
 
 /** What is known of a fold-in: the other side's entities it rated (0-based) and the ratings, in the same order. */
@@ -368,7 +374,12 @@ export function fitBfm(data: BfmData, config: BfmConfigInput = {}, options: FitB
   const target = Float64Array.from(data.train.rating);
   const rng: Rng = createRng(c.seed);
   const ordinal = grades.length > 0 ? { grade: Int32Array.from(data.train.rating, (r) => grades.indexOf(r)), grades: grades.length } : undefined;
-  const sampler = new GibbsSampler({ blocks: layout.blocks, rowEntity: rows, target, groups: layout.groupNames.length }, c.rank, rng, c.initStd, undefined, ordinal, options.backend);
+  const sampler = new GibbsSampler({ blocks: layout.blocks, rowEntity: rows, target, groups: layout.groupNames.length }, c.rank, rng, {
+    initStd: c.initStd,
+    ...(ordinal ? { ordinal } : {}),
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.start ? { start: options.start } : {}),
+  });
   const kept = keptIterations(c);
   const samples: FmSample[] = [];
   for (let t = 0; t < c.iterations; t++) {

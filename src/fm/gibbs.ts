@@ -217,6 +217,18 @@ function kernelBlock(ctx: FmContext, b: RelationBlock, rowEntity: Int32Array, k:
 /** Which kernels a sampler runs: the WebAssembly ones (the default where the runtime has them) or the TypeScript oracle. */
 export type FmBackend = 'wasm' | 'js';
 
+/** Settings of a {@link GibbsSampler} besides its problem, rank and generator. */
+export interface SamplerOptions {
+  /** Standard deviation of the factors at the start (default 0.1). */
+  readonly initStd?: number;
+  readonly priors?: Priors;
+  /** Ordered probit over these grades instead of regression on the target. */
+  readonly ordinal?: OrdinalTarget;
+  readonly backend?: FmBackend;
+  /** Continue a chain from this sample (same columns and groups) instead of the prior's start. */
+  readonly start?: FmSample;
+}
+
 /** Ordered probit: the grade (0-based) of each row and the number of grades. */
 export interface OrdinalTarget {
   readonly grade: Int32Array;
@@ -252,15 +264,8 @@ export class GibbsSampler {
   private readonly ordinal?: OrdinalTarget;
   private readonly qTrain: Float64Array;
 
-  constructor(
-    problem: GibbsProblem,
-    k: number,
-    rng: Rng,
-    initStd: number,
-    priors: Priors = DEFAULT_PRIORS,
-    ordinal?: OrdinalTarget,
-    backend: FmBackend = fmWasmAvailable() ? 'wasm' : 'js',
-  ) {
+  constructor(problem: GibbsProblem, k: number, rng: Rng, options: SamplerOptions = {}) {
+    const { initStd = 0.1, priors = DEFAULT_PRIORS, ordinal, backend = fmWasmAvailable() ? 'wasm' : 'js', start } = options;
     this.problem = problem;
     this.k = k;
     this.rng = rng;
@@ -303,12 +308,43 @@ export class GibbsSampler {
     this.ordinal = ordinal;
     this.target = ctx.f64(n);
     this.target.set(problem.target);
-    if (ordinal) {
+    if (start) this.restart(start);
+    else if (ordinal) {
       // cut-points half-way between grades, the latent ratings at their grades: a start the sweeps move from
       for (let c = 0; c < this.sample.cuts.length; c++) this.sample.cuts[c] = c + 0.5;
       for (let i = 0; i < n; i++) this.target[i] = ordinal.grade[i];
     }
     this.refreshResiduals();
+  }
+
+  /**
+   * Takes every parameter and hyper-parameter from `start` (a sample of a chain on the same columns); an ordinal
+   * output's latent ratings start at the predictions, moved inside their grades' intervals.
+   */
+  private restart(start: FmSample): void {
+    const s = this.sample;
+    const fit = (name: string, a: ArrayLike<number>, b: ArrayLike<number>): void => {
+      if (a.length !== b.length) throw new Error(`a start sample's ${name} holds ${a.length} values, not ${b.length}`);
+    };
+    for (const key of ['w', 'v', 'muW', 'lamW', 'muV', 'lamV', 'cuts'] as const) {
+      fit(key, start[key], s[key]);
+      s[key].set(start[key]);
+    }
+    s.w0 = start.w0;
+    s.alpha = start.alpha;
+    const o = this.ordinal;
+    if (!o) return;
+    this.target.fill(0);
+    this.refreshResiduals();
+    const cuts = s.cuts;
+    for (let i = 0; i < this.e.length; i++) {
+      const g = o.grade[i];
+      const lower = g === 0 ? Number.NEGATIVE_INFINITY : cuts[g - 1];
+      const upper = g === cuts.length ? Number.POSITIVE_INFINITY : cuts[g];
+      const mid = Number.isFinite(lower) && Number.isFinite(upper) ? (lower + upper) / 2 : Number.isFinite(lower) ? lower + 0.5 : upper - 0.5;
+      // e holds the predictions here (the target is 0)
+      this.target[i] = this.e[i] > lower && this.e[i] < upper ? this.e[i] : mid;
+    }
   }
 
   /** One sweep over every parameter, in libFM's order. */

@@ -10,7 +10,7 @@ import { channel } from 'node:diagnostics_channel';
 import { z } from 'zod';
 import { InputError, parseInput } from '../core/errors.js';
 import { seedSchema } from '../core/seeds.js';
-import { BFM_FIELDS } from '../fm/bfm-config.js';
+import { BFM_FIELDS, BFM_OUTPUTS } from '../fm/bfm-config.js';
 import { xgbRegressorParamsSchema } from '../gbdt/regressor-params.js';
 import { autoencoderSettingsSchema } from '../nn/autoencoder-config.js';
 
@@ -61,7 +61,11 @@ const bfmMemberSchema = z
     burnIn: BFM_FIELDS.burnIn,
     samples: BFM_FIELDS.samples,
     initStd: BFM_FIELDS.initStd,
-    output: BFM_FIELDS.output,
+    // the ordered probit scored better as the member on ML-100K; a grid too fine for it (e.g. ratings 1–100) gets regression
+    output: z
+      .enum([...BFM_OUTPUTS, 'auto'])
+      .describe('regression, ordinal, or auto: ordinal when the training ratings take at most 20 distinct values, else regression')
+      .default('auto'),
     implicit: BFM_FIELDS.implicit,
     features: BFM_FIELDS.features,
     // a served prediction has no time, and a member that learned the days scores pairs without one (on a typical
@@ -128,7 +132,7 @@ export const configSchema = z
  */
 export const DEFAULT_PIPELINE = {
   validationRows: 'held-out',
-  blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'],
+  blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline', 'bfm'],
   autoencoder: { patience: 100 },
   xgboost: { earlyStoppingRounds: 100 },
 } as const satisfies Partial<z.input<typeof configSchema>>;

@@ -74,12 +74,8 @@ export interface StoredBlend {
   readonly scale: { readonly min: number; readonly max: number };
   readonly gated?: GatedWeights;
   readonly cold?: ColdRules;
-  /**
-   * Each member's learned arrays, by algorithm, then array name; the values are stored in `blend/*.f64`. `ratings`:
-   * the member was fitted on that many of the first training ratings (the FM member, on the train part) rather than on
-   * all of them.
-   */
-  readonly arrays: readonly { readonly algorithm: string; readonly names: readonly string[]; readonly ratings?: number }[];
+  /** Each member's learned arrays, by algorithm, then array name; the values are stored in `blend/*.f64`. */
+  readonly arrays: readonly { readonly algorithm: string; readonly names: readonly string[] }[];
 }
 
 /** Validation figures behind each choice of {@link fitStack}: cross-fitted RMSEs unless said otherwise. */
@@ -197,9 +193,8 @@ export function fitBlendCandidates(data: BlendData, algorithms: readonly BlendAl
     item: bias.predictIndices(v.user, nobody(n, data.nItems)),
     both: bias.predictIndices(nobody(n, data.nUsers), nobody(n, data.nItems)),
   };
-  // The FM member is kept as fitted on the train ratings: its validation predictions are the ones the stacker weighs,
-  // and refitting it on train + validation would double the stack's dearest fit
-  return { validation, models: algorithms.map((a, j) => (a === 'bfm' ? (first[j] as StackMember) : fit(all, a))), coldBias };
+  // the FM member's refit continues its chain on the train ratings (see BFM_REFIT_SHARE)
+  return { validation, models: algorithms.map((a, j) => fitMember(a, { ...data, train: all }, seed, bfm, first[j])), coldBias };
 }
 
 /** Stacker's gate: 1/√(1 + n) of an entity's training ratings. */
@@ -414,13 +409,6 @@ export function biasMean(blend: Blend): number {
   return blend.models[biasIndex(blend)].globalMean;
 }
 
-/**
- * The training ratings of a blend: those of its members fitted on the most (train + validation; the FM member is
- * fitted on a prefix of them, the train ratings).
- */
-export function blendTrain(blend: Blend): Ratings {
-  return blend.models.reduce((a, m) => (m.train.rating.length > a.rating.length ? m.train : a), blend.models[0].train);
-}
 
 /** Training ratings per entity of a blend's members (train + validation), cached per blend. */
 const countCache = new WeakMap<Blend, { user: Int32Array; item: Int32Array }>();
@@ -428,7 +416,7 @@ function memberCounts(blend: Blend): { user: Int32Array; item: Int32Array } {
   let c = countCache.get(blend);
   if (!c) {
     const m = blend.models[0];
-    c = counts(blendTrain(blend), m.nUsers, m.nItems);
+    c = counts(m.train, m.nUsers, m.nItems);
     countCache.set(blend, c);
   }
   return c;
@@ -575,7 +563,7 @@ export function foldInBias(blend: Blend, kind: 'user' | 'item', others: Int32Arr
 /** The files of a blend in a bundle: `blend.json` plus the baselines' shared training ratings and arrays. */
 export function blendFiles(blend: Blend): { json: StoredBlend; files: [string, Uint8Array][] } {
   const bytes = (a: Float64Array | Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const train = blendTrain(blend);
+  const train = blend.models[0].train;
   const files: [string, Uint8Array][] = [
     ['blend/train-user.i32', bytes(train.user)],
     ['blend/train-item.i32', bytes(train.item)],
@@ -586,7 +574,7 @@ export function blendFiles(blend: Blend): { json: StoredBlend; files: [string, U
   const arrays = blend.models.map((m) => {
     const names = Object.keys(m.arrays).sort();
     for (const name of names) files.push([`blend/${m.algorithm}.${name}.f64`, bytes(m.arrays[name])]);
-    return { algorithm: m.algorithm, names, ...(m.train.rating.length < train.rating.length ? { ratings: m.train.rating.length } : {}) };
+    return { algorithm: m.algorithm, names };
   });
   const json: StoredBlend = {
     weights: blend.weights,
@@ -635,10 +623,7 @@ export function restoreBlend(
     const stored = json.arrays[j];
     if (stored.algorithm !== algorithm) throw new InputError(`blend.json lists ${stored.algorithm} where the configuration blends ${algorithm}`);
     const arrays: BaselineArrays = Object.fromEntries(stored.names.map((name) => [name, copy(`blend/${algorithm}.${name}.f64`, (n) => new Float64Array(n))]));
-    const n = stored.ratings ?? rating.length;
-    if (!(Number.isInteger(n) && n > 0 && n <= rating.length)) throw new InputError(`blend.json says ${algorithm} was fitted on ${n} of the ${rating.length} training ratings`);
-    const own: Ratings = n === rating.length ? train : { user: train.user.subarray(0, n), item: train.item.subarray(0, n), rating: rating.subarray(0, n), timestamp: train.timestamp.subarray(0, n) };
-    return restoreMember(algorithm, { nUsers, nItems, train: own, scale: json.scale, ...features }, arrays, cfg.seed, cfg.bfm);
+    return restoreMember(algorithm, { nUsers, nItems, train, scale: json.scale, ...features }, arrays, cfg.seed, cfg.bfm);
   });
   return {
     models,
