@@ -284,6 +284,17 @@ async function study(ds: RatingsDataset, side: 'users' | 'items'): Promise<unkno
       const s = stackFolds(model, k);
       add('stack: predict (members place the fold-in)', k, s.predict);
       add('stack: cold rule alone', k, s.coldRule);
+      // the stack's Bayesian FM alone: its conditional Gibbs fold-in from the k ratings (no features)
+      const fm = model.parts.blend.models.find((x) => x.algorithm === 'bfm');
+      if (fm) {
+        const p = new Float32Array(target.length);
+        for (const h of held) {
+          const pool = h.pool.slice(0, k);
+          const profile = { others: Int32Array.from(pool, (x) => x.other), ratings: Float32Array.from(pool, (x) => x.rating) };
+          p.set(fm.predictFoldIn(sideKind, profile, Int32Array.from(evalOther.slice(h.from, h.to))), h.from);
+        }
+        add('stack member bfm: its fold-in alone', k, rmse(p, target));
+      }
     }
     // baselines
     const pMean = new Float64Array(target.length);

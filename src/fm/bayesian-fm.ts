@@ -9,7 +9,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import type { FeatureMatrix, Ratings } from '../core/types.js';
 import { type BfmConfig, type BfmConfigInput, resolveBfmConfig } from './bfm-config.js';
 import { type BfmData, type BfmLayout, buildLayout, rowEntities, UNKNOWN_DAY } from './blocks.js';
-import { blockOffsets, type EntityTerms, entityTerms, type FmBackend, type FmSample, GibbsSampler, normalCdf, sampleNormal, scoreRows, truncatedNormal } from './gibbs.js';
+import { blockOffsets, type EntityTerms, entityTerms, type FmBackend, type FmSample, GibbsSampler, normalCdf, sampleNormal, truncatedNormal } from './gibbs.js';
 
 /** Progress of a fit: iterations done of all. */
 export type BfmProgress = (done: number, total: number) => void;
@@ -42,6 +42,23 @@ const DAY_BLOCK = 2;
 
 /** Conditional Gibbs sweeps of a fold-in's own parameters per kept sample. */
 const FOLD_IN_SWEEPS = 8;
+
+/** Φ on a grid of step 1/512 over [−8, 8], for {@link tabulatedCdf}. */
+const CDF_STEP = 1 / 512;
+const CDF_TABLE = Float64Array.from({ length: 16 * 512 + 1 }, (_, j) => normalCdf(-8 + j * CDF_STEP));
+
+/**
+ * Φ(x) interpolated linearly on {@link CDF_TABLE} (error below 2e-7, the table's own): the ordinal output evaluates it
+ * for every grade, kept sample and predicted pair, where an exp per call is most of the cost.
+ */
+function tabulatedCdf(x: number): number {
+  if (x <= -8) return 0;
+  if (x >= 8) return 1;
+  const t = (x + 8) / CDF_STEP;
+  const j = Math.floor(t);
+  const lo = CDF_TABLE[j];
+  return lo + (CDF_TABLE[j + 1] - lo) * (t - j);
+}
 
 /** The distinct ratings of the training set, ascending: the ordinal output's grades. */
 function gradesOf(r: Float32Array): Float64Array {
@@ -90,7 +107,7 @@ export class BayesianFM {
   readonly grades: Float64Array;
   private readonly columns: number;
   private readonly offsets: Int32Array;
-  private terms?: EntityTerms[][];
+  private terms?: EntityTerms[];
 
   constructor(config: BfmConfig, data: BfmData, layout: BfmLayout, samples: readonly FmSample[], grades: Float64Array) {
     this.config = config;
@@ -123,7 +140,7 @@ export class BayesianFM {
     const cat = (pick: (x: FmSample) => Float64Array): Float64Array => {
       const n = pick(s[0]).length;
       const out = new Float64Array(n * s.length);
-      s.forEach((x, i) => out.set(pick(x), i * n));
+      for (let i = 0; i < s.length; i++) out.set(pick(s[i]), i * n);
       return out;
     };
     return {
@@ -140,24 +157,32 @@ export class BayesianFM {
   }
 
   /**
-   * Per kept sample, each block's entity terms (computed once, on first use). The day block gets one more entity, the
-   * typical day, whose terms make its score the average of the scores over the training days weighted by their
-   * ratings (a day's score is linear in its weight and factors).
+   * Each block's entity terms under every kept sample (computed once, on first use), entity-major so that a pair's
+   * prediction reads contiguous memory: `constant[e·S + s]`, `q[(e·S + s)·k + f]` for S samples. The day block gets one
+   * more entity, the typical day, whose terms make its score the average of the scores over the training days weighted
+   * by their ratings (a day's score is linear in its weight and factors).
    */
-  private entityTerms(): EntityTerms[][] {
+  private entityTerms(): EntityTerms[] {
+    if (this.terms) return this.terms;
     const k = this.config.rank;
-    this.terms ??= this.samples.map((s) =>
-      this.layout.blocks.map((b, i) => {
-        const t = entityTerms(b, this.offsets[i], this.columns, s.w, s.v, k);
-        const weights = this.layout.dayRatings;
-        if (i !== DAY_BLOCK || !weights) return t;
-        const constant = new Float64Array(b.entities + 1);
-        const q = new Float64Array((b.entities + 1) * k);
-        constant.set(t.constant);
-        q.set(t.q);
+    const S = this.samples.length;
+    const weights = this.layout.dayRatings;
+    this.terms = this.layout.blocks.map((b, i) => {
+      const typical = i === DAY_BLOCK && weights !== undefined;
+      const E = b.entities + (typical ? 1 : 0);
+      const constant = new Float64Array(E * S);
+      const q = new Float64Array(E * S * k);
+      this.samples.forEach((sample, j) => {
+        const t = entityTerms(b, this.offsets[i], this.columns, sample.w, sample.v, k);
+        for (let e = 0; e < b.entities; e++) {
+          constant[e * S + j] = t.constant[e];
+          q.set(t.q.subarray(e * k, (e + 1) * k), (e * S + j) * k);
+        }
+        if (!typical) return;
         let total = 0;
         for (const x of weights) total += x;
         // the average of the scores: the day's own square ½q² moves from the squared sum into the constant
+        const at = (b.entities * S + j) * k;
         let c = 0;
         for (let e = 0; e < b.entities; e++) {
           const p = weights[e] / total;
@@ -165,15 +190,15 @@ export class BayesianFM {
           for (let f = 0; f < k; f++) {
             const x = t.q[e * k + f];
             own += 0.5 * x * x;
-            q[b.entities * k + f] += p * x;
+            q[at + f] += p * x;
           }
           c += p * own;
         }
-        for (let f = 0; f < k; f++) c -= 0.5 * q[b.entities * k + f] ** 2;
-        constant[b.entities] = c;
-        return { constant, q };
-      }),
-    );
+        for (let f = 0; f < k; f++) c -= 0.5 * q[at + f] ** 2;
+        constant[b.entities * S + j] = c;
+      });
+      return { constant, q };
+    });
     return this.terms;
   }
 
@@ -188,16 +213,15 @@ export class BayesianFM {
     return rows;
   }
 
-  /** The prediction from one sample's score: the score itself, or the ordinal output's expected rating. */
+  /**
+   * The prediction from one sample's score: the score itself, or the ordinal output's expected rating,
+   * Σ_g grade_g·(Φ(c_g − score) − Φ(c_{g−1} − score)) = top grade − Σ_g (grade_{g+1} − grade_g)·Φ(c_g − score).
+   */
   private rating(score: number, cuts: Float64Array): number {
-    if (this.grades.length === 0) return score;
-    let expected = 0;
-    let below = 0;
-    for (let g = 0; g < this.grades.length; g++) {
-      const upTo = g < cuts.length ? normalCdf(cuts[g] - score) : 1;
-      expected += (upTo - below) * this.grades[g];
-      below = upTo;
-    }
+    const grades = this.grades;
+    if (grades.length === 0) return score;
+    let expected = grades[grades.length - 1];
+    for (let g = 0; g < cuts.length; g++) expected -= (grades[g + 1] - grades[g]) * tabulatedCdf(cuts[g] - score);
     return expected;
   }
 
@@ -214,20 +238,43 @@ export class BayesianFM {
     }
     const rows = this.rowsOf(users, items, timestamps);
     const n = users.length;
-    const acc = new Float64Array(n);
-    const one = new Float64Array(n);
     const terms = this.entityTerms();
     const k = this.config.rank;
-    this.samples.forEach((s, j) => {
-      if (this.grades.length === 0) {
-        scoreRows(s.w0, terms[j], rows, k, acc, 1 / this.samples.length);
-        return;
+    const S = this.samples.length;
+    const w0 = Float64Array.from(this.samples, (x) => x.w0);
+    // the user and item blocks, and the day's when there is one (a missing block: an empty one)
+    const none = { constant: new Float64Array(S), q: new Float64Array(S * k) };
+    const [c0, q0] = [terms[0].constant, terms[0].q];
+    const [c1, q1] = [terms[1].constant, terms[1].q];
+    const t2 = terms[DAY_BLOCK] ?? none;
+    const [c2, q2] = [t2.constant, t2.q];
+    const [r0, r1] = [rows[0], rows[1]];
+    const r2 = rows[DAY_BLOCK];
+    const ordinal = this.grades.length > 0;
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const e0 = r0[i];
+      const e1 = r1[i];
+      const e2 = r2 ? r2[i] : -1;
+      let acc = 0;
+      for (let s = 0; s < S; s++) {
+        // an entity outside the model reads the empty block's zeros
+        const a0 = e0 < 0 ? -1 : e0 * S + s;
+        const a1 = e1 < 0 ? -1 : e1 * S + s;
+        const a2 = e2 < 0 ? -1 : e2 * S + s;
+        let score = w0[s] + (a0 < 0 ? 0 : c0[a0]) + (a1 < 0 ? 0 : c1[a1]) + (a2 < 0 ? 0 : c2[a2]);
+        const b0 = a0 * k;
+        const b1 = a1 * k;
+        const b2 = a2 * k;
+        for (let f = 0; f < k; f++) {
+          const t = (a0 < 0 ? 0 : q0[b0 + f]) + (a1 < 0 ? 0 : q1[b1 + f]) + (a2 < 0 ? 0 : q2[b2 + f]);
+          score += 0.5 * t * t;
+        }
+        acc += ordinal ? this.rating(score, this.samples[s].cuts) : score;
       }
-      one.fill(0);
-      scoreRows(s.w0, terms[j], rows, k, one);
-      for (let i = 0; i < n; i++) acc[i] += this.rating(one[i], s.cuts) / this.samples.length;
-    });
-    return Float32Array.from(acc, (x) => Math.min(this.scale.max, Math.max(this.scale.min, x)));
+      out[i] = Math.min(this.scale.max, Math.max(this.scale.min, acc / S));
+    }
+    return out;
   }
 
   /** {@link BayesianFM.predict} without timestamps: the shape the stack's members share. */
@@ -272,6 +319,7 @@ export class BayesianFM {
     const cols = this.columns;
     const off = this.offsets[own];
     const terms = this.entityTerms();
+    const S = this.samples.length;
     const rng = createRng(this.config.seed);
     const acc = new Float64Array(partners.length);
     const ordinal = this.grades.length > 0;
@@ -283,13 +331,13 @@ export class BayesianFM {
     const score = new Float64Array(others.length);
     const dq = new Float64Array(k);
     this.samples.forEach((s, j) => {
-      const t = terms[j][otherBlock];
+      const t = terms[otherBlock];
       // a fold-in's ratings and predictions have no day: the typical day's terms join the partner's
       let dc = 0;
       dq.fill(0);
-      const day = terms[j][DAY_BLOCK];
+      const day = terms[DAY_BLOCK];
       if (day) {
-        const typical = this.layout.blocks[DAY_BLOCK].entities;
+        const typical = this.layout.blocks[DAY_BLOCK].entities * S + j;
         dc = day.constant[typical];
         for (let f = 0; f < k; f++) dq[f] = day.q[typical * k + f];
       }
@@ -313,9 +361,10 @@ export class BayesianFM {
       for (let f = 0; f < k; f++) vNew[f] = s.muV[f * this.layout.groupNames.length + idGroup];
       const alpha = ordinal ? 1 : s.alpha;
       const scoreOf = (other: number): number => {
-        let v = s.w0 + t.constant[other] + dc + lin0 + wNew;
+        const o = other * S + j;
+        let v = s.w0 + t.constant[o] + dc + lin0 + wNew;
         for (let f = 0; f < k; f++) {
-          const total = q0[f] + vNew[f] + t.q[other * k + f] + dq[f];
+          const total = q0[f] + vNew[f] + t.q[o * k + f] + dq[f];
           v += -0.5 * (qs0[f] + vNew[f] * vNew[f]) + 0.5 * total * total;
         }
         return v;
@@ -341,12 +390,12 @@ export class BayesianFM {
           let ln = 0;
           for (let r = 0; r < others.length; r++) {
             // ŷ is linear in the id's factor f with slope h = (the rest of the row's q_f) = q0 + partner's q
-            const h = q0[f] + t.q[others[r] * k + f] + dq[f];
+            const h = q0[f] + t.q[(others[r] * S + j) * k + f] + dq[f];
             sq += h * h;
             ln -= h * (score[r] - z[r] - vNew[f] * h);
           }
           const nv = sampleNormal(rng, alpha * sq + s.lamV[gi], alpha * ln + s.lamV[gi] * s.muV[gi]);
-          for (let r = 0; r < others.length; r++) score[r] += (nv - vNew[f]) * (q0[f] + t.q[others[r] * k + f] + dq[f]);
+          for (let r = 0; r < others.length; r++) score[r] += (nv - vNew[f]) * (q0[f] + t.q[(others[r] * S + j) * k + f] + dq[f]);
           vNew[f] = nv;
         }
         for (let p = 0; p < partners.length; p++) acc[p] += this.rating(scoreOf(partners[p]), s.cuts);

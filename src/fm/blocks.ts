@@ -156,7 +156,7 @@ export function buildLayout(data: BfmData, config: Pick<BfmConfig, 'implicit' | 
   if (config.time && hasTimestamps(train)) {
     days = new Map();
     const sorted = Array.from(new Set(Array.from(train.timestamp, (t) => Math.floor(t / DAY)))).sort((a, b) => a - b);
-    sorted.forEach((d, i) => days?.set(d, i));
+    for (let i = 0; i < sorted.length; i++) days.set(sorted[i], i);
     dayRatings = new Float64Array(sorted.length);
     for (const t of train.timestamp) dayRatings[days.get(Math.floor(t / DAY)) as number]++;
     const b = new BlockBuilder('day', groupNames);

@@ -40,7 +40,7 @@ test('train exits 2 on a bad option, before reading any data', () => {
   assert.match(neg.stderr, /patience/);
   for (const [flag, value, says] of [
     ['--blend', 'svdpp,svdpp', /name each algorithm once/],
-    ['--blend', 'knn', /expected a comma-separated list of baseline-only, svd, svdpp, knn-baseline, or none/],
+    ['--blend', 'knn', /expected a comma-separated list of baseline-only, svd, svdpp, knn-baseline, bfm, or none/],
     ['--validation-rows', 'out-of-fold', /in-sample, held-out/],
     ['--early-stopping', '0', /whole number from 1 to 1000000/],
     ['--folds', '1', /--folds .*whole number from 2 to 50/],
