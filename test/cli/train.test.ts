@@ -157,13 +157,13 @@ describe('rsattae train and evaluate on ML-100K u1 (3 epochs, 5 trees)', { skip:
       // the default pipeline: held-out validation rows, Ê into the booster, the stack with the four baselines
       validationRows: 'held-out',
       boosterEmbeddings: 'attended',
-      blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'],
+      blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline', 'bfm'],
     });
     // every choice made on validation, with the figures that decided it
     const choices = obj(report.choices, ['validationRows', 'trees', 'members', 'stacker', 'cold'], 'choices');
     assert.equal(choices.validationRows, 'held-out');
     assert.deepEqual(obj(choices.trees, ['used', 'max', 'earlyStoppingRounds'], 'choices.trees'), { used: 5, max: 5, earlyStoppingRounds: 100 });
-    const members = obj(choices.members, ['booster', 'baseline-only', 'svd', 'svdpp', 'knn-baseline'], 'choices.members');
+    const members = obj(choices.members, ['booster', 'baseline-only', 'svd', 'svdpp', 'knn-baseline', 'bfm'], 'choices.members');
     const stacker = obj(choices.stacker, ['chosen', 'linear', 'countGated'], 'choices.stacker');
     assert.ok(['linear', 'count-gated', ...Object.keys(members)].includes(stacker.chosen as string), String(stacker.chosen));
     for (const k of ['user', 'item', 'both']) {

@@ -31,9 +31,10 @@ describe('resolveConfig', () => {
       folds: 5,
       validationRows: 'held-out',
       boosterEmbeddings: 'attended',
-      blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline'],
+      blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline', 'bfm'],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, patience: 100, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist', earlyStoppingRounds: 100 },
+      bfm: { rank: 10, iterations: 512, burnIn: 0, samples: 64, initStd: 0.1, output: 'auto', implicit: true, features: true, time: false },
     });
     // the paper's pipeline exactly: no stack, in-sample validation rows, every epoch and every tree
     assert.deepEqual(resolveConfig({ preset: 'paper' }), {
@@ -46,12 +47,23 @@ describe('resolveConfig', () => {
       blend: [],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
+      bfm: { rank: 10, iterations: 512, burnIn: 0, samples: 64, initStd: 0.1, output: 'auto', implicit: true, features: true, time: false },
     });
     // a resolved configuration (every field set) resolves to itself, whatever the preset it came from
     for (const c of [resolveConfig(), resolveConfig({ preset: 'paper' }), resolveConfig({ seed: 3, blend: ['svd'] })]) assert.deepEqual(resolveConfig(c), c);
     // the user's unset nested fields keep the default pipeline's, set ones win
     const c = resolveConfig({ autoencoder: { epochs: 5, patience: undefined }, xgboost: { earlyStoppingRounds: 7 } });
     assert.deepEqual([c.autoencoder.epochs, c.autoencoder.patience, c.xgboost.earlyStoppingRounds], [5, 100, 7]);
+  });
+
+  test('a configuration stored before the FM member existed (no bfm section) resolves as it was stored', () => {
+    const { bfm, ...stored } = resolveConfig({ preset: 'paper' });
+    const again = resolveConfig(stored);
+    // complete, so the default pipeline's patience, early stopping and stack are not filled in
+    assert.equal(again.xgboost.earlyStoppingRounds, undefined);
+    assert.equal(again.autoencoder.patience, undefined);
+    assert.deepEqual(again.blend, []);
+    assert.deepEqual(again.bfm, bfm);
   });
 
   test('from LARGE_DATA_FROM training ratings the large-data defaults fill the unset fields, and only those', () => {
