@@ -65,10 +65,24 @@ function gradesOf(r: Float32Array): Float64Array {
   return Float64Array.from(new Set(r)).sort();
 }
 
-/** Iterations whose samples are kept: `samples` evenly spaced over those after the burn-in, the last one included. */
-export function keptIterations(c: Pick<BfmConfig, 'iterations' | 'burnIn' | 'samples'>): Set<number> {
+/**
+ * How many samples fit the configuration's `sampleMemory`: each holds a weight and `rank` factors per column, the
+ * hyper-parameters, and (for prediction) a constant and `rank` terms per entity of every block, in doubles.
+ */
+export function samplesWithin(c: Pick<BfmConfig, 'rank' | 'sampleMemory'>, layout: BfmLayout): number {
+  const { columns } = blockOffsets(layout.blocks);
+  const entities = layout.blocks.reduce((n, b) => n + b.entities + 1, 0);
+  const bytes = 8 * ((columns + entities) * (c.rank + 1) + layout.groupNames.length * 2 * (c.rank + 1));
+  return Math.max(1, Math.floor(c.sampleMemory / bytes));
+}
+
+/**
+ * Iterations whose samples are kept: `samples` (at most `most`) evenly spaced over those after the burn-in, the last
+ * one included.
+ */
+export function keptIterations(c: Pick<BfmConfig, 'iterations' | 'burnIn' | 'samples'>, most = c.samples): Set<number> {
   const span = c.iterations - c.burnIn;
-  const n = Math.min(c.samples, span);
+  const n = Math.min(c.samples, span, most);
   const kept = new Set<number>();
   for (let j = 0; j < n; j++) kept.add(c.iterations - 1 - Math.floor((j * span) / n));
   return kept;
@@ -429,7 +443,7 @@ export function fitBfm(data: BfmData, config: BfmConfigInput = {}, options: FitB
     ...(options.backend ? { backend: options.backend } : {}),
     ...(options.start ? { start: options.start } : {}),
   });
-  const kept = keptIterations(c);
+  const kept = keptIterations(c, samplesWithin(c, layout));
   const samples: FmSample[] = [];
   for (let t = 0; t < c.iterations; t++) {
     sampler.step();

@@ -25,6 +25,14 @@ const fields = z
       .max(100_000)
       .describe('samples kept for prediction, evenly spaced over the iterations after the burn-in (all of them when fewer)')
       .default(64),
+    // a sample holds a weight and k factors per column and terms per entity: on a catalogue of hundreds of thousands
+    // the 64 samples alone would take gigabytes, so a budget bounds them (the same split and seed, fewer samples)
+    sampleMemory: z
+      .number()
+      .int()
+      .min(1 << 20)
+      .describe('bytes the kept samples may take in memory (their parameters and entity terms); fewer are kept where `samples` would take more')
+      .default(1 << 30),
     initStd: z.number().nonnegative().max(10).describe('standard deviation of the factors at the start').default(0.1),
     output: z.enum(BFM_OUTPUTS).describe('regression on the rating, or an ordered probit over the rating grid (ordinal)').default('regression'),
     implicit: z.boolean().describe('the implicit blocks: the items a user rated, the users who rated an item (each 1/√count)').default(true),

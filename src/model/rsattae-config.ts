@@ -60,6 +60,7 @@ const bfmMemberSchema = z
     iterations: BFM_FIELDS.iterations,
     burnIn: BFM_FIELDS.burnIn,
     samples: BFM_FIELDS.samples,
+    sampleMemory: BFM_FIELDS.sampleMemory,
     initStd: BFM_FIELDS.initStd,
     // the ordered probit scored better as the member on ML-100K; a grid too fine for it (e.g. ratings 1–100) gets regression
     output: z

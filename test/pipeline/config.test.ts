@@ -34,7 +34,7 @@ describe('resolveConfig', () => {
       blend: ['baseline-only', 'svd', 'svdpp', 'knn-baseline', 'bfm'],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, patience: 100, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist', earlyStoppingRounds: 100 },
-      bfm: { rank: 10, iterations: 512, burnIn: 0, samples: 64, initStd: 0.1, output: 'auto', implicit: true, features: true, time: false },
+      bfm: { rank: 10, iterations: 512, burnIn: 0, samples: 64, sampleMemory: 2 ** 30, initStd: 0.1, output: 'auto', implicit: true, features: true, time: false },
     });
     // the paper's pipeline exactly: no stack, in-sample validation rows, every epoch and every tree
     assert.deepEqual(resolveConfig({ preset: 'paper' }), {
@@ -47,7 +47,7 @@ describe('resolveConfig', () => {
       blend: [],
       autoencoder: { model: 'attention', dim: 64, epochs: 1000, dropout: 0.5, learningRate: 1e-3, weightDecay: 1e-5, restore: 'best', backend: 'wasm', parallel: true },
       xgboost: { nEstimators: 1900, maxDepth: 9, learningRate: 0.01, subsample: 1, colsampleBytree: 0.2, regLambda: 1, regAlpha: 3, minChildWeight: 1, treeMethod: 'hist' },
-      bfm: { rank: 10, iterations: 512, burnIn: 0, samples: 64, initStd: 0.1, output: 'auto', implicit: true, features: true, time: false },
+      bfm: { rank: 10, iterations: 512, burnIn: 0, samples: 64, sampleMemory: 2 ** 30, initStd: 0.1, output: 'auto', implicit: true, features: true, time: false },
     });
     // a resolved configuration (every field set) resolves to itself, whatever the preset it came from
     for (const c of [resolveConfig(), resolveConfig({ preset: 'paper' }), resolveConfig({ seed: 3, blend: ['svd'] })]) assert.deepEqual(resolveConfig(c), c);
