@@ -115,7 +115,7 @@ export const configSchema = z
       .array(z.enum(BLEND_ALGORITHMS))
       .max(BLEND_ALGORITHMS.length)
       .refine((a) => new Set(a).size === a.length, 'name each algorithm once')
-      .describe('the baselines stacked with the booster, the stacker and weights chosen on held-out validation (none: the booster alone)')
+      .describe('the members stacked with the booster (baselines and the Bayesian FM), the stacker and weights chosen on held-out validation (none: the booster alone)')
       .default([]),
     autoencoder: autoencoderSchema.default(autoencoderSchema.parse({})),
     xgboost: xgboostSchema.default(xgboostSchema.parse({})),
@@ -126,8 +126,8 @@ export const configSchema = z
 /**
  * What `train` runs when no preset is named, for the fields the caller leaves unset: the honest, validated pipeline.
  * Validation rows embedded from the train ratings alone (as a test pair is), on which the booster stops early, the
- * stack of the booster with the four baselines is chosen and weighted, and cold pairs get their rule; the
- * autoencoders stop after `patience` epochs without a better validation RMSE (their best weights are kept). The
+ * stack of the booster with the four baselines and the Bayesian FM is chosen and weighted, and cold pairs get their
+ * rule; the autoencoders stop after `patience` epochs without a better validation RMSE (their best weights are kept). The
  * schema's own defaults stay the paper's: a stored configuration holds every field, and an old one must load as it
  * was trained.
  */
