@@ -275,7 +275,7 @@ async function trainBaseline(opts: TrainOptions, algorithm: BaselineAlgorithm | 
   else {
     process.stdout.write(
       `${algorithm} on ${dataset} ${split} (seed ${prep.seed}): ${data.nUsers} users, ${data.nItems} items, ${result.data.train} / ${test.rating.length} train / test ratings\n` +
-        (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, predicted from the biases they have\n` : '') +
+        (coldTest.ratings > 0 ? `  note        ${coldTest.ratings} test ratings of users or items without training ratings, predicted from ${algorithm === 'bfm' ? 'the known side and the prior of the unknown one' : 'the biases they have'}\n` : '') +
         `  test        RMSE ${result.metrics.test.rmse.toFixed(4)}  MAE ${result.metrics.test.mae.toFixed(4)}\n` +
         `  time        fit ${result.seconds.fit}s, total ${result.seconds.total}s\n  model       ${out}\n`,
     );
