@@ -28,7 +28,8 @@ test('importing the main entry loads neither fastify nor vega', () => {
   // every module URL the ESM loader resolves, printed by a hook registered before the import
   const script = [
     "import { register } from 'node:module';",
-    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent("export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(r.url + '\\n'); return r; }")}`)});`,
+    // writeSync: the hook runs on a loader thread, whose buffered stderr writes can be lost when the process exits
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, r.url + '\\n'); return r; }")}`)});`,
     "await import('rsattae');",
   ].join('\n');
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
